@@ -1,0 +1,60 @@
+# The README's two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: run test lint format bench install install-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# A per-install secret key, made once and kept in instance/config.py (git ignores it).
+instance/config.py:
+	@mkdir -p instance
+	@$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
+	@echo "created $@ with a new secret key"
+
+run: install instance/config.py
+	$(BIN)/advocacy init-db
+	$(BIN)/advocacy seed
+	@echo ""
+	@echo "Advocacy is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo ""
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - 'advocacy:create_app()'
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# The whole suite on SQLite (browser test included), then again on PostgreSQL when
+# ADVOCACY_TEST_DATABASE_URL names one.
+test: lint
+	env -u ADVOCACY_TEST_DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$ADVOCACY_TEST_DATABASE_URL" ]; then \
+		echo "again on $$ADVOCACY_TEST_DATABASE_URL"; \
+		$(BIN)/pytest -m "not browser"; \
+	fi
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install-test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,166 @@
+"""Read-only JSON API under /api/v1."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, Response, abort, jsonify, request
+
+from advocacy.extensions import csrf, db
+from advocacy.legislators.service import InvalidQuery, LegislatorQuery, search_legislators
+from advocacy.models import Edition, Legislator, ReportCard
+from advocacy.reportcards.service import (
+    CardSummary,
+    UnknownEdition,
+    UnknownState,
+    all_states,
+    choose_report_card,
+    editions,
+    get_state,
+    summarize,
+)
+from advocacy.reportcards.views import parse_edition
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+MAX_PER_PAGE = 500
+
+
+def _number(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _listing(items: list[dict], total: int, page: int = 1, per_page: int | None = None) -> Response:
+    return jsonify({"items": items, "total": total, "page": page, "per_page": per_page or max(total, 1)})
+
+
+def _edition(edition: Edition) -> dict:
+    return {
+        "year": edition.year,
+        "key": edition.key,
+        "framework": edition.framework.name,
+        "max_total": _number(edition.max_total),
+        "release_date": edition.release_date.isoformat() if edition.release_date else None,
+        "source": edition.source,
+    }
+
+
+@bp.get("/editions")
+def list_editions() -> Response:
+    found = editions(db.session)
+    return _listing([_edition(e) for e in found], len(found))
+
+
+@bp.get("/states")
+def list_states() -> Response:
+    states = all_states(db.session)
+    latest: dict[str, dict[str, ReportCard]] = {}
+    for edition in editions(db.session):
+        for card in edition.report_cards:
+            latest.setdefault(card.state_abbr, {})[edition.framework.name] = card
+    items = [
+        {
+            "abbr": state.abbr,
+            "name": state.name,
+            "latest_grades": [
+                {"framework": framework, "year": card.edition.year, "grade": card.grade}
+                for framework, card in latest.get(state.abbr, {}).items()
+            ],
+        }
+        for state in states
+    ]
+    return _listing(items, len(items))
+
+
+def _report_card(summary: CardSummary) -> dict:
+    card = summary.card
+    return {
+        "state": card.state_abbr,
+        "edition": card.edition.year,
+        "framework": card.edition.framework.name,
+        "grade": card.grade,
+        "total": _number(card.total_score),
+        "extra_credit": _number(card.extra_credit),
+        "max": _number(card.edition.max_total),
+        "rank": card.rank,
+        "source": card.source,
+        "areas": [
+            {
+                "number": s.area.number,
+                "code": s.area.code,
+                "slug": s.area.slug,
+                "name": s.area.name,
+                "score": _number(s.score),
+                "max_points": _number(s.max_points),
+                "percent": _number(s.percent),
+                "findings": [
+                    {
+                        "finding": f.finding,
+                        "area_grade": f.area_grade,
+                        "lowest": f.lowest,
+                        "source": f.source,
+                    }
+                    for f in s.findings
+                ],
+            }
+            for s in summary.standings
+        ],
+        "weakest": [
+            {
+                "number": w.area.number,
+                "slug": w.area.slug,
+                "name": w.area.name,
+                "score": _number(w.standing.score),
+                "max_points": _number(w.standing.max_points),
+                "percent": _number(w.standing.percent),
+                "basis": w.basis,
+                "edition": w.year,
+                "source": w.source,
+            }
+            for w in summary.weakest
+        ],
+    }
+
+
+@bp.get("/states/<abbr>/report-card")
+def report_card(abbr: str) -> Response:
+    year = parse_edition(request.args.get("edition"))
+    try:
+        state = get_state(db.session, abbr)
+        card = choose_report_card(db.session, state, year)
+    except (UnknownState, UnknownEdition) as error:
+        abort(404, description=str(error))
+    if card is None:
+        abort(404, description=f"{state.name} has no report card for {year}.")
+    return jsonify(_report_card(summarize(db.session, card)))
+
+
+def _legislator(person: Legislator) -> dict:
+    return {
+        "id": person.id,
+        "name": person.name,
+        "chamber": person.chamber,
+        "district": person.district,
+        "party": person.party,
+        "title": person.title,
+        "email": person.email,
+        "phone": person.phone,
+        "capitol_address": person.capitol_address,
+        "district_address": person.district_address,
+        "links": person.link_list,
+    }
+
+
+@bp.get("/states/<abbr>/legislators")
+def legislators(abbr: str) -> Response:
+    try:
+        state = get_state(db.session, abbr)
+    except UnknownState as error:
+        abort(404, description=str(error))
+    try:
+        query = LegislatorQuery.from_args(request.args, per_page=100, max_per_page=MAX_PER_PAGE)
+    except InvalidQuery as error:
+        abort(400, description=str(error))
+    page = search_legislators(db.session, state, query)
+    return _listing([_legislator(p) for p in page.items], page.total, page.page, page.per_page)

@@ -1,0 +1,125 @@
+"""Command line: `advocacy …` (the same as `flask --app advocacy …`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from alembic import command as alembic_command
+from alembic.config import Config as AlembicConfig
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from advocacy.clients.openstates import BulkSource
+from advocacy.extensions import db
+from advocacy.legislators.sync import StateOutcome, SyncCounts, run_sync
+from advocacy.letters.render import InvalidTemplateFile
+from advocacy.letters.service import load_letter_templates
+from advocacy.reportcards.loader import InvalidReportCardData, load_report_cards
+from advocacy.reportcards.service import all_states, featured_framework
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def migrate_database() -> None:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        alembic_command.upgrade(config, "head")
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create or upgrade the database schema (safe to run again)."""
+    migrate_database()
+    click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+def _parse_states(values: tuple[str, ...]) -> list:
+    states = all_states(db.session)
+    if not values:
+        return states
+    known = {s.abbr: s for s in states}
+    wanted = [v.lower() for value in values for v in value.replace(",", " ").split()]
+    unknown = [w for w in wanted if w not in known]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown state code {', '.join(u.upper() for u in unknown)}; "
+            "use two-letter postal codes such as MO or DC",
+            param_hint="--state",
+        )
+    return [known[w] for w in dict.fromkeys(wanted)]
+
+
+def sync_and_report(states: list, source: str) -> list[StateOutcome]:
+    bulk = BulkSource(source, timeout=float(current_app.config["HTTP_TIMEOUT"]))
+    try:
+        outcomes = run_sync(db.session, bulk, states)
+    finally:
+        bulk.close()
+    total = SyncCounts()
+    for outcome in outcomes:
+        click.echo(outcome.describe())
+        total = total + (outcome.counts or SyncCounts())
+    failed = sum(1 for o in outcomes if o.counts is None)
+    suffix = f" ({failed} failed)" if failed else ""
+    click.echo(f"total: {total.describe()}{suffix}")
+    return outcomes
+
+
+@click.command("sync-legislators")
+@click.option("--state", "state_codes", multiple=True, help="Postal code; repeat for several.")
+@click.option("--source", default=None, help="Bulk CSV base URL or a folder of <abbr>.csv files.")
+def sync_legislators_command(state_codes: tuple[str, ...], source: str | None) -> None:
+    """Import lawmakers from Open States bulk CSV files, one transaction per state."""
+    if not all_states(db.session):
+        raise click.ClickException("the database has no states yet: run `advocacy seed` first")
+    states = _parse_states(state_codes)
+    outcomes = sync_and_report(states, source or current_app.config["OPENSTATES_URL"])
+    if any(o.counts is None for o in outcomes):
+        sys.exit(1)
+
+
+@click.command("seed")
+@click.option("--skip-legislators", is_flag=True, help="Load report cards and templates only.")
+def seed_command(skip_legislators: bool) -> None:
+    """Load report cards, letter templates and lawmakers; running it again duplicates nothing."""
+    migrate_database()
+    try:
+        counts = load_report_cards(db.session)
+        framework = featured_framework(db.session)
+        templates = load_letter_templates(
+            db.session, Path(current_app.config["LETTER_TEMPLATES_DIR"]), framework
+        )
+    except (InvalidReportCardData, InvalidTemplateFile) as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(counts.describe())
+    click.echo(templates.describe())
+    if skip_legislators:
+        return
+    source = current_app.config["OPENSTATES_URL"]
+    click.echo(f"lawmakers from {source}")
+    outcomes = sync_and_report(all_states(db.session), source)
+    failed = [o for o in outcomes if o.counts is None]
+    if failed:
+        click.echo(
+            f"warning: lawmakers for {len(failed)} of {len(outcomes)} states could not be loaded "
+            "(see above). Report cards and letter templates are ready; run "
+            "`advocacy sync-legislators` again when the source is reachable.",
+            err=True,
+        )
+
+
+def register(app: Flask) -> None:
+    for cmd in (init_db_command, seed_command, sync_legislators_command):
+        app.cli.add_command(cmd)
+
+
+def main() -> None:
+    from advocacy import create_app
+
+    FlaskGroup(create_app=create_app, help="Advocacy: report cards, lawmakers and letters.")()

@@ -1,0 +1,1 @@
+"""One module per outside service; nothing else in the app speaks HTTP."""

@@ -1,0 +1,49 @@
+"""Configuration defaults; instance/config.py and ADVOCACY_* environment variables override them."""
+
+import os
+from pathlib import Path
+
+OFFICIAL_OPENSTATES_URL = "https://data.openstates.org/people/current"
+OFFICIAL_CENSUS_URL = "https://geocoding.geo.census.gov/geocoder"
+
+# Every setting that may come from the environment, read as ADVOCACY_<NAME>.
+ENVIRONMENT_KEYS = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "OPENSTATES_URL",
+    "OPENSTATES_API_KEY",
+    "CENSUS_URL",
+    "SMTP_URL",
+    "MAIL_FROM",
+)
+
+
+def default_openstates_url(project_root: Path) -> str:
+    """A checkout next to the shared data set reads lawmakers from it; anywhere else, Open States."""
+    local = project_root.parent / "shared" / "data" / "openstates"
+    return str(local) if (local / "mo.csv").is_file() else OFFICIAL_OPENSTATES_URL
+
+
+def defaults(instance_path: str) -> dict[str, object]:
+    project_root = Path(__file__).resolve().parent.parent
+    return {
+        "SECRET_KEY": "dev-only-change-me",
+        "DATABASE_URL": f"sqlite:///{Path(instance_path) / 'advocacy.sqlite3'}",
+        "REDIS_URL": "",
+        "OPENSTATES_URL": default_openstates_url(project_root),
+        "OPENSTATES_API_KEY": "",
+        "CENSUS_URL": OFFICIAL_CENSUS_URL,
+        "SMTP_URL": "",
+        "MAIL_FROM": "Advocacy <no-reply@localhost>",
+        "HTTP_TIMEOUT": 10.0,
+        "LETTER_TEMPLATES_DIR": str(project_root / "letter_templates"),
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "LEGISLATORS_PER_PAGE": 50,
+    }
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, str]:
+    return {key: environ[f"ADVOCACY_{key}"] for key in ENVIRONMENT_KEYS if environ.get(f"ADVOCACY_{key}")}

@@ -1,0 +1,41 @@
+"""Error pages: HTML for people, JSON for the API."""
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+# What a person should do next, for the errors people meet.
+ADVICE = {
+    404: "Check the address, or start again from the list of states.",
+    400: "Please go back and check what you entered.",
+    413: "That upload is too large.",
+    429: "Please wait a minute before trying again.",
+}
+
+
+def json_error(status: int, code: str, message: str) -> tuple[Response, int]:
+    return jsonify({"error": {"code": code, "message": message}}), status
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _handle_http(error: HTTPException) -> tuple[Response | str, int]:
+    status = error.code or 500
+    if _wants_json():
+        code = (error.name or "error").lower().replace(" ", "_")
+        return json_error(status, code, error.description or error.name)
+    return (
+        render_template(
+            "errors/error.html",
+            status=status,
+            title=error.name,
+            message=error.description,
+            advice=ADVICE.get(status, ""),
+        ),
+        status,
+    )
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _handle_http)

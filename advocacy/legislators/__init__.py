@@ -1,0 +1,1 @@
+"""Lawmakers: the table of each state's legislators and their sync from Open States."""

@@ -1,0 +1,250 @@
+"""Sync lawmakers from Open States bulk CSV: validate the whole file, then upsert by person id."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from advocacy.clients.openstates import BulkSource, SourceUnavailable
+from advocacy.models import Legislator, State, SyncRun
+from advocacy.models.legislators import CHAMBERS
+
+# The column order of Open States' `people/current/<abbr>.csv` bulk files.
+BULK_COLUMNS = [
+    "id",
+    "name",
+    "current_party",
+    "current_district",
+    "current_chamber",
+    "given_name",
+    "family_name",
+    "gender",
+    "email",
+    "biography",
+    "birth_date",
+    "death_date",
+    "image",
+    "links",
+    "sources",
+    "capitol_address",
+    "capitol_voice",
+    "capitol_fax",
+    "district_address",
+    "district_voice",
+    "district_fax",
+    "twitter",
+    "youtube",
+    "instagram",
+    "facebook",
+    "wikidata",
+]
+PERSON_ID = re.compile(r"^ocd-person/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+# Legislator attributes filled from the file, and the column each comes from.
+FIELDS = {
+    "name": "name",
+    "given_name": "given_name",
+    "family_name": "family_name",
+    "party": "current_party",
+    "district": "current_district",
+    "chamber": "current_chamber",
+    "email": "email",
+    "image": "image",
+    "links": "links",
+    "capitol_address": "capitol_address",
+    "capitol_voice": "capitol_voice",
+    "district_address": "district_address",
+    "district_voice": "district_voice",
+}
+
+
+class InvalidLegislatorFile(ValueError):
+    """A bulk file that must not be imported; the message names the problem and the line."""
+
+
+@dataclass(frozen=True)
+class SyncCounts:
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: SyncCounts) -> SyncCounts:
+        return SyncCounts(
+            self.added + other.added,
+            self.updated + other.updated,
+            self.retired + other.retired,
+            self.unchanged + other.unchanged,
+        )
+
+    def describe(self) -> str:
+        return (
+            f"{self.added} added, {self.updated} updated, {self.retired} retired, {self.unchanged} unchanged"
+        )
+
+
+def parse_bulk_csv(raw: bytes, abbr: str) -> list[dict[str, str]]:
+    """Every row of one state's file, or InvalidLegislatorFile naming the first problem."""
+    if not raw.strip():
+        raise InvalidLegislatorFile("the file is empty")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidLegislatorFile(f"the file is not UTF-8 text (byte {error.start})") from error
+    if text.lstrip().startswith("<"):
+        raise InvalidLegislatorFile("the file is an HTML or XML page, not CSV")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+        if header != BULK_COLUMNS:
+            missing = [c for c in BULK_COLUMNS if c not in header]
+            detail = f"missing {', '.join(missing)}" if missing else "columns out of order"
+            raise InvalidLegislatorFile(
+                f"the header is not the Open States bulk format ({detail}); "
+                f"expected: {','.join(BULK_COLUMNS[:5])},…"
+            )
+        rows = []
+        seen: set[str] = set()
+        for values in reader:
+            line = reader.line_num
+            if not values:
+                continue
+            if len(values) != len(BULK_COLUMNS):
+                raise InvalidLegislatorFile(
+                    f"line {line} has {len(values)} fields instead of {len(BULK_COLUMNS)}; "
+                    "the file may be truncated"
+                )
+            row = dict(zip(BULK_COLUMNS, (v.strip() for v in values), strict=True))
+            _check_row(row, line, seen)
+            rows.append(row)
+    except csv.Error as error:
+        raise InvalidLegislatorFile(
+            f"line {reader.line_num} is not valid CSV ({error}); the file may be truncated"
+        ) from error
+    if not text.endswith(("\n", "\r")):
+        raise InvalidLegislatorFile("the last line is incomplete; the file may be truncated")
+    if not rows:
+        raise InvalidLegislatorFile("the file lists no lawmakers")
+    return rows
+
+
+def _check_row(row: dict[str, str], line: int, seen: set[str]) -> None:
+    if not PERSON_ID.match(row["id"]):
+        raise InvalidLegislatorFile(f"line {line}: {row['id']!r} is not an ocd-person id")
+    if row["id"] in seen:
+        raise InvalidLegislatorFile(f"line {line}: {row['id']} appears twice")
+    seen.add(row["id"])
+    if not row["name"]:
+        raise InvalidLegislatorFile(f"line {line}: the name is empty")
+    if row["current_chamber"] not in CHAMBERS:
+        raise InvalidLegislatorFile(
+            f"line {line}: chamber {row['current_chamber']!r} is not one of {', '.join(CHAMBERS)}"
+        )
+    if not row["current_district"]:
+        raise InvalidLegislatorFile(f"line {line}: the district is empty")
+
+
+def sync_legislators(
+    session: Session, state: State, rows: list[dict[str, str]], now: datetime | None = None
+) -> SyncCounts:
+    """Upsert one state's lawmakers by person id; retire those the file no longer lists."""
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    existing = {
+        person.id: person
+        for person in session.scalars(select(Legislator).where(Legislator.state_abbr == state.abbr))
+    }
+    elsewhere = set(
+        session.scalars(
+            select(Legislator.id).where(
+                Legislator.id.in_([r["id"] for r in rows]), Legislator.state_abbr != state.abbr
+            )
+        )
+    )
+    if elsewhere:
+        raise InvalidLegislatorFile(
+            f"{len(elsewhere)} people in this file belong to another state already, "
+            f"e.g. {sorted(elsewhere)[0]}"
+        )
+    added = updated = unchanged = 0
+    for row in rows:
+        values = {attribute: row[column] for attribute, column in FIELDS.items()}
+        person = existing.pop(row["id"], None)
+        if person is None:
+            session.add(Legislator(id=row["id"], state_abbr=state.abbr, last_seen_at=now, **values))
+            added += 1
+            continue
+        changed = person.retired_at is not None
+        person.retired_at = None
+        for attribute, value in values.items():
+            if getattr(person, attribute) != value:
+                setattr(person, attribute, value)
+                changed = True
+        person.last_seen_at = now
+        if changed:
+            updated += 1
+        else:
+            unchanged += 1
+    retired = 0
+    for person in existing.values():
+        if person.retired_at is None:
+            person.retired_at = now  # kept, with any letters written to them
+            retired += 1
+    session.flush()
+    return SyncCounts(added=added, updated=updated, retired=retired, unchanged=unchanged)
+
+
+@dataclass(frozen=True)
+class StateOutcome:
+    abbr: str
+    counts: SyncCounts | None = None
+    error: str = ""
+
+    def describe(self) -> str:
+        if self.counts is None:
+            return f"{self.abbr}: failed: {self.error}"
+        return f"{self.abbr}: {self.counts.describe()}"
+
+
+def run_sync(session: Session, source: BulkSource, states: list[State]) -> list[StateOutcome]:
+    """Sync each state in its own transaction: one state's bad file leaves every other state's intact.
+
+    Downloads happen before each transaction opens, so no HTTP request holds a database lock.
+    """
+    outcomes = []
+    for state in states:
+        abbr = state.abbr
+        session.commit()  # end any open transaction before the download
+        try:
+            rows = parse_bulk_csv(source.fetch(abbr), abbr)
+            counts = sync_legislators(session, state, rows)
+        except (SourceUnavailable, InvalidLegislatorFile) as error:
+            session.rollback()
+            outcome = StateOutcome(abbr, error=str(error))
+        else:
+            outcome = StateOutcome(abbr, counts=counts)
+        _record(session, source.location(abbr), outcome)
+        session.commit()
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _record(session: Session, location: str, outcome: StateOutcome) -> None:
+    counts = outcome.counts or SyncCounts()
+    session.add(
+        SyncRun(
+            state_abbr=outcome.abbr,
+            source=location,
+            finished_at=datetime.now(UTC).replace(tzinfo=None),
+            added=counts.added,
+            updated=counts.updated,
+            retired=counts.retired,
+            unchanged=counts.unchanged,
+            error=outcome.error,
+        )
+    )

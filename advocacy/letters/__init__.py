@@ -1,0 +1,1 @@
+"""Letters: templates, drafting, delivery links and the writer's private tracking page."""

@@ -1,0 +1,35 @@
+"""Ways to send a letter: email compose links with every character safely encoded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+# Some mail programs drop mailto links longer than about 2,000 characters.
+MAILTO_SAFE_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class EmailLinks:
+    mailto: str
+    gmail: str
+    outlook: str
+
+    @property
+    def mailto_may_be_too_long(self) -> bool:
+        return len(self.mailto) > MAILTO_SAFE_LENGTH
+
+
+def email_links(to: str, subject: str, body: str) -> EmailLinks:
+    # RFC 6068: line breaks in a mailto body are CRLF, and every reserved character is %-encoded.
+    crlf_body = body.replace("\r\n", "\n").replace("\n", "\r\n")
+    mailto = (
+        f"mailto:{quote(to, safe='@')}?subject={quote(subject, safe='')}&body={quote(crlf_body, safe='')}"
+    )
+    gmail = "https://mail.google.com/mail/?" + urlencode(
+        {"view": "cm", "fs": "1", "to": to, "su": subject, "body": body}, quote_via=quote
+    )
+    outlook = "https://outlook.live.com/mail/0/deeplink/compose?" + urlencode(
+        {"to": to, "subject": subject, "body": body}, quote_via=quote
+    )
+    return EmailLinks(mailto=mailto, gmail=gmail, outlook=outlook)

@@ -1,0 +1,192 @@
+"""Letter templates: parsing template files and rendering them in a sandbox."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+FRONT_MATTER_FENCE = "+++"
+PURPOSES = ("ask", "thank-you", "follow-up", "phone")
+
+
+class InvalidTemplateFile(ValueError):
+    """A letter-template file whose front matter or body cannot be used."""
+
+
+class LetterRenderError(ValueError):
+    """A template that cannot be rendered with the facts at hand (syntax error, unknown variable)."""
+
+
+@dataclass(frozen=True)
+class TemplateFile:
+    slug: str
+    issue_area: int | None
+    purpose: str
+    title: str
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class ReportCardFacts:
+    year: int
+    framework: str
+    grade: str | None
+    total: Decimal | None
+    max_total: Decimal | None
+    source: str
+
+
+@dataclass(frozen=True)
+class AreaFacts:
+    number: int
+    name: str
+    max_points: Decimal | None
+    score: Decimal | None = None
+    percent: int | None = None
+    points_to_gain: Decimal | None = None
+    findings: list[str] = field(default_factory=list)
+    finding_source: str = ""
+    finding_year: int | None = None  # the report card the findings come from
+    is_weakest: bool = False
+    basis: str | None = None  # "scores", "published finding", or None when nothing is known
+
+
+@dataclass(frozen=True)
+class RecipientFacts:
+    title: str
+    name: str
+    salutation_name: str
+    district: str
+    chamber_name: str
+
+
+@dataclass(frozen=True)
+class SenderFacts:
+    name: str
+    town: str
+
+
+@dataclass(frozen=True)
+class StateFacts:
+    abbr: str
+    name: str
+
+
+@dataclass(frozen=True)
+class LetterContext:
+    state: StateFacts
+    report_card: ReportCardFacts | None
+    area: AreaFacts | None
+    recipient: RecipientFacts
+    sender: SenderFacts
+    personal_paragraph: str
+    today: date
+
+    def as_variables(self) -> dict[str, object]:
+        return {
+            "state": self.state,
+            "report_card": self.report_card,
+            "area": self.area,
+            "recipient": self.recipient,
+            "sender": self.sender,
+            "personal_paragraph": self.personal_paragraph,
+            "today": self.today,
+        }
+
+
+@dataclass(frozen=True)
+class RenderedLetter:
+    subject: str
+    body: str
+
+
+def _environment() -> SandboxedEnvironment:
+    # Letters are plain text: HTML escaping happens where a page shows them, URL encoding in links.
+    return SandboxedEnvironment(
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+_ENV = _environment()
+
+
+def render_letter(subject: str, body: str, context: LetterContext) -> RenderedLetter:
+    """Render a template's subject and body; any failure raises LetterRenderError, never half a letter."""
+    variables = context.as_variables()
+    try:
+        rendered_subject = _ENV.from_string(subject).render(variables)
+        rendered_body = _ENV.from_string(body).render(variables)
+    except TemplateError as error:
+        line = getattr(error, "lineno", None) or _template_line(error)
+        where = f" (line {line})" if line else ""
+        # "'advocacy.letters.render.RecipientFacts object'" reads better as "'RecipientFacts'".
+        message = re.sub(r"'(?:[\w]+\.)*(\w+) object'", r"'\1'", str(error))
+        raise LetterRenderError(f"The letter template cannot be used{where}: {message}") from error
+    return RenderedLetter(
+        subject=" ".join(rendered_subject.split()),
+        body=_tidy(rendered_body),
+    )
+
+
+def _template_line(error: BaseException) -> int | None:
+    """The template line a runtime error happened on; Jinja maps template frames to "<template>"."""
+    line = None
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _tidy(text: str) -> str:
+    """Collapse the blank lines that optional blocks leave behind."""
+    paragraphs = [block.strip() for block in text.strip().split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p) + "\n"
+
+
+def parse_template_file(path: Path) -> TemplateFile:
+    text = path.read_text(encoding="utf-8")
+    parts = text.split(FRONT_MATTER_FENCE + "\n", 2)
+    if len(parts) != 3 or parts[0].strip():
+        raise InvalidTemplateFile(f"{path.name}: must start with TOML front matter between '+++' lines")
+    try:
+        meta = tomllib.loads(parts[1])
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidTemplateFile(f"{path.name}: front matter is not valid TOML: {error}") from error
+    missing = [key for key in ("slug", "purpose", "title", "subject") if not meta.get(key)]
+    if missing:
+        raise InvalidTemplateFile(f"{path.name}: front matter lacks {', '.join(missing)}")
+    if meta["purpose"] not in PURPOSES:
+        raise InvalidTemplateFile(
+            f"{path.name}: purpose must be one of {', '.join(PURPOSES)}, not {meta['purpose']!r}"
+        )
+    issue_area = meta.get("issue_area")
+    if issue_area is not None and not isinstance(issue_area, int):
+        raise InvalidTemplateFile(f"{path.name}: issue_area must be a number from 1 to 6")
+    body = parts[2].strip() + "\n"
+    try:
+        _ENV.parse(body)
+        _ENV.parse(meta["subject"])
+    except TemplateError as error:
+        raise InvalidTemplateFile(f"{path.name}: {error}") from error
+    return TemplateFile(
+        slug=meta["slug"],
+        issue_area=issue_area,
+        purpose=meta["purpose"],
+        title=meta["title"],
+        subject=meta["subject"],
+        body=body,
+    )

@@ -1,0 +1,194 @@
+"""Drafting a letter, and the writer's private tracking page for it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from advocacy.extensions import db
+from advocacy.legislators.service import sitting_legislators
+from advocacy.letters.delivery import email_links
+from advocacy.letters.forms import CHANNEL_LABELS, DeleteLetterForm, LetterForm, MarkSentForm
+from advocacy.letters.render import LetterRenderError
+from advocacy.letters.service import (
+    Sender,
+    UnknownLetter,
+    ask_template_for,
+    batch_letters,
+    delete_letter,
+    draft_letter,
+    get_letter,
+    letter_context,
+    mark_sent,
+    save_letters,
+)
+from advocacy.models import Legislator, Letter
+from advocacy.reportcards.service import (
+    UnknownState,
+    choose_report_card,
+    featured_framework,
+    find_issue_area,
+    get_state,
+    summarize,
+)
+
+bp = Blueprint("letters", __name__)
+
+
+def _recipient_label(legislator: Legislator) -> str:
+    party = f", {legislator.party}" if legislator.party else ""
+    where = f"{legislator.chamber_name}, district {legislator.district}"
+    return f"{legislator.title} {legislator.name} ({where}{party})"
+
+
+@bp.route("/letters/new", methods=["GET", "POST"])
+def new() -> str | Response:
+    abbr = request.args.get("state", "").strip()
+    if not abbr:
+        abort(400, description="Choose a state first: the letter needs the state's report card.")
+    try:
+        state = get_state(db.session, abbr)
+    except UnknownState as error:
+        abort(404, description=str(error))
+    framework = featured_framework(db.session)
+    if framework is None:
+        abort(503, description="Report cards are not loaded yet: run `advocacy seed`.")
+    card = choose_report_card(db.session, state)
+    summary = summarize(db.session, card) if card else None
+
+    requested_area = request.args.get("area", "").strip()
+    area = find_issue_area(framework, requested_area) if requested_area else None
+    if requested_area and area is None:
+        abort(
+            400,
+            description=f"There is no issue area {requested_area!r}: use a number from 1 to 6 "
+            "or the area's name as it appears in links.",
+        )
+    if area is None and summary and summary.weakest and summary.card.edition.framework_id == framework.id:
+        area = summary.weakest[0].area
+
+    legislators = {person.id: person for person in sitting_legislators(db.session, state)}
+    requested_to = request.args.getlist("to")
+    for person_id in requested_to:
+        if person_id not in legislators:
+            abort(
+                404,
+                description=f"No sitting {state.name} lawmaker has the id {person_id!r}. "
+                "Choose one from the state's lawmaker table.",
+            )
+
+    form = LetterForm()
+    areas = [a for a in framework.issue_areas if not a.is_extra_credit]
+    form.area.choices = [SelectChoice(a.slug, f"{a.number}. {a.name}") for a in areas]
+    if area is None:
+        form.area.choices.insert(0, SelectChoice("", "Choose an issue…"))
+    form.to.choices = [
+        SelectChoice(pid, _recipient_label(p), optgroup=p.chamber_name) for pid, p in legislators.items()
+    ]
+    if request.method == "GET":
+        form.area.data = area.slug if area else ""
+        form.to.data = requested_to
+
+    previews = []
+    render_error = ""
+    if form.validate_on_submit():
+        chosen_area = find_issue_area(framework, form.area.data)
+        template = ask_template_for(db.session, chosen_area)
+        if template is None:
+            abort(503, description=f"There is no letter template for {chosen_area.name} yet.")
+        sender = Sender(
+            name=form.sender_name.data.strip(),
+            town=form.sender_town.data.strip(),
+            email=(form.sender_email.data or "").strip(),
+            personal_paragraph=(form.personal_paragraph.data or "").strip(),
+        )
+        recipients = [legislators[pid] for pid in form.to.data]
+        today = date.today()
+        try:
+            previews = [
+                (
+                    person,
+                    draft_letter(
+                        template,
+                        letter_context(summary, state, chosen_area, person, sender, today),
+                    ),
+                )
+                for person in recipients
+            ]
+        except LetterRenderError as error:
+            render_error = str(error)
+            previews = []
+        if previews and request.form.get("action") == "save":
+            letters = save_letters(db.session, template, previews, state, chosen_area, sender)
+            db.session.commit()
+            flash("Your letter is saved. Bookmark this page: it is your private link to it.")
+            return redirect(url_for("letters.track", token=letters[0].token))
+    return render_template(
+        "letters/new.html",
+        state=state,
+        summary=summary,
+        form=form,
+        area=area,
+        fixed_recipients=[legislators[pid] for pid in (form.to.data or [])],
+        previews=previews,
+        render_error=render_error,
+    )
+
+
+def _letter_or_404(token: str) -> Letter:
+    try:
+        return get_letter(db.session, token)
+    except UnknownLetter as error:
+        abort(404, description=str(error))
+
+
+@bp.get("/letters/<token>")
+def track(token: str) -> str:
+    letter = _letter_or_404(token)
+    links = (
+        email_links(letter.legislator.email, letter.subject, letter.body) if letter.legislator.email else None
+    )
+    return render_template(
+        "letters/track.html",
+        letter=letter,
+        links=links,
+        others=batch_letters(db.session, letter),
+        sent_form=MarkSentForm(),
+        delete_form=DeleteLetterForm(),
+        channel_labels=CHANNEL_LABELS,
+    )
+
+
+@bp.get("/letters/<token>/print")
+def print_view(token: str) -> str:
+    letter = _letter_or_404(token)
+    return render_template("letters/print.html", letter=letter, today=date.today())
+
+
+@bp.post("/letters/<token>/sent")
+def sent(token: str) -> Response:
+    letter = _letter_or_404(token)
+    form = MarkSentForm()
+    if not form.validate_on_submit():
+        flash("Choose how you sent the letter.", "error")
+        return redirect(url_for("letters.track", token=token))
+    mark_sent(letter, form.channel.data)
+    db.session.commit()
+    flash("Thank you! The letter is marked as sent.")
+    return redirect(url_for("letters.track", token=token))
+
+
+@bp.post("/letters/<token>/delete")
+def delete(token: str) -> Response | str:
+    letter = _letter_or_404(token)
+    form = DeleteLetterForm()
+    if not form.validate_on_submit():
+        abort(400, description="The delete request was not valid; reload the page and try again.")
+    state_abbr = letter.state_abbr
+    delete_letter(db.session, letter)
+    db.session.commit()
+    flash("The letter is deleted. Nothing of it is kept.")
+    return redirect(url_for("reportcards.state", abbr=state_abbr))

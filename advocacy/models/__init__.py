@@ -1,0 +1,37 @@
+"""The domain model, one module per domain; importing this package registers every table."""
+
+from advocacy.models.accounts import AuditEvent, User
+from advocacy.models.campaigns import Campaign
+from advocacy.models.legislators import Legislator, SyncRun
+from advocacy.models.letters import Letter, LetterTemplate, TemplateRevision
+from advocacy.models.reportcards import (
+    AreaFinding,
+    AreaScore,
+    Edition,
+    Framework,
+    IssueArea,
+    NationalSummary,
+    PolicyGoal,
+    ReportCard,
+    State,
+)
+
+__all__ = [
+    "AreaFinding",
+    "AreaScore",
+    "AuditEvent",
+    "Campaign",
+    "Edition",
+    "Framework",
+    "IssueArea",
+    "Legislator",
+    "Letter",
+    "LetterTemplate",
+    "NationalSummary",
+    "PolicyGoal",
+    "ReportCard",
+    "State",
+    "SyncRun",
+    "TemplateRevision",
+    "User",
+]

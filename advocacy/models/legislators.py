@@ -1,0 +1,84 @@
+"""State lawmakers, keyed by their Open States person id."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from advocacy.extensions import db
+from advocacy.models.reportcards import State
+
+CHAMBERS = ("upper", "lower", "legislature")
+
+
+class Legislator(db.Model):
+    __tablename__ = "legislators"
+    __table_args__ = (Index("ix_legislators_state_chamber_district", "state_abbr", "chamber", "district"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # ocd-person/<uuid>, as given
+    state_abbr: Mapped[str] = mapped_column(ForeignKey("states.abbr"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    given_name: Mapped[str] = mapped_column(String(100), default="")
+    family_name: Mapped[str] = mapped_column(String(100), default="")
+    chamber: Mapped[str] = mapped_column(String(16))
+    district: Mapped[str] = mapped_column(String(100))
+    party: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    image: Mapped[str] = mapped_column(Text, default="")
+    links: Mapped[str] = mapped_column(Text, default="")  # URLs joined with ";" as Open States gives them
+    capitol_address: Mapped[str] = mapped_column(Text, default="")
+    capitol_voice: Mapped[str] = mapped_column(String(64), default="")
+    district_address: Mapped[str] = mapped_column(Text, default="")
+    district_voice: Mapped[str] = mapped_column(String(64), default="")
+    last_seen_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+
+    state: Mapped[State] = relationship()
+
+    @property
+    def postal_address(self) -> str:
+        """The office a letter should go to: the capitol, else the district office."""
+        return self.capitol_address or self.district_address
+
+    @property
+    def phone(self) -> str:
+        return self.capitol_voice or self.district_voice
+
+    @property
+    def link_list(self) -> list[str]:
+        return [link for link in self.links.split(";") if link]
+
+    @property
+    def title(self) -> str:
+        """How the state addresses this member: Senator, Representative, Delegate, Councilmember…"""
+        if self.chamber == "lower":
+            return self.state.lower_title
+        return self.state.upper_title
+
+    @property
+    def chamber_name(self) -> str:
+        if self.chamber == "lower":
+            return self.state.lower_chamber
+        return self.state.upper_chamber
+
+    @property
+    def salutation_name(self) -> str:
+        return self.family_name or self.name
+
+
+class SyncRun(db.Model):
+    """The outcome of one state's lawmaker sync, kept for the admin's view of data freshness."""
+
+    __tablename__ = "sync_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state_abbr: Mapped[str] = mapped_column(ForeignKey("states.abbr"), index=True)
+    source: Mapped[str] = mapped_column(Text)
+    finished_at: Mapped[datetime]
+    added: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    retired: Mapped[int] = mapped_column(default=0)
+    unchanged: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,87 @@
+"""Letter templates with their revisions, and the letters citizens write from them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from advocacy.extensions import db
+from advocacy.models.accounts import User
+from advocacy.models.legislators import Legislator
+from advocacy.models.reportcards import IssueArea, State
+
+PURPOSES = ("ask", "thank-you", "follow-up", "phone")
+CHANNELS = ("email", "print", "phone", "outbox")
+STATUSES = ("draft", "sent", "answered", "no-answer")
+
+
+class LetterTemplate(db.Model):
+    __tablename__ = "letter_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    issue_area_id: Mapped[int | None] = mapped_column(ForeignKey("issue_areas.id"))
+    purpose: Mapped[str] = mapped_column(String(16))
+    retired_at: Mapped[datetime | None]
+
+    issue_area: Mapped[IssueArea | None] = relationship()
+    revisions: Mapped[list[TemplateRevision]] = relationship(
+        back_populates="template", order_by="TemplateRevision.id"
+    )
+
+    @property
+    def current(self) -> TemplateRevision:
+        return self.revisions[-1]
+
+
+class TemplateRevision(db.Model):
+    """Every saved version of a template; letters point at the revision they were drafted from."""
+
+    __tablename__ = "template_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("letter_templates.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: seeded from a file
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+    template: Mapped[LetterTemplate] = relationship(back_populates="revisions")
+    author: Mapped[User | None] = relationship()
+
+
+class Letter(db.Model):
+    """One message to one lawmaker, tracked through its private token."""
+
+    __tablename__ = "letters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    # Letters drafted together (one per recipient) share a batch so each tracking page lists the rest.
+    batch: Mapped[str] = mapped_column(String(64), index=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("template_revisions.id"))
+    state_abbr: Mapped[str] = mapped_column(ForeignKey("states.abbr"), index=True)
+    issue_area_id: Mapped[int | None] = mapped_column(ForeignKey("issue_areas.id"))
+    legislator_id: Mapped[str] = mapped_column(ForeignKey("legislators.id"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    personal_paragraph: Mapped[str] = mapped_column(Text, default="")
+    sender_name: Mapped[str] = mapped_column(String(200), default="")
+    sender_town: Mapped[str] = mapped_column(String(200), default="")
+    sender_email: Mapped[str] = mapped_column(String(254), default="")
+    channel: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    reply_notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None]
+
+    revision: Mapped[TemplateRevision] = relationship()
+    state: Mapped[State] = relationship()
+    issue_area: Mapped[IssueArea | None] = relationship()
+    legislator: Mapped[Legislator] = relationship()

@@ -1,0 +1,1 @@
+"""Report cards: grades, issue areas and the weakest areas of each state."""

@@ -1,0 +1,235 @@
+"""Report-card facts: which card to show, how each issue area stands, and which areas are weakest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from advocacy.models import AreaFinding, Edition, Framework, IssueArea, ReportCard, State
+
+# How many areas a page names as "weakest" when scores rank them all.
+WEAKEST_COUNT = 3
+BASIS_SCORES = "scores"
+BASIS_FINDING = "published finding"
+
+
+class UnknownState(LookupError):
+    pass
+
+
+class UnknownEdition(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class AreaStanding:
+    """One issue area of one report card, with whatever is known about it."""
+
+    area: IssueArea
+    score: Decimal | None
+    findings: tuple[AreaFinding, ...]
+    score_source: str = ""
+
+    @property
+    def max_points(self) -> Decimal | None:
+        return self.area.max_points
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.score is None or not self.area.max_points:
+            return None
+        return (self.score * 100 / self.area.max_points).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def points_to_gain(self) -> Decimal | None:
+        if self.score is None or self.area.max_points is None:
+            return None
+        return self.area.max_points - self.score
+
+    @property
+    def lowest_findings(self) -> tuple[AreaFinding, ...]:
+        return tuple(f for f in self.findings if f.lowest)
+
+
+@dataclass(frozen=True)
+class WeakArea:
+    standing: AreaStanding
+    basis: str
+    source: str
+    year: int  # the edition the basis comes from; may be older than the card shown
+
+    @property
+    def area(self) -> IssueArea:
+        return self.standing.area
+
+
+@dataclass(frozen=True)
+class CardSummary:
+    card: ReportCard
+    standings: list[AreaStanding]  # the framework's areas in order, extra credit last
+    weakest: list[WeakArea]
+
+    @property
+    def has_scores(self) -> bool:
+        return any(s.score is not None for s in self.standings)
+
+    def standing_for(self, area: IssueArea) -> AreaStanding:
+        return next(s for s in self.standings if s.area.id == area.id)
+
+    def weak_area_for(self, area: IssueArea) -> WeakArea | None:
+        return next((w for w in self.weakest if w.area.id == area.id), None)
+
+
+def plain_points(value: Decimal | None) -> Decimal | None:
+    """Points as a report card prints them: 27.50 → 27.5, 15.00 → 15."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+
+
+def get_state(session: Session, abbr: str) -> State:
+    state = session.get(State, abbr.lower()) if len(abbr) == 2 else None
+    if state is None:
+        raise UnknownState(f"There is no state with the postal code {abbr.upper()!r}.")
+    return state
+
+
+def all_states(session: Session) -> list[State]:
+    return list(session.scalars(select(State).order_by(State.name)))
+
+
+def featured_framework(session: Session) -> Framework | None:
+    return session.scalar(select(Framework).where(Framework.featured))
+
+
+def editions(session: Session) -> list[Edition]:
+    return list(
+        session.scalars(select(Edition).options(selectinload(Edition.framework)).order_by(Edition.year))
+    )
+
+
+def report_cards_for_state(session: Session, state: State) -> list[ReportCard]:
+    return list(
+        session.scalars(
+            select(ReportCard)
+            .join(ReportCard.edition)
+            .where(ReportCard.state_abbr == state.abbr)
+            .options(selectinload(ReportCard.edition).selectinload(Edition.framework))
+            .order_by(Edition.year)
+        )
+    )
+
+
+def choose_report_card(session: Session, state: State, year: int | None = None) -> ReportCard | None:
+    """The card for `year`, or by default the newest graded card of the featured framework."""
+    cards = report_cards_for_state(session, state)
+    if year is not None:
+        if session.scalar(select(Edition).where(Edition.year == year)) is None:
+            raise UnknownEdition(f"There is no report-card edition for {year}.")
+        return next((c for c in cards if c.edition.year == year), None)
+    # Prefer a card that carries a grade: some editions list a state without one (DC in 2023).
+    for candidates in (
+        [c for c in cards if c.edition.framework.featured and c.grade],
+        [c for c in cards if c.edition.framework.featured],
+        cards,
+    ):
+        if candidates:
+            return candidates[-1]
+    return None
+
+
+def latest_cards_by_state(session: Session, framework: Framework) -> dict[str, ReportCard]:
+    """Each state's newest graded report card under one framework, in one query."""
+    cards = session.scalars(
+        select(ReportCard)
+        .join(ReportCard.edition)
+        .where(Edition.framework_id == framework.id, ReportCard.grade.is_not(None))
+        .options(selectinload(ReportCard.edition))
+        .order_by(Edition.year)
+    )
+    return {card.state_abbr: card for card in cards}
+
+
+def summarize(session: Session, card: ReportCard) -> CardSummary:
+    """How each area of a card stands, and the weakest areas with the basis for saying so.
+
+    When a card has neither area scores nor findings, the newest earlier card of the same
+    framework that has them names the weakest areas, with its year shown; grades and areas are
+    comparable within one framework, never across frameworks.
+    """
+    areas = list(
+        session.scalars(
+            select(IssueArea)
+            .where(IssueArea.framework_id == card.edition.framework_id)
+            .options(selectinload(IssueArea.policy_goals))
+            .order_by(IssueArea.position)
+        )
+    )
+    standings = _standings(card, areas)
+    weakest = weakest_areas(standings, card.edition.year)
+    if not weakest:
+        earlier = session.scalars(
+            select(ReportCard)
+            .join(ReportCard.edition)
+            .where(
+                ReportCard.state_abbr == card.state_abbr,
+                Edition.framework_id == card.edition.framework_id,
+                Edition.year < card.edition.year,
+            )
+            .options(
+                selectinload(ReportCard.edition),
+                selectinload(ReportCard.area_scores),
+                selectinload(ReportCard.area_findings),
+            )
+            .order_by(Edition.year.desc())
+        )
+        for older in earlier:
+            weakest = weakest_areas(_standings(older, areas), older.edition.year)
+            if weakest:
+                break
+    return CardSummary(card=card, standings=standings, weakest=weakest)
+
+
+def _standings(card: ReportCard, areas: list[IssueArea]) -> list[AreaStanding]:
+    scores = {s.issue_area_id: s for s in card.area_scores}
+    return [
+        AreaStanding(
+            area=area,
+            score=scores[area.id].score if area.id in scores else None,
+            score_source=(scores[area.id].source or card.source) if area.id in scores else "",
+            findings=tuple(f for f in card.area_findings if f.issue_area_id == area.id),
+        )
+        for area in areas
+    ]
+
+
+def weakest_areas(standings: list[AreaStanding], year: int) -> list[WeakArea]:
+    """Scores win: rank scored areas by percent, then larger gap, then number. Else published findings."""
+    scored = [
+        s for s in standings if not s.area.is_extra_credit and s.percent is not None and s.points_to_gain
+    ]
+    if scored:
+        ranked = sorted(
+            scored,
+            key=lambda s: (s.score / s.area.max_points, -s.points_to_gain, s.area.number),
+        )
+        return [WeakArea(s, BASIS_SCORES, s.score_source, year) for s in ranked[:WEAKEST_COUNT]]
+    return [
+        WeakArea(s, BASIS_FINDING, s.lowest_findings[0].source, year)
+        for s in standings
+        if not s.area.is_extra_credit and s.lowest_findings
+    ]
+
+
+def find_issue_area(framework: Framework, key: str) -> IssueArea | None:
+    """An issue area by its number or its slug, as links and forms give it."""
+    key = key.strip().lower()
+    for area in framework.issue_areas:
+        if area.is_extra_credit:
+            continue
+        if key in (area.slug, str(area.number)):
+            return area
+    return None

@@ -1,0 +1,44 @@
+"""The state page: grade, each issue area as a bar, and the weakest areas to write about."""
+
+from flask import Blueprint, abort, render_template, request
+
+from advocacy.extensions import db
+from advocacy.reportcards.service import (
+    UnknownEdition,
+    UnknownState,
+    choose_report_card,
+    featured_framework,
+    get_state,
+    report_cards_for_state,
+    summarize,
+)
+
+bp = Blueprint("reportcards", __name__)
+
+
+def parse_edition(raw: str | None) -> int | None:
+    """`?edition=YEAR`; anything else is the caller's mistake, answered with a 400 that says so."""
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or len(raw) != 4:
+        abort(400, description=f"edition must be a four-digit year such as 2023, not {raw!r}.")
+    return int(raw)
+
+
+@bp.get("/states/<abbr>")
+def state(abbr: str) -> str:
+    year = parse_edition(request.args.get("edition"))
+    try:
+        state = get_state(db.session, abbr)
+        card = choose_report_card(db.session, state, year)
+    except (UnknownState, UnknownEdition) as error:
+        abort(404, description=str(error))
+    summary = summarize(db.session, card) if card else None
+    return render_template(
+        "reportcards/state.html",
+        state=state,
+        summary=summary,
+        cards=report_cards_for_state(db.session, state),
+        requested_year=year,
+        framework=featured_framework(db.session),
+    )

@@ -1,0 +1,22 @@
+"""Template filters shared by every page."""
+
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from flask import Flask
+
+from advocacy.reportcards.service import plain_points
+
+
+def points(value: Decimal | None) -> str:
+    return "—" if value is None else str(plain_points(value))
+
+
+def host(url: str) -> str:
+    """A source's site name, for link text: https://www.rehope.org/post/… → rehope.org."""
+    return urlsplit(url.strip()).netloc.removeprefix("www.") or url
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(points)
+    app.add_template_filter(host)

@@ -1,0 +1,91 @@
+"""A real Chromium, driven by Playwright: the state page and the letter preview as a person sees them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from advocacy.extensions import db
+from tests.builders import make_legislator
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Flags for a machine with no outside network (see the README's testing notes).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+@pytest.fixture
+def page(tmp_path: Path):
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's chromium (apt-get install -y chromium)")
+        pytest.skip("Debian's /usr/bin/chromium is not installed (apt-get install -y chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1100, "height": 900})
+        page = context.new_page()
+        page.console_errors = []
+        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+        yield page
+        context.close()
+        browser.close()
+    shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_state_page_to_letter_preview(live_server, page, tmp_path):
+    senator = make_legislator(db.session, n=19, name="Jane Roe", family_name="Roe", district="19")
+    db.session.commit()
+
+    page.goto(f"{live_server}/states/mo")
+    assert page.locator("h1").inner_text() == "Missouri"
+    assert page.get_by_role("link", name="Quick exit").is_visible()
+    weakest = page.locator("ol.weakest > li")
+    assert weakest.count() == 3
+    assert "Identification of and Response to Victims" in weakest.first.inner_text()
+    page.screenshot(path=str(tmp_path / "state.png"), full_page=True)
+
+    weakest.first.get_by_role("link", name="Write to your lawmakers about this").click()
+    page.wait_for_url("**/letters/new?state=mo&area=identification-and-response")
+    page.get_by_label("Lawmakers").select_option(senator.id)
+    page.get_by_label("Your full name").fill("Pat Doe")
+    page.get_by_label("Your town or city").fill("Columbia")
+    page.get_by_label("In your own words (optional)").fill("I coach a youth soccer team.")
+    page.get_by_role("button", name="Preview the letter").click()
+
+    preview = page.locator("article.letter-preview")
+    preview.wait_for()
+    text = preview.inner_text()
+    assert "Dear Senator Roe," in text
+    assert "Missouri received a grade of F" in text
+    assert "I coach a youth soccer team." in text
+    page.screenshot(path=str(tmp_path / "preview.png"), full_page=True)
+    assert page.console_errors == []  # no script errors, no content-policy violations

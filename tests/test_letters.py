@@ -1,0 +1,317 @@
+"""A citizen goes from a failing grade to a letter to their own lawmaker, and every way it can go wrong."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+from sqlalchemy import func, select
+
+from advocacy.extensions import db
+from advocacy.models import IssueArea, Letter, LetterTemplate, TemplateRevision
+from tests.builders import make_legislator
+from tests.pages import csrf_token, link_with_text, text_of
+
+PERSONAL = "I volunteer with young people in Columbia & I want them safe <always>."
+
+
+def letter_form(token: str, recipient_ids: list[str], action: str = "preview", **overrides):
+    form = {
+        "csrf_token": token,
+        "area": "identification-and-response",
+        "to": recipient_ids,
+        "sender_name": "Pat Doe",
+        "sender_town": "Columbia",
+        "sender_email": "pat@example.org",
+        "personal_paragraph": PERSONAL,
+        "action": action,
+    }
+    form.update(overrides)
+    return form
+
+
+def count_letters() -> int:
+    return db.session.scalar(select(func.count()).select_from(Letter))
+
+
+def test_citizen_journey_from_state_page_to_a_sent_letter(client):
+    senator = make_legislator(db.session, n=19, name="Jane Roe", family_name="Roe", district="19")
+    db.session.commit()
+
+    state_page = client.get("/states/mo")
+    seen = text_of(state_page)
+    assert "Missouri received a grade of F in Shared Hope International's 2023" in seen
+    assert "Identification of and Response to Victims — named among the lowest" in seen
+    assert "Basis: published finding from the 2022 report card" in seen
+    assert "https://www.rehope.org/post/human-trafficking-report-cards-how-did-we-do" in (
+        state_page.get_data(as_text=True)
+    )
+
+    write = link_with_text(state_page, "Write to your lawmakers about this")
+    assert write == "/letters/new?state=mo&area=identification-and-response"
+    form_page = client.get(f"{write}&to={senator.id}")
+    assert form_page.status_code == 200
+    assert "Senator Jane Roe — Senate, district 19" in text_of(form_page)
+
+    preview = client.post(f"{write}&to={senator.id}", data=letter_form(csrf_token(form_page), [senator.id]))
+    shown = text_of(preview)
+    assert "Dear Senator Roe," in shown
+    assert "Missouri received a grade of F" in shown
+    assert 'Missouri\'s 2022 report card listed "Identification of and Response to Victims"' in shown
+    assert "among the areas where Missouri scored lowest" in shown
+    assert PERSONAL in shown  # escaped on the page, shown as typed
+    assert "<always>" not in preview.get_data(as_text=True)
+    assert count_letters() == 0  # a preview stores nothing
+
+    saved = client.post(
+        f"{write}&to={senator.id}",
+        data=letter_form(csrf_token(preview), [senator.id], action="save"),
+    )
+    assert saved.status_code == 302
+    tracking_url = saved.headers["Location"]
+    assert tracking_url.startswith("/letters/")
+
+    letter = db.session.scalar(select(Letter))
+    assert letter.status == "draft"
+    assert letter.legislator_id == senator.id
+    assert PERSONAL in letter.body
+    assert letter.revision.template.slug == "ask-identification-and-response"
+
+    tracking = client.get(tracking_url)
+    mailto = link_with_text(tracking, "Open in your email app")
+    parts = urlsplit(mailto)
+    assert parts.scheme == "mailto"
+    assert unquote(parts.path) == "jordan19@senate.example.gov"
+    query = parse_qs(parts.query, keep_blank_values=True)
+    assert query["subject"] == [letter.subject]
+    assert query["body"][0].replace("\r\n", "\n") == letter.body
+    gmail = parse_qs(urlsplit(link_with_text(tracking, "Open in Gmail")).query)
+    assert gmail["su"] == [letter.subject] and gmail["body"] == [letter.body]
+    outlook = parse_qs(urlsplit(link_with_text(tracking, "Open in Outlook.com")).query)
+    assert outlook["subject"] == [letter.subject] and outlook["body"] == [letter.body]
+
+    sent = client.post(f"{tracking_url}/sent", data={"csrf_token": csrf_token(tracking), "channel": "email"})
+    assert sent.status_code == 302
+    after = text_of(client.get(tracking_url))
+    assert "Status: sent (i sent it by email)" in after
+    db.session.refresh(letter)
+    assert (letter.status, letter.channel) == ("sent", "email")
+
+
+def test_one_letter_per_recipient_each_with_its_own_tracking_link(client, no_csrf):
+    senator = make_legislator(db.session, n=1)
+    rep = make_legislator(db.session, n=2, chamber="lower", district="44")
+    db.session.commit()
+
+    saved = client.post(
+        f"/letters/new?state=mo&to={senator.id}&to={rep.id}",
+        data=letter_form("", [senator.id, rep.id], action="save"),
+    )
+
+    letters = db.session.scalars(select(Letter).order_by(Letter.id)).all()
+    assert [le.legislator_id for le in letters] == [senator.id, rep.id]
+    assert letters[0].token != letters[1].token
+    assert "Dear Senator Example1," in letters[0].body
+    assert "Dear Representative Example2," in letters[1].body
+    first = client.get(saved.headers["Location"])
+    assert link_with_text(first, "To Representative Jordan Example2") == (f"/letters/{letters[1].token}")
+
+
+def test_weakest_area_is_chosen_when_the_link_names_none(client):
+    make_legislator(db.session, n=1)
+    db.session.commit()
+
+    page = client.get("/letters/new?state=mo")
+
+    body = page.get_data(as_text=True)
+    assert '<option selected value="identification-and-response">' in body
+
+
+def test_a_state_with_no_findings_asks_the_citizen_to_choose(client):
+    make_legislator(db.session, n=1, state_abbr="wy")
+    db.session.commit()
+
+    page = client.get("/letters/new?state=wy")
+
+    assert '<option selected value="">Choose an issue…</option>' in page.get_data(as_text=True)
+
+
+def test_missing_fields_show_the_form_again_with_errors_and_store_nothing(client, no_csrf):
+    senator = make_legislator(db.session, n=1)
+    db.session.commit()
+
+    page = client.post(
+        f"/letters/new?state=mo&to={senator.id}",
+        data=letter_form(
+            "",
+            [senator.id],
+            action="save",
+            sender_name="",
+            sender_town="  ",
+            sender_email="not-an-email",
+        ),
+    )
+
+    shown = text_of(page)
+    assert page.status_code == 200
+    assert "Please fix the fields marked below." in shown
+    assert "Enter your name: offices answer named constituents." in shown
+    assert "Enter your town so the office knows you are a constituent." in shown
+    assert "Enter an email address such as name@example.org." in shown
+    assert count_letters() == 0
+
+
+def test_a_recipient_must_be_chosen(client, no_csrf):
+    make_legislator(db.session, n=1)
+    db.session.commit()
+
+    page = client.post("/letters/new?state=mo", data=letter_form("", [], action="save"))
+
+    assert "Choose at least one lawmaker to write to." in text_of(page)
+    assert count_letters() == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        ("", 400, "Choose a state first"),
+        ("state=zz", 404, "There is no state with the postal code 'ZZ'."),
+        ("state=mo&area=9", 400, "There is no issue area '9'"),
+        ("state=mo&to=ocd-person/nobody", 404, "No sitting Missouri lawmaker has the id"),
+    ],
+)
+def test_bad_links_to_the_letter_form_explain_themselves(client, query, status, message):
+    page = client.get(f"/letters/new?{query}")
+
+    assert page.status_code == status
+    assert message in text_of(page)
+
+
+def test_a_lawmaker_of_another_state_cannot_be_addressed(client):
+    kansan = make_legislator(db.session, n=3, state_abbr="ks")
+    db.session.commit()
+
+    page = client.get(f"/letters/new?state=mo&to={kansan.id}")
+
+    assert page.status_code == 404
+
+
+def test_a_template_with_an_undefined_variable_never_yields_half_a_letter(client, no_csrf):
+    senator = make_legislator(db.session, n=1)
+    template = db.session.scalar(
+        select(LetterTemplate).where(LetterTemplate.slug == "ask-identification-and-response")
+    )
+    broken = TemplateRevision(
+        title="Broken",
+        subject="Subject",
+        body="Dear {{ recipient.title }},\n\n{{ recipient.shoe_size }}\n",
+        created_at=datetime.now(UTC).replace(tzinfo=None),
+    )
+    template.revisions.append(broken)
+    db.session.commit()
+    try:
+        page = client.post(
+            f"/letters/new?state=mo&to={senator.id}",
+            data=letter_form("", [senator.id], action="save"),
+        )
+        shown = text_of(page)
+        assert "The letter template cannot be used" in shown
+        assert "shoe_size" in shown
+        assert "Dear Senator" not in shown
+        assert count_letters() == 0
+    finally:
+        db.session.delete(broken)
+        db.session.commit()
+
+
+def test_posting_without_a_csrf_token_is_refused(client):
+    senator = make_legislator(db.session, n=1)
+    db.session.commit()
+
+    page = client.post(
+        f"/letters/new?state=mo&to={senator.id}", data=letter_form("", [senator.id], action="save")
+    )
+
+    assert page.status_code == 400
+    assert "CSRF" in text_of(page)
+    assert count_letters() == 0
+
+
+def saved_letter(client, senator_id: str) -> str:
+    saved = client.post(
+        f"/letters/new?state=mo&to={senator_id}", data=letter_form("", [senator_id], action="save")
+    )
+    return saved.headers["Location"]
+
+
+def test_the_writer_can_delete_their_letter(client, no_csrf):
+    senator = make_legislator(db.session, n=1)
+    db.session.commit()
+    tracking = saved_letter(client, senator.id)
+
+    deleted = client.post(f"{tracking}/delete")
+
+    assert deleted.status_code == 302
+    assert count_letters() == 0
+    assert client.get(tracking).status_code == 404
+
+
+def test_an_unknown_tracking_link_is_a_404(client):
+    page = client.get("/letters/not-a-real-token")
+
+    assert page.status_code == 404
+    assert "No letter has this tracking link" in text_of(page)
+
+
+def test_marking_sent_needs_a_known_channel(client, no_csrf):
+    senator = make_legislator(db.session, n=1)
+    db.session.commit()
+    tracking = saved_letter(client, senator.id)
+
+    client.post(f"{tracking}/sent", data={"channel": "carrier-pigeon"})
+
+    assert db.session.scalar(select(Letter.status)) == "draft"
+
+
+def test_print_view_has_the_postal_address_and_the_letter(client, no_csrf):
+    senator = make_legislator(
+        db.session, n=1, capitol_address="", district_address="12 Main St, Hannibal, MO"
+    )
+    db.session.commit()
+    tracking = saved_letter(client, senator.id)
+
+    printed = text_of(client.get(f"{tracking}/print"))
+
+    assert "Senator Jordan Example1 12 Main St, Hannibal, MO" in printed
+    assert "Dear Senator Example1," in printed
+    assert "Pat Doe Columbia, Missouri" in printed
+
+
+def test_a_lawmaker_without_email_is_offered_post_and_phone(client, no_csrf):
+    senator = make_legislator(db.session, n=1, email="")
+    db.session.commit()
+    tracking = saved_letter(client, senator.id)
+
+    page = text_of(client.get(tracking))
+
+    assert (
+        "has no published email address. Print the letter and post it, or call the office at 573-555-0100"
+        in page
+    )
+    assert "Open in your email app" not in page
+
+
+def test_every_area_has_an_ask_template(app):
+    areas = db.session.scalars(select(IssueArea).where(IssueArea.number.is_not(None))).all()
+    featured = [a for a in areas if a.framework.featured]
+    slugs = {
+        a.number: db.session.scalar(
+            select(LetterTemplate.slug).where(
+                LetterTemplate.issue_area_id == a.id, LetterTemplate.purpose == "ask"
+            )
+        )
+        for a in featured
+    }
+    assert sorted(slugs) == [1, 2, 3, 4, 5, 6]
+    assert all(slugs.values())

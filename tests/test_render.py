@@ -1,0 +1,166 @@
+"""Letter templates: the files, the sandbox and strict variables."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from advocacy.letters.render import (
+    AreaFacts,
+    InvalidTemplateFile,
+    LetterContext,
+    LetterRenderError,
+    RecipientFacts,
+    ReportCardFacts,
+    SenderFacts,
+    StateFacts,
+    parse_template_file,
+    render_letter,
+)
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "letter_templates"
+
+
+def context(**overrides) -> LetterContext:
+    values = {
+        "state": StateFacts("mo", "Missouri"),
+        "report_card": ReportCardFacts(
+            2022,
+            "Report Cards on Child & Youth Sex Trafficking",
+            "F",
+            None,
+            Decimal(110),
+            "https://x",
+        ),
+        "area": AreaFacts(2, "Identification of and Response to Victims", Decimal("27.5")),
+        "recipient": RecipientFacts("Senator", "Jane Roe", "Roe", "19", "Senate"),
+        "sender": SenderFacts("Pat Doe", "Columbia"),
+        "personal_paragraph": "",
+        "today": date(2026, 11, 26),
+    }
+    values.update(overrides)
+    return LetterContext(**values)
+
+
+def test_every_shipped_template_renders_with_and_without_facts():
+    for path in sorted(TEMPLATES.glob("*.md")):
+        if path.name == "README.md":
+            continue
+        template = parse_template_file(path)
+        assert template.slug == path.stem
+        bare = render_letter(template.subject, template.body, context(report_card=None))
+        scored = render_letter(
+            template.subject,
+            template.body,
+            context(
+                area=AreaFacts(
+                    2,
+                    "Area",
+                    Decimal(15),
+                    score=Decimal("4.5"),
+                    percent=30,
+                    points_to_gain=Decimal("10.5"),
+                    is_weakest=True,
+                    basis="scores",
+                ),
+                personal_paragraph="My own words.",
+            ),
+        )
+        assert bare.body.startswith("Dear Senator Roe,")
+        assert "grade" not in bare.body.split("\n\n")[1]  # no report card: no grade claimed
+        assert "My own words." in scored.body
+        assert "{" not in scored.body + scored.subject
+        assert "\n\n\n" not in scored.body
+
+
+def test_a_score_is_only_quoted_when_known():
+    template = parse_template_file(TEMPLATES / "ask-identification-and-response.md")
+
+    unknown = render_letter(template.subject, template.body, context())
+    known = render_letter(
+        template.subject,
+        template.body,
+        context(
+            area=AreaFacts(
+                2,
+                "Identification of and Response to Victims",
+                Decimal("27.5"),
+                score=Decimal(12),
+                percent=44,
+                points_to_gain=Decimal("15.5"),
+                is_weakest=True,
+                basis="scores",
+            )
+        ),
+    )
+
+    assert "points" not in unknown.body
+    assert "was 12 of 27.5 points (44%)" in known.body
+    assert "15.5 points that better laws could still earn" in known.body
+
+
+def test_an_undefined_variable_is_an_error_naming_it():
+    with pytest.raises(
+        LetterRenderError,
+        match=r"cannot be used \(line 3\): 'RecipientFacts' has no attribute 'age'",
+    ):
+        render_letter("Hi", "Dear {{ recipient.name }},\n\n{{ recipient.age }}", context())
+    with pytest.raises(LetterRenderError, match="'mood' is undefined"):
+        render_letter("{{ mood }}", "Body", context())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ state.__class__.__init__.__globals__ }}",
+        "{{ cycler.__init__.__globals__.os }}",
+        "{{ config }}",
+        "{{ request.environ }}",
+        "{{ self.__dict__ }}",
+    ],
+)
+def test_the_sandbox_keeps_templates_away_from_python_internals(body):
+    with pytest.raises(LetterRenderError):
+        render_letter("Subject", body, context())
+
+
+def test_a_syntax_error_names_its_line():
+    with pytest.raises(LetterRenderError, match=r"line 2"):
+        render_letter("Subject", "Dear {{ recipient.name }},\n{% if %}", context())
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Dear friend", "must start with TOML front matter"),
+        ("+++\nslug = \n+++\nBody", "front matter is not valid TOML"),
+        ('+++\nslug = "x"\npurpose = "ask"\n+++\nBody', "front matter lacks title, subject"),
+        (
+            '+++\nslug = "x"\npurpose = "rant"\ntitle = "t"\nsubject = "s"\n+++\nBody',
+            "purpose must be one of ask, thank-you, follow-up, phone, not 'rant'",
+        ),
+        (
+            '+++\nslug = "x"\npurpose = "ask"\ntitle = "t"\nsubject = "s"\n+++\n{% if %}',
+            "Expected an expression",
+        ),
+    ],
+)
+def test_a_broken_template_file_is_refused_with_a_reason(tmp_path, text, message):
+    path = tmp_path / "x.md"
+    path.write_text(text)
+
+    with pytest.raises(InvalidTemplateFile, match=message):
+        parse_template_file(path)
+
+
+def test_the_personal_paragraph_is_kept_as_typed():
+    template = parse_template_file(TEMPLATES / "ask-prevention-and-training.md")
+    words = 'I teach 8th grade & see "warning signs" <b>often</b>.'
+
+    letter = render_letter(template.subject, template.body, context(personal_paragraph=words))
+
+    assert words in letter.body  # plain text; the page escapes it, the links encode it

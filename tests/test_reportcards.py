@@ -1,0 +1,214 @@
+"""Report cards: the shipped facts, the state page and how the weakest areas are chosen."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from advocacy.extensions import db
+from advocacy.models import (
+    AreaFinding,
+    AreaScore,
+    Edition,
+    Framework,
+    IssueArea,
+    ReportCard,
+    State,
+)
+from advocacy.reportcards.service import AreaStanding, weakest_areas
+from tests.pages import link_with_text, text_of
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_shipped_facts_are_loaded(app):
+    assert count(State) == 52  # 50 states, DC and Puerto Rico
+    assert count(Framework) == 3
+    assert count(Edition) == 13
+    assert count(ReportCard) == 148
+    assert count(AreaScore) == 12
+    assert count(AreaFinding) == 34
+    rc = db.session.scalar(select(Framework).where(Framework.key == "rc"))
+    assert [(a.code, a.max_points) for a in rc.issue_areas] == [
+        ("1", Decimal("17.5")),
+        ("2", Decimal("27.5")),
+        ("3", Decimal("15")),
+        ("4", Decimal("15")),
+        ("5", Decimal("10")),
+        ("6", Decimal("15")),
+        ("EC", Decimal("10")),
+    ]
+
+
+def test_every_state_and_dc_has_a_2021_grade(app):
+    graded = db.session.scalars(
+        select(ReportCard.state_abbr)
+        .join(ReportCard.edition)
+        .where(Edition.year == 2021, ReportCard.grade.is_not(None))
+    ).all()
+    assert len(set(graded)) == 51
+
+
+def test_seed_twice_changes_nothing(runner):
+    result = runner.invoke(args=["seed", "--skip-legislators"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "report cards: nothing to change",
+        "letter templates: 0 added, 0 revised, 7 unchanged",
+    ]
+
+
+def test_home_lists_every_state_with_its_latest_grade(client):
+    page = client.get("/")
+
+    seen = text_of(page)
+    assert page.status_code == 200
+    assert "F Missouri 2023" in seen
+    assert "A Tennessee 2023" in seen
+    assert "? Puerto Rico not graded" in seen
+    assert page.get_data(as_text=True).count('href="/states/') == 52
+
+
+def test_the_state_picker_goes_to_the_state_page(client):
+    page = client.get("/?state=mo")
+
+    assert page.status_code == 302
+    assert page.headers["Location"] == "/states/mo"
+
+
+def test_missouri_names_its_weakest_areas_from_the_published_finding(client):
+    page = client.get("/states/mo?edition=2022")
+
+    seen = text_of(page)
+    assert "Missouri received a grade of F in Shared Hope International's 2022" in seen
+    for name in (
+        "Identification of and Response to Victims",
+        "Access to Justice for Trafficking Survivors",
+        "Prevention and Training",
+    ):
+        assert f"{name} — named among the lowest in a published summary" in seen
+    assert seen.count("Basis: published finding; source: rehope.org") == 3
+    assert "Area scores for this report card are not available" in seen
+    assert "Criminal Provisions Whether buyers" in seen  # every area is listed…
+    assert "Score not published (out of 17.5 points)" in seen  # …and says its score is unknown
+
+
+def test_scores_rank_the_weakest_areas_and_show_points_to_gain(client):
+    page = client.get("/states/ia?edition=2021")
+
+    seen = text_of(page)
+    assert "Prevention and Training — 3 of 15 points (20.0%); 12 points still to gain." in seen
+    assert "Continuum of Care — 4.5 of 15 points (30.0%); 10.5 points still to gain." in seen
+    assert "Access to Justice for Trafficking Survivors — 6.5 of 15 points (43.3%)" in seen
+    assert seen.index("Prevention and Training —") < seen.index("Continuum of Care —")
+    assert "Basis: scores" in seen
+    assert 'aria-label="12 of 27.5 points (43.6%)"' in page.get_data(as_text=True)
+
+
+def test_a_state_with_only_a_grade_says_so_and_lets_the_citizen_choose(client):
+    page = client.get("/states/wy")
+
+    seen = text_of(page)
+    assert "Wyoming received a grade of F" in seen
+    assert "Neither area scores nor a published finding name Wyoming's weakest areas" in seen
+    assert link_with_text(page, "Write about prevention and training") == (
+        "/letters/new?state=wy&area=prevention-and-training"
+    )
+
+
+def test_a_place_with_no_report_card_still_offers_every_area(client):
+    page = client.get("/states/pr")
+
+    seen = text_of(page)
+    assert page.status_code == 200
+    assert "No report-card grade is known for Puerto Rico" in seen
+    assert seen.count("Write about") == 6
+
+
+def test_unknown_state_and_edition_are_404s_and_a_bad_year_is_a_400(client):
+    assert client.get("/states/zz").status_code == 404
+    assert client.get("/states/missouri").status_code == 404
+    missing = client.get("/states/mo?edition=2020")
+    assert missing.status_code == 404
+    assert "There is no report-card edition for 2020." in text_of(missing)
+    bad = client.get("/states/mo?edition=last")
+    assert bad.status_code == 400
+    assert "edition must be a four-digit year such as 2023, not 'last'." in text_of(bad)
+
+
+def test_an_edition_the_state_was_not_graded_in_says_so(client):
+    page = client.get("/states/mo?edition=2025")
+
+    assert "Missouri has no known report card for 2025." in text_of(page)
+
+
+def _area(number: int, max_points: str) -> IssueArea:
+    return IssueArea(
+        code=str(number),
+        number=number,
+        name=f"Area {number}",
+        slug=f"a{number}",
+        position=number,
+        max_points=Decimal(max_points),
+    )
+
+
+def _standing(number: int, max_points: str, score: str | None, lowest: bool = False) -> AreaStanding:
+    findings = (AreaFinding(finding="lowest", lowest=True, source=f"s{number}"),) if lowest else ()
+    return AreaStanding(
+        area=_area(number, max_points),
+        score=Decimal(score) if score is not None else None,
+        findings=findings,
+        score_source="card",
+    )
+
+
+def test_ties_in_percent_go_to_the_larger_gap_then_the_lower_number():
+    standings = [
+        _standing(1, "10", "5"),  # 50 %, gap 5
+        _standing(2, "20", "10"),  # 50 %, gap 10
+        _standing(3, "10", "5"),  # 50 %, gap 5
+        _standing(4, "10", "9"),  # 90 %
+    ]
+
+    ranked = [w.area.number for w in weakest_areas(standings, 2023)]
+
+    assert ranked == [2, 1, 3]
+
+
+def test_full_marks_are_never_weak_and_scores_beat_findings():
+    standings = [
+        _standing(1, "10", "10", lowest=True),
+        _standing(2, "10", "2"),
+        _standing(3, "10", None, lowest=True),
+    ]
+
+    weakest = weakest_areas(standings, 2023)
+
+    assert [(w.area.number, w.basis) for w in weakest] == [(2, "scores")]
+
+
+def test_findings_name_the_weakest_when_no_score_is_known():
+    standings = [_standing(1, "10", None), _standing(4, "15", None, lowest=True)]
+
+    weakest = weakest_areas(standings, 2022)
+
+    assert [(w.area.number, w.basis, w.source, w.year) for w in weakest] == [
+        (4, "published finding", "s4", 2022)
+    ]
+
+
+def test_nothing_known_names_nothing():
+    assert weakest_areas([_standing(1, "10", None), _standing(2, "10", None)], 2023) == []
+
+
+def test_praise_is_not_a_weakness(client):
+    page = client.get("/states/co?edition=2022")
+
+    seen = text_of(page)
+    assert "Continuum of Care — named among the lowest" in seen
+    assert "Criminal Provisions — named among the lowest" not in seen
