@@ -71,7 +71,7 @@ def main() -> None:
             files = sum(1 for _ in folder.glob("*.csv"))
             print(f"data: {folder} ({files} files)")
             print(f"sync, first import:     {first * 1000:8.0f} ms")
-            print(f"sync, unchanged repeat: {repeat * 1000:8.0f} ms  ({repeat / first:.2f} × first)")
+            print(f"sync, unchanged repeat: {repeat * 1000:8.0f} ms  ({repeat / first:.2f} x first)")
 
         client = app.test_client()
         client.get("/healthz")
@@ -84,7 +84,7 @@ def main() -> None:
         baseline = timed(lambda: client.get("/healthz"), repeat=50)
         for label, url in pages.items():
             took = timed(lambda url=url: client.get(url), repeat=50)
-            print(f"GET {label:32} {took * 1000:7.2f} ms  ({took / baseline:5.1f} × baseline)")
+            print(f"GET {label:32} {took * 1000:7.2f} ms  ({took / baseline:5.1f} x baseline)")
 
 
 if __name__ == "__main__":
