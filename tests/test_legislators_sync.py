@@ -154,13 +154,15 @@ def test_a_server_error_fails_that_state_and_others_go_on(runner, httpserver):
     assert [f.state_abbr for f in failures] == ["ks"]
 
 
-def test_an_unreachable_source_says_so(runner):
-    result = sync(runner, "http://127.0.0.1:9/people", "mo")
+def test_an_unreachable_source_says_so_once_and_does_not_keep_waiting(runner):
+    result = sync(runner, "http://127.0.0.1:9/people", "mo", "ks")
 
     assert result.exit_code == 1
-    assert "mo: failed: cannot download http://127.0.0.1:9/people/mo.csv: could not connect" in (
-        result.output
-    )
+    assert result.output.splitlines() == [
+        "mo: failed: cannot download http://127.0.0.1:9/people/mo.csv: could not connect",
+        "ks: failed: not tried: http://127.0.0.1:9/people could not be reached",
+        "total: 0 added, 0 updated, 0 retired, 0 unchanged (2 failed)",
+    ]
 
 
 def test_a_local_folder_works_as_source(runner, tmp_path: Path):

@@ -15,12 +15,17 @@ USER_AGENT = "Advocacy (lawmaker sync; +https://openstates.org bulk data)"
 class SourceUnavailable(RuntimeError):
     """The file could not be fetched or read; says why in words a person can act on."""
 
+    def __init__(self, message: str, *, unreachable: bool = False) -> None:
+        super().__init__(message)
+        # True when the server itself could not be reached, so other files will fail the same way.
+        self.unreachable = unreachable
+
 
 def _session() -> requests.Session:
     session = requests.Session()
     retries = Retry(
         total=3,
-        connect=3,
+        connect=2,
         read=2,
         backoff_factor=0.5,
         status_forcelist=(500, 502, 503, 504),
@@ -58,7 +63,10 @@ class BulkSource:
         try:
             response = self._http.get(location, timeout=(self.timeout, self.timeout))
         except requests.RequestException as error:
-            raise SourceUnavailable(f"cannot download {location}: {_reason(error)}") from error
+            raise SourceUnavailable(
+                f"cannot download {location}: {_reason(error)}",
+                unreachable=isinstance(error, requests.ConnectionError | requests.Timeout),
+            ) from error
         if response.status_code != 200:
             raise SourceUnavailable(f"{location} answered HTTP {response.status_code} {response.reason}")
         content_type = response.headers.get("Content-Type", "")

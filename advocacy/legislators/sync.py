@@ -217,8 +217,13 @@ def run_sync(session: Session, source: BulkSource, states: list[State]) -> list[
     Downloads happen before each transaction opens, so no HTTP request holds a database lock.
     """
     outcomes = []
+    unreachable = ""
     for state in states:
         abbr = state.abbr
+        if unreachable:
+            # The server did not answer for an earlier state; trying again would only wait longer.
+            outcomes.append(StateOutcome(abbr, error=f"not tried: {unreachable}"))
+            continue
         session.commit()  # end any open transaction before the download
         try:
             rows = parse_bulk_csv(source.fetch(abbr), abbr)
@@ -226,6 +231,8 @@ def run_sync(session: Session, source: BulkSource, states: list[State]) -> list[
         except (SourceUnavailable, InvalidLegislatorFile) as error:
             session.rollback()
             outcome = StateOutcome(abbr, error=str(error))
+            if isinstance(error, SourceUnavailable) and error.unreachable:
+                unreachable = f"{source.base} could not be reached"
         else:
             outcome = StateOutcome(abbr, counts=counts)
         _record(session, source.location(abbr), outcome)
