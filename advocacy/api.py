@@ -17,6 +17,7 @@ from advocacy.reportcards.service import (
     choose_report_card,
     editions,
     get_state,
+    graded_cards,
     summarize,
 )
 from advocacy.reportcards.views import parse_edition
@@ -54,11 +55,9 @@ def list_editions() -> Response:
 
 @bp.get("/states")
 def list_states() -> Response:
-    states = all_states(db.session)
     latest: dict[str, dict[str, ReportCard]] = {}
-    for edition in editions(db.session):
-        for card in edition.report_cards:
-            latest.setdefault(card.state_abbr, {})[edition.framework.name] = card
+    for card in graded_cards(db.session):  # oldest first, so the newest per framework wins
+        latest.setdefault(card.state_abbr, {})[card.edition.framework.name] = card
     items = [
         {
             "abbr": state.abbr,
@@ -68,7 +67,7 @@ def list_states() -> Response:
                 for framework, card in latest.get(state.abbr, {}).items()
             ],
         }
-        for state in states
+        for state in all_states(db.session)
     ]
     return _listing(items, len(items))
 

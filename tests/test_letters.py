@@ -162,13 +162,28 @@ def test_missing_fields_show_the_form_again_with_errors_and_store_nothing(client
     assert count_letters() == 0
 
 
-def test_a_recipient_must_be_chosen(client, no_csrf):
+def test_a_recipient_and_an_area_must_be_chosen(client, no_csrf):
     make_legislator(db.session, n=1)
     db.session.commit()
 
-    page = client.post("/letters/new?state=mo", data=letter_form("", [], action="save"))
+    page = client.post("/letters/new?state=wy", data=letter_form("", [], action="save", area=""))
 
     assert "Choose at least one lawmaker to write to." in text_of(page)
+    assert "Choose the issue your letter is about." in text_of(page)
+    assert count_letters() == 0
+
+
+def test_a_tampered_recipient_is_refused_not_a_crash(client, no_csrf):
+    senator = make_legislator(db.session, n=1)
+    db.session.commit()
+
+    page = client.post(
+        f"/letters/new?state=mo&to={senator.id}",
+        data=letter_form("", [senator.id, "ocd-person/forged"], action="save"),
+    )
+
+    assert page.status_code == 200
+    assert "'ocd-person/forged' is not a valid choice" in text_of(page)
     assert count_letters() == 0
 
 

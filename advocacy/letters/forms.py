@@ -16,7 +16,10 @@ CHANNEL_LABELS = {
 
 
 class LetterForm(FlaskForm):
-    area = SelectField("Issue to write about", validators=[DataRequired()])
+    area = SelectField(
+        "Issue to write about",
+        validators=[DataRequired(message="Choose the issue your letter is about.")],
+    )
     to = SelectMultipleField(
         "Lawmakers",
         validators=[DataRequired(message="Choose at least one lawmaker to write to.")],

@@ -132,7 +132,7 @@ def new() -> str | Response:
         summary=summary,
         form=form,
         area=area,
-        fixed_recipients=[legislators[pid] for pid in (form.to.data or [])],
+        fixed_recipients=[legislators[pid] for pid in (form.to.data or []) if pid in legislators],
         previews=previews,
         render_error=render_error,
     )

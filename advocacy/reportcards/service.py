@@ -111,6 +111,19 @@ def editions(session: Session) -> list[Edition]:
     )
 
 
+def graded_cards(session: Session) -> list[ReportCard]:
+    """Every report card that carries a grade, oldest edition first."""
+    return list(
+        session.scalars(
+            select(ReportCard)
+            .join(ReportCard.edition)
+            .where(ReportCard.grade.is_not(None))
+            .options(selectinload(ReportCard.edition).selectinload(Edition.framework))
+            .order_by(Edition.year)
+        )
+    )
+
+
 def report_cards_for_state(session: Session, state: State) -> list[ReportCard]:
     return list(
         session.scalars(
