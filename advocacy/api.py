@@ -11,16 +11,12 @@ from advocacy.legislators.service import InvalidQuery, LegislatorQuery, search_l
 from advocacy.models import Edition, Legislator, ReportCard
 from advocacy.reportcards.service import (
     CardSummary,
-    UnknownEdition,
-    UnknownState,
     all_states,
-    choose_report_card,
     editions,
-    get_state,
     graded_cards,
     summarize,
 )
-from advocacy.reportcards.views import parse_edition
+from advocacy.reportcards.views import requested_card, state_or_404
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -124,12 +120,7 @@ def _report_card(summary: CardSummary) -> dict:
 
 @bp.get("/states/<abbr>/report-card")
 def report_card(abbr: str) -> Response:
-    year = parse_edition(request.args.get("edition"))
-    try:
-        state = get_state(db.session, abbr)
-        card = choose_report_card(db.session, state, year)
-    except (UnknownState, UnknownEdition) as error:
-        abort(404, description=str(error))
+    state, card, year = requested_card(abbr)
     if card is None:
         abort(404, description=f"{state.name} has no report card for {year}.")
     return jsonify(_report_card(summarize(db.session, card)))
@@ -153,10 +144,7 @@ def _legislator(person: Legislator) -> dict:
 
 @bp.get("/states/<abbr>/legislators")
 def legislators(abbr: str) -> Response:
-    try:
-        state = get_state(db.session, abbr)
-    except UnknownState as error:
-        abort(404, description=str(error))
+    state = state_or_404(abbr)
     try:
         query = LegislatorQuery.from_args(request.args, per_page=100, max_per_page=MAX_PER_PAGE)
     except InvalidQuery as error:

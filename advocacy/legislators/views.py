@@ -10,17 +10,14 @@ from advocacy.legislators.service import (
     get_legislator,
     search_legislators,
 )
-from advocacy.reportcards.service import UnknownState, get_state
+from advocacy.reportcards.views import state_or_404
 
 bp = Blueprint("legislators", __name__)
 
 
 @bp.get("/states/<abbr>/legislators")
 def table(abbr: str) -> str:
-    try:
-        state = get_state(db.session, abbr)
-    except UnknownState as error:
-        abort(404, description=str(error))
+    state = state_or_404(abbr)
     try:
         query = LegislatorQuery.from_args(
             request.args,

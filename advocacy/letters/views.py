@@ -27,13 +27,12 @@ from advocacy.letters.service import (
 )
 from advocacy.models import Legislator, Letter
 from advocacy.reportcards.service import (
-    UnknownState,
     choose_report_card,
     featured_framework,
     find_issue_area,
-    get_state,
     summarize,
 )
+from advocacy.reportcards.views import state_or_404
 
 bp = Blueprint("letters", __name__)
 
@@ -49,10 +48,7 @@ def new() -> str | Response:
     abbr = request.args.get("state", "").strip()
     if not abbr:
         abort(400, description="Choose a state first: the letter needs the state's report card.")
-    try:
-        state = get_state(db.session, abbr)
-    except UnknownState as error:
-        abort(404, description=str(error))
+    state = state_or_404(abbr)
     framework = featured_framework(db.session)
     if framework is None:
         abort(503, description="Report cards are not loaded yet: run `advocacy seed`.")

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, render_template, request
 
 from advocacy.extensions import db
+from advocacy.models import ReportCard, State
 from advocacy.reportcards.service import (
     UnknownEdition,
     UnknownState,
@@ -25,14 +26,26 @@ def parse_edition(raw: str | None) -> int | None:
     return int(raw)
 
 
+def state_or_404(abbr: str) -> State:
+    try:
+        return get_state(db.session, abbr)
+    except UnknownState as error:
+        abort(404, description=str(error))
+
+
+def requested_card(abbr: str) -> tuple[State, ReportCard | None, int | None]:
+    """The state and card that `/states/<abbr>?edition=YEAR` asks for, or the 400/404 saying why not."""
+    year = parse_edition(request.args.get("edition"))
+    state = state_or_404(abbr)
+    try:
+        return state, choose_report_card(db.session, state, year), year
+    except UnknownEdition as error:
+        abort(404, description=str(error))
+
+
 @bp.get("/states/<abbr>")
 def state(abbr: str) -> str:
-    year = parse_edition(request.args.get("edition"))
-    try:
-        state = get_state(db.session, abbr)
-        card = choose_report_card(db.session, state, year)
-    except (UnknownState, UnknownEdition) as error:
-        abort(404, description=str(error))
+    state, card, year = requested_card(abbr)
     summary = summarize(db.session, card) if card else None
     return render_template(
         "reportcards/state.html",
