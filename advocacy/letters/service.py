@@ -172,9 +172,28 @@ def letter_context(
     )
 
 
-def draft_letter(template: LetterTemplate, context: LetterContext) -> RenderedLetter:
+def draft_letters(
+    template: LetterTemplate,
+    summary: CardSummary | None,
+    state: State,
+    area: IssueArea,
+    recipients: list[Legislator],
+    sender: Sender,
+    today: date,
+) -> list[tuple[Legislator, RenderedLetter]]:
+    """One rendered letter per recipient, or LetterRenderError before any is returned."""
     revision = template.current
-    return render_letter(revision.subject, revision.body, context)
+    return [
+        (
+            person,
+            render_letter(
+                revision.subject,
+                revision.body,
+                letter_context(summary, state, area, person, sender, today),
+            ),
+        )
+        for person in recipients
+    ]
 
 
 def save_letters(

@@ -19,9 +19,8 @@ from advocacy.letters.service import (
     ask_template_for,
     batch_letters,
     delete_letter,
-    draft_letter,
+    draft_letters,
     get_letter,
-    letter_context,
     mark_sent,
     save_letters,
 )
@@ -30,6 +29,7 @@ from advocacy.reportcards.service import (
     choose_report_card,
     featured_framework,
     find_issue_area,
+    suggested_area,
     summarize,
 )
 from advocacy.reportcards.views import state_or_404
@@ -63,8 +63,7 @@ def new() -> str | Response:
             description=f"There is no issue area {requested_area!r}: use a number from 1 to 6 "
             "or the area's name as it appears in links.",
         )
-    if area is None and summary and summary.weakest and summary.card.edition.framework_id == framework.id:
-        area = summary.weakest[0].area
+    area = area or suggested_area(summary, framework)
 
     legislators = {person.id: person for person in sitting_legislators(db.session, state)}
     requested_to = request.args.getlist("to")
@@ -102,21 +101,10 @@ def new() -> str | Response:
             personal_paragraph=(form.personal_paragraph.data or "").strip(),
         )
         recipients = [legislators[pid] for pid in form.to.data]
-        today = date.today()
         try:
-            previews = [
-                (
-                    person,
-                    draft_letter(
-                        template,
-                        letter_context(summary, state, chosen_area, person, sender, today),
-                    ),
-                )
-                for person in recipients
-            ]
+            previews = draft_letters(template, summary, state, chosen_area, recipients, sender, date.today())
         except LetterRenderError as error:
             render_error = str(error)
-            previews = []
         if previews and request.form.get("action") == "save":
             letters = save_letters(db.session, template, previews, state, chosen_area, sender)
             db.session.commit()

@@ -237,6 +237,13 @@ def weakest_areas(standings: list[AreaStanding], year: int) -> list[WeakArea]:
     ]
 
 
+def suggested_area(summary: CardSummary | None, framework: Framework) -> IssueArea | None:
+    """The area a letter should be about by default: the weakest one, when one is known."""
+    if summary and summary.weakest and summary.card.edition.framework_id == framework.id:
+        return summary.weakest[0].area
+    return None
+
+
 def find_issue_area(framework: Framework, key: str) -> IssueArea | None:
     """An issue area by its number or its slug, as links and forms give it."""
     key = key.strip().lower()
