@@ -4,9 +4,10 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from advocacy import config
-from advocacy.extensions import csrf, db
+from advocacy.extensions import csrf, db, limiter, login_manager
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,13 +27,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
     csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    if app.config["PROXY_COUNT"]:
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     from advocacy import api, cli, errors, pages, security, templating
+    from advocacy.account import views as account_views
+    from advocacy.admin import views as admin_views
+    from advocacy.auth import access  # noqa: F401  (registers the user loader)
+    from advocacy.auth import views as auth_views
     from advocacy.legislators import views as legislator_views
     from advocacy.letters import views as letter_views
     from advocacy.reportcards import views as reportcard_views
@@ -42,6 +53,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(legislator_views.bp)
     app.register_blueprint(letter_views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(account_views.bp)
+    app.register_blueprint(admin_views.bp)
     errors.register(app)
     security.register(app)
     cli.register(app)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from advocacy.extensions import csrf, db
-from advocacy.legislators.service import InvalidQuery, LegislatorQuery, search_legislators
+from advocacy.extensions import csrf, db, limiter
+from advocacy.legislators.service import LegislatorQuery, search_legislators
 from advocacy.models import Edition, Legislator, ReportCard
+from advocacy.pagination import InvalidQuery
 from advocacy.reportcards.service import (
     CardSummary,
     all_states,
@@ -20,6 +21,7 @@ from advocacy.reportcards.views import requested_card, state_or_404
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+limiter.limit(lambda: current_app.config["RATE_LIMIT_API"])(bp)
 
 MAX_PER_PAGE = 500
 

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
+from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
+from advocacy.audit import record
+from advocacy.auth.service import EmailTaken, WeakPassword, create_user
 from advocacy.clients.openstates import BulkSource
 from advocacy.extensions import db
 from advocacy.legislators.sync import StateOutcome, SyncCounts, run_sync
 from advocacy.letters.render import InvalidTemplateFile
-from advocacy.letters.service import load_letter_templates
+from advocacy.letters.service import load_letter_templates, purge_personal_details
+from advocacy.models.accounts import ROLES
 from advocacy.reportcards.loader import InvalidReportCardData, load_report_cards
 from advocacy.reportcards.service import all_states, featured_framework
 
@@ -114,8 +119,46 @@ def seed_command(skip_legislators: bool) -> None:
         )
 
 
+@click.command("purge")
+@click.option("--days", type=click.IntRange(min=0), default=None, help="Override the retention period.")
+def purge_command(days: int | None) -> None:
+    """Remove writers' personal details from letters older than the retention period."""
+    keep = days if days is not None else int(current_app.config["LETTER_RETENTION_DAYS"])
+    cutoff = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=keep)
+    purged = purge_personal_details(db.session, cutoff)
+    db.session.commit()
+    click.echo(f"removed personal details from {purged} letter(s) written before {cutoff:%Y-%m-%d}")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), default="citizen", show_default=True)
+def create_user_command(email: str, role: str) -> None:
+    """Create a confirmed account; the password is asked twice, or read from stdin when piped."""
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        validate_email(email, check_deliverability=False)
+        user = create_user(db.session, email, password, role, confirmed=True)
+    except EmailNotValidError as error:
+        raise click.BadParameter(str(error), param_hint="EMAIL") from error
+    except (WeakPassword, EmailTaken) as error:
+        raise click.ClickException(str(error)) from error
+    record(db.session, None, "user.create", "user", str(user.id), {}, {"email": user.email, "role": role})
+    db.session.commit()
+    click.echo(f"created {user.email} ({role})")
+
+
 def register(app: Flask) -> None:
-    for cmd in (init_db_command, seed_command, sync_legislators_command):
+    for cmd in (
+        init_db_command,
+        seed_command,
+        sync_legislators_command,
+        purge_command,
+        create_user_command,
+    ):
         app.cli.add_command(cmd)
 
 

@@ -16,7 +16,11 @@ ENVIRONMENT_KEYS = (
     "CENSUS_URL",
     "SMTP_URL",
     "MAIL_FROM",
+    "LETTER_RETENTION_DAYS",
+    "PROXY_COUNT",
 )
+# Settings that are whole numbers; the rest are text.
+WHOLE_NUMBERS = ("LETTER_RETENTION_DAYS", "PROXY_COUNT")
 
 
 def default_openstates_url(project_root: Path) -> str:
@@ -42,6 +46,17 @@ def defaults(instance_path: str) -> dict[str, object]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "LEGISLATORS_PER_PAGE": 50,
+        # Personal details of letters (name, town, email, own words) are removed after this.
+        "LETTER_RETENTION_DAYS": 365,
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
+        "PROXY_COUNT": 0,
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATE_LIMIT_LOGIN": "10 per minute;100 per day",
+        "RATE_LIMIT_REGISTER": "5 per hour",
+        "RATE_LIMIT_RESET": "5 per hour",
+        "RATE_LIMIT_LETTERS": "60 per hour",
+        "RATE_LIMIT_API": "300 per minute",
     }
 
 

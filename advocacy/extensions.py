@@ -1,5 +1,8 @@
 """Flask extensions, created unbound; the application factory binds them."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -21,3 +24,6 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
+login_manager = LoginManager()
+# Limits are declared where the routes are; storage is memory:// or Redis, set by the factory.
+limiter = Limiter(key_func=get_remote_address)

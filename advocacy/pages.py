@@ -1,6 +1,6 @@
 """The home page (every state with its latest grade) and the health check."""
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import func, select, text
 from werkzeug.wrappers import Response
 
@@ -19,6 +19,11 @@ def home() -> str | Response:
     framework = featured_framework(db.session)
     cards = latest_cards_by_state(db.session, framework) if framework else {}
     return render_template("home.html", states=all_states(db.session), cards=cards, framework=framework)
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    return render_template("privacy.html", retention_days=current_app.config["LETTER_RETENTION_DAYS"])
 
 
 @bp.get("/healthz")

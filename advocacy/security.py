@@ -1,6 +1,10 @@
 """Response headers every page carries: a strict content policy and no framing."""
 
-from flask import Flask, Response, request
+from flask import Flask, Response, flash, redirect, request, url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import LoginManager
+
+from advocacy.extensions import login_manager
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -26,5 +30,23 @@ def _add_headers(response: Response) -> Response:
     return response
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Session cookies are HttpOnly and SameSite=Lax always, and Secure whenever served over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or request.is_secure
+
+
+def _ask_to_log_in() -> Response:
+    flash("Please log in to see that page.", "error")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _configure_login(manager: LoginManager) -> None:
+    manager.unauthorized_handler(_ask_to_log_in)
+
+
 def register(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     app.after_request(_add_headers)
+    _configure_login(login_manager)

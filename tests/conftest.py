@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import os
+import re
+import socket
 from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import default as default_policy
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, delete, text
 
 from advocacy import create_app
+from advocacy.auth.service import create_user
 from advocacy.cli import migrate_database
 from advocacy.extensions import db
 from advocacy.letters.service import load_letter_templates
-from advocacy.models import Legislator, Letter, SyncRun
+from advocacy.models import AuditEvent, Legislator, Letter, SyncRun, User
 from advocacy.reportcards.loader import load_report_cards
 from advocacy.reportcards.service import featured_framework
 
@@ -23,7 +32,7 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 LETTER_TEMPLATES = Path(__file__).resolve().parents[1] / "letter_templates"
 
 # Tables tests write to; report-card facts and templates are loaded once and only read.
-VOLATILE = (Letter, SyncRun, Legislator)
+VOLATILE = (Letter, AuditEvent, SyncRun, Legislator, User)
 
 
 def shared_data(name: str) -> Path:
@@ -66,18 +75,28 @@ def _config(url: str, instance: Path) -> dict:
         "DATABASE_URL": url,
         "OPENSTATES_URL": str(instance / "no-such-openstates-folder"),
         "LETTER_TEMPLATES_DIR": str(LETTER_TEMPLATES),
+        "RATELIMIT_ENABLED": False,  # the rate-limit tests turn it on
+        "SMTP_URL": "",
     }
 
 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The app that serves the test's requests.
+
+    The test body reads and writes the database through a second app's context, so each request
+    gets an application context (and `g`) of its own, as it would in production.
+    """
     app = create_app(_config(database_url, tmp_path))
-    with app.app_context():
+    shell = create_app(_config(database_url, tmp_path))
+    with shell.app_context():
         for model in VOLATILE:
             db.session.execute(delete(model))
         db.session.commit()
         yield app
         db.session.remove()
+        db.engine.dispose()
+    with app.app_context():
         db.engine.dispose()
 
 
@@ -96,3 +115,79 @@ def no_csrf(app: Flask) -> Flask:
     """Forms posted by the test client without scraping a token first."""
     app.config["WTF_CSRF_ENABLED"] = False
     return app
+
+
+@dataclass
+class ReceivedMail:
+    sender: str
+    recipients: list[str]
+    message: EmailMessage
+
+    @property
+    def body(self) -> str:
+        return self.message.get_content()
+
+    def link(self) -> str:
+        """The first link in the message, as a path the test client can open."""
+        url = re.search(r"https?://\S+", self.body).group(0)
+        parts = urlsplit(url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.messages: list[ReceivedMail] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        message = BytesParser(policy=default_policy).parsebytes(envelope.original_content)
+        self.messages.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(app: Flask) -> Iterator[list[ReceivedMail]]:
+    """A real SMTP server on loopback; the app sends to it, and the test reads what arrived."""
+    collector = _Collector()
+    controller = Controller(collector, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{controller.port}"
+    try:
+        yield collector.messages
+    finally:
+        controller.stop()
+
+
+PASSWORD = "correct horse battery staple"
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def create(self, email: str = "pat@example.org", role: str = "citizen", confirmed: bool = True) -> User:
+        user = create_user(db.session, email, PASSWORD, role, confirmed=confirmed)
+        db.session.commit()
+        return user
+
+    def login(self, email: str = "pat@example.org", password: str = PASSWORD):
+        page = self._client.get("/auth/login")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True))
+        return self._client.post(
+            "/auth/login", data={"csrf_token": token.group(1), "email": email, "password": password}
+        )
+
+    def logout(self):
+        page = self._client.get("/")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+        return self._client.post("/auth/logout", data={"csrf_token": token.group(1)})
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)

@@ -9,10 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from advocacy.models import Legislator, State
 from advocacy.models.legislators import CHAMBERS
-
-
-class InvalidQuery(ValueError):
-    """A table or API parameter that cannot be used; the message says what would work."""
+from advocacy.pagination import InvalidQuery, Page, positive_int
 
 
 class UnknownLegislator(LookupError):
@@ -32,8 +29,8 @@ class LegislatorQuery:
         chamber = args.get("chamber", "").strip().lower()
         if chamber and chamber not in CHAMBERS:
             raise InvalidQuery(f"chamber must be one of {', '.join(CHAMBERS)}, not {chamber!r}.")
-        page = _positive(args.get("page", ""), "page", default=1)
-        size = _positive(args.get("per_page", ""), "per_page", default=per_page)
+        page = positive_int(args.get("page", ""), "page", default=1)
+        size = positive_int(args.get("per_page", ""), "per_page", default=per_page)
         if size > max_per_page:
             raise InvalidQuery(f"per_page can be at most {max_per_page}.")
         q = args.get("q", "").strip()
@@ -48,28 +45,7 @@ class LegislatorQuery:
         )
 
 
-def _positive(raw: str, name: str, default: int) -> int:
-    raw = raw.strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise InvalidQuery(f"{name} must be a whole number of at least 1, not {raw!r}.")
-    return int(raw)
-
-
-@dataclass(frozen=True)
-class LegislatorPage:
-    items: list[Legislator]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def search_legislators(session: Session, state: State, query: LegislatorQuery) -> LegislatorPage:
+def search_legislators(session: Session, state: State, query: LegislatorQuery) -> Page[Legislator]:
     """Sitting lawmakers matching a name or district search, ordered by chamber, district, name."""
     conditions = [Legislator.state_abbr == state.abbr, Legislator.retired_at.is_(None)]
     if query.chamber:
@@ -101,7 +77,7 @@ def search_legislators(session: Session, state: State, query: LegislatorQuery) -
             .offset((query.page - 1) * query.per_page)
         )
     )
-    return LegislatorPage(items=items, total=total, page=query.page, per_page=query.per_page)
+    return Page(items=items, total=total, page=query.page, per_page=query.per_page)
 
 
 def _escape_like(text: str) -> str:

@@ -4,12 +4,12 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from advocacy.extensions import db
 from advocacy.legislators.service import (
-    InvalidQuery,
     LegislatorQuery,
     UnknownLegislator,
     get_legislator,
     search_legislators,
 )
+from advocacy.pagination import InvalidQuery
 from advocacy.reportcards.views import state_or_404
 
 bp = Blueprint("legislators", __name__)

@@ -65,3 +65,7 @@ class MarkSentForm(FlaskForm):
 
 class DeleteLetterForm(FlaskForm):
     pass
+
+
+class ClaimLetterForm(FlaskForm):
+    pass

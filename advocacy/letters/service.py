@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from advocacy.letters.render import (
@@ -203,6 +203,7 @@ def save_letters(
     state: State,
     area: IssueArea,
     sender: Sender,
+    user_id: int | None = None,
 ) -> list[Letter]:
     """Store one letter per recipient, all in one batch, each with its own private token."""
     batch = secrets.token_urlsafe(16)
@@ -221,6 +222,7 @@ def save_letters(
             sender_name=sender.name,
             sender_town=sender.town,
             sender_email=sender.email,
+            user_id=user_id,
             status="draft",
             created_at=_now(),
         )
@@ -260,3 +262,28 @@ def mark_sent(letter: Letter, channel: str) -> None:
 
 def delete_letter(session: Session, letter: Letter) -> None:
     session.delete(letter)
+
+
+PURGED_BODY = "(The writer's details and words were removed after the retention period.)"
+
+
+def purge_personal_details(session: Session, older_than: datetime) -> int:
+    """Remove names, towns, emails and own words from letters written before `older_than`.
+
+    The letter's text holds the writer's name and words too, so it goes; what stays (lawmaker,
+    issue, dates, status, channel) cannot point to the writer and still counts.
+    """
+    result = session.execute(
+        update(Letter)
+        .where(Letter.created_at < older_than, Letter.purged_at.is_(None))
+        .values(
+            sender_name="",
+            sender_town="",
+            sender_email="",
+            personal_paragraph="",
+            body=PURGED_BODY,
+            purged_at=_now(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

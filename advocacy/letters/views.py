@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from advocacy.extensions import db
+from advocacy.account.service import claim_letter
+from advocacy.extensions import db, limiter
 from advocacy.legislators.service import sitting_legislators
 from advocacy.letters.delivery import email_links
-from advocacy.letters.forms import CHANNEL_LABELS, DeleteLetterForm, LetterForm, MarkSentForm
+from advocacy.letters.forms import (
+    CHANNEL_LABELS,
+    ClaimLetterForm,
+    DeleteLetterForm,
+    LetterForm,
+    MarkSentForm,
+)
 from advocacy.letters.render import LetterRenderError
 from advocacy.letters.service import (
     Sender,
@@ -44,6 +52,7 @@ def _recipient_label(legislator: Legislator) -> str:
 
 
 @bp.route("/letters/new", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATE_LIMIT_LETTERS"], methods=["POST"])
 def new() -> str | Response:
     abbr = request.args.get("state", "").strip()
     if not abbr:
@@ -106,7 +115,8 @@ def new() -> str | Response:
         except LetterRenderError as error:
             render_error = str(error)
         if previews and request.form.get("action") == "save":
-            letters = save_letters(db.session, template, previews, state, chosen_area, sender)
+            user_id = current_user.id if current_user.is_authenticated else None
+            letters = save_letters(db.session, template, previews, state, chosen_area, sender, user_id)
             db.session.commit()
             flash("Your letter is saved. Bookmark this page: it is your private link to it.")
             return redirect(url_for("letters.track", token=letters[0].token))
@@ -141,9 +151,24 @@ def track(token: str) -> str:
         links=links,
         others=batch_letters(db.session, letter),
         sent_form=MarkSentForm(),
+        claim_form=ClaimLetterForm(),
         delete_form=DeleteLetterForm(),
         channel_labels=CHANNEL_LABELS,
     )
+
+
+@bp.post("/letters/<token>/claim")
+@login_required
+def claim(token: str) -> Response:
+    letter = _letter_or_404(token)
+    if not ClaimLetterForm().validate_on_submit():
+        abort(400, description="The request was not valid; reload the page and try again.")
+    if claim_letter(letter, current_user):
+        db.session.commit()
+        flash("The letter is in your letters now.")
+    else:
+        flash("This letter belongs to another account.", "error")
+    return redirect(url_for("letters.track", token=token))
 
 
 @bp.get("/letters/<token>/print")

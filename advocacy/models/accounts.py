@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,7 +14,7 @@ from advocacy.extensions import db
 ROLES = ("citizen", "organizer", "admin")
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -22,13 +24,30 @@ class User(db.Model):
     created_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None]
 
+    @property
+    def password_fingerprint(self) -> str:
+        """Changes whenever the password does: ends sessions and reset links made before it."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:
+        # The session names the password too, so a new password logs out every other device.
+        return f"{self.id}:{self.password_fingerprint}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_organizer(self) -> bool:
+        return self.role in ("organizer", "admin")
+
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    action: Mapped[str] = mapped_column(String(64))  # e.g. "template.update", "role.change"
+    action: Mapped[str] = mapped_column(String(64), index=True)  # e.g. "user.role", "template.update"
     subject_type: Mapped[str] = mapped_column(String(64))
     subject_id: Mapped[str] = mapped_column(String(128))
     before: Mapped[str] = mapped_column(Text, default="")  # JSON

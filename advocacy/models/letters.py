@@ -80,6 +80,8 @@ class Letter(db.Model):
     reply_notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(index=True)
     sent_at: Mapped[datetime | None]
+    # When the retention period removed the writer's personal details; counts stay.
+    purged_at: Mapped[datetime | None]
 
     revision: Mapped[TemplateRevision] = relationship()
     state: Mapped[State] = relationship()

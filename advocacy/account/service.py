@@ -1,0 +1,73 @@
+"""What an account holder may see, take away and erase."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from advocacy.models import AuditEvent, Letter, User
+
+
+def letters_of(session: Session, user: User) -> list[Letter]:
+    return list(
+        session.scalars(
+            select(Letter)
+            .where(Letter.user_id == user.id)
+            .options(selectinload(Letter.legislator), selectinload(Letter.issue_area))
+            .order_by(Letter.created_at.desc(), Letter.id.desc())
+        )
+    )
+
+
+def claim_letter(letter: Letter, user: User) -> bool:
+    """Add a letter written without an account to `user`'s letters; False if someone else has it."""
+    if letter.user_id not in (None, user.id):
+        return False
+    letter.user_id = user.id
+    return True
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def export_user_data(session: Session, user: User) -> dict:
+    """Everything stored about one account holder, as plain data for a JSON download."""
+    return {
+        "exported_at": datetime.now(UTC).isoformat(),
+        "account": {
+            "email": user.email,
+            "role": user.role,
+            "created_at": _iso(user.created_at),
+            "confirmed_at": _iso(user.confirmed_at),
+        },
+        "letters": [
+            {
+                "to": letter.legislator.name,
+                "legislator_id": letter.legislator_id,
+                "state": letter.state_abbr,
+                "issue_area": letter.issue_area.name if letter.issue_area else None,
+                "subject": letter.subject,
+                "body": letter.body,
+                "personal_paragraph": letter.personal_paragraph,
+                "sender_name": letter.sender_name,
+                "sender_town": letter.sender_town,
+                "sender_email": letter.sender_email,
+                "channel": letter.channel,
+                "status": letter.status,
+                "created_at": _iso(letter.created_at),
+                "sent_at": _iso(letter.sent_at),
+            }
+            for letter in letters_of(session, user)
+        ],
+    }
+
+
+def delete_account(session: Session, user: User) -> int:
+    """Erase the account and its letters; the audit trail keeps its events without naming them."""
+    letters = session.execute(delete(Letter).where(Letter.user_id == user.id)).rowcount
+    session.execute(update(AuditEvent).where(AuditEvent.user_id == user.id).values(user_id=None))
+    session.delete(user)
+    return letters

@@ -1,0 +1,97 @@
+"""Admin pages: an overview, the users table with role changes, and the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
+
+from advocacy.audit import audit_actions, search_audit
+from advocacy.auth.access import role_required
+from advocacy.auth.service import change_role
+from advocacy.extensions import db
+from advocacy.models import Legislator, Letter, User
+from advocacy.models.accounts import ROLES
+from advocacy.pagination import InvalidQuery, positive_int
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(
+        "Role", choices=[SelectChoice(r, r.capitalize()) for r in ROLES], validators=[DataRequired()]
+    )
+
+
+def _page_arg() -> int:
+    try:
+        return positive_int(request.args.get("page", ""), "page", default=1)
+    except InvalidQuery as error:
+        abort(400, description=str(error))
+
+
+@bp.get("/")
+@role_required("admin")
+def index() -> str:
+    counts = {
+        "users": db.session.scalar(select(func.count()).select_from(User)),
+        "letters": db.session.scalar(select(func.count()).select_from(Letter)),
+        "lawmakers": db.session.scalar(
+            select(func.count()).select_from(Legislator).where(Legislator.retired_at.is_(None))
+        ),
+    }
+    return render_template("admin/index.html", counts=counts)
+
+
+@bp.get("/users")
+@role_required("admin")
+def users() -> str:
+    role = request.args.get("role", "")
+    if role and role not in ROLES:
+        abort(400, description=f"role must be one of {', '.join(ROLES)}, not {role!r}.")
+    q = request.args.get("q", "").strip().lower()
+    conditions = []
+    if role:
+        conditions.append(User.role == role)
+    if q:
+        conditions.append(func.lower(User.email).contains(q, autoescape=True))
+    found = list(db.session.scalars(select(User).where(*conditions).order_by(User.email).limit(500)))
+    forms = {user.id: RoleForm(formdata=None, role=user.role, prefix=f"u{user.id}") for user in found}
+    return render_template("admin/users.html", users=found, forms=forms, role=role, q=q, roles=ROLES)
+
+
+@bp.post("/users/<int:user_id>/role")
+@role_required("admin")
+def set_role(user_id: int) -> Response:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404, description="There is no such user.")
+    form = RoleForm(prefix=f"u{user_id}")
+    if not form.validate_on_submit():
+        flash("Choose one of the listed roles.", "error")
+        return redirect(url_for("admin.users"))
+    if user.id == current_user.id and form.role.data != "admin":
+        flash("You cannot remove your own admin role; ask another admin.", "error")
+        return redirect(url_for("admin.users"))
+    before = user.role
+    change_role(db.session, current_user, user, form.role.data)
+    db.session.commit()
+    if before != user.role:
+        flash(f"{user.email} is now {user.role} (was {before}).")
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/audit")
+@role_required("admin")
+def audit() -> str:
+    action = request.args.get("action", "").strip()
+    actor = request.args.get("actor", "").strip()
+    page = search_audit(db.session, action=action, actor_email=actor, page=_page_arg())
+    return render_template(
+        "admin/audit.html", page=page, action=action, actor=actor, actions=audit_actions(db.session)
+    )

@@ -1,0 +1,1 @@
+"""Accounts: registration, email confirmation, log in and out, password reset and change."""

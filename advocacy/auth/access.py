@@ -1,0 +1,56 @@
+"""Who may see what: role checks, safe redirects, and the logged-in user for Flask-Login."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+from urllib.parse import urlsplit
+
+from flask import abort
+from flask_login import current_user
+
+from advocacy.extensions import db, login_manager
+from advocacy.models import User
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """Sessions name the user and their password's fingerprint: a new password ends old sessions."""
+    user_id, _, fingerprint = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.password_fingerprint != fingerprint:
+        return None
+    return user
+
+
+def role_required(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Anonymous visitors are sent to log in; signed-in users without the role get a 403."""
+
+    def decorator(view: Callable[P, R]) -> Callable[P, R]:
+        @wraps(view)
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403, description="Your account does not have access to this page.")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def safe_next(target: str | None) -> str | None:
+    """A `next=` that stays on this site, or None: never an open redirect."""
+    if not target or any(ord(c) < 32 for c in target) or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

@@ -1,0 +1,183 @@
+"""Accounts as plain functions: passwords, signed links, and who may do what."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from advocacy.audit import record
+from advocacy.models import User
+from advocacy.models.accounts import ROLES
+
+MIN_PASSWORD_LENGTH = 10
+CONFIRM_MAX_AGE = 3 * 24 * 3600  # seconds a confirmation link stays valid
+RESET_MAX_AGE = 3600  # seconds a password-reset link stays valid
+# A few of the most common passwords; length rules out most of the rest of such lists.
+COMMON_PASSWORDS = frozenset(
+    [
+        "password",
+        "password1",
+        "password12",
+        "password123",
+        "passw0rd123",
+        "1234567890",
+        "12345678910",
+        "123456789a",
+        "qwertyuiop",
+        "qwerty1234",
+        "qwerty12345",
+        "iloveyou12",
+        "letmein123",
+        "welcome123",
+        "admin12345",
+        "abc1234567",
+        "1q2w3e4r5t",
+        "1qaz2wsx3edc",
+        "trustno1234",
+        "football12",
+        "baseball12",
+        "sunshine12",
+        "princess12",
+        "monkey1234",
+        "changeme123",
+        "advocacy123",
+    ]
+)
+
+
+class WeakPassword(ValueError):
+    pass
+
+
+class EmailTaken(ValueError):
+    pass
+
+
+class InvalidLink(ValueError):
+    """A confirmation or reset link that is forged, expired or already used."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_password_strength(password: str, email: str = "") -> None:
+    """Raise WeakPassword saying what to change; pass quietly for a password worth keeping."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password) > 200:
+        raise WeakPassword("Use at most 200 characters.")
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4:
+        raise WeakPassword(
+            "That password is too easy to guess. A short phrase of unrelated words works well."
+        )
+    local = normalize_email(email).split("@")[0]
+    if local and len(local) >= 4 and local in lowered:
+        raise WeakPassword("Do not use your email address in your password.")
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)  # scrypt, salted
+
+
+def find_user(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
+
+
+def create_user(
+    session: Session, email: str, password: str, role: str = "citizen", *, confirmed: bool = False
+) -> User:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    check_password_strength(password, email)
+    if find_user(session, email) is not None:
+        raise EmailTaken("An account with this email already exists.")
+    now = _now()
+    user = User(
+        email=normalize_email(email),
+        password_hash=hash_password(password),
+        role=role,
+        created_at=now,
+        confirmed_at=now if confirmed else None,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    user = find_user(session, email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)  # same work either way: no timing hint
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+_DUMMY_HASH = generate_password_hash("not a real password, only used to spend time")
+
+
+def set_password(user: User, password: str) -> None:
+    check_password_strength(password, user.email)
+    user.password_hash = hash_password(password)
+
+
+def change_role(session: Session, actor: User, user: User, role: str) -> None:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    if user.role == role:
+        return
+    before = user.role
+    user.role = role
+    record(session, actor, "user.role", "user", str(user.id), {"role": before}, {"role": role})
+
+
+def _serializer(secret: str, purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=f"advocacy.{purpose}")
+
+
+def confirmation_token(secret: str, user: User) -> str:
+    return _serializer(secret, "confirm").dumps({"id": user.id, "email": user.email})
+
+
+def confirm_email(session: Session, secret: str, token: str) -> User:
+    data = _load(secret, "confirm", token, CONFIRM_MAX_AGE)
+    user = session.get(User, data.get("id"))
+    if user is None or user.email != data.get("email"):
+        raise InvalidLink("This confirmation link is not valid.")
+    if user.confirmed_at is None:
+        user.confirmed_at = _now()
+    return user
+
+
+def reset_token(secret: str, user: User) -> str:
+    return _serializer(secret, "reset").dumps({"id": user.id, "pw": user.password_fingerprint})
+
+
+def user_for_reset(session: Session, secret: str, token: str) -> User:
+    """The user a reset link is for; a link stops working once the password has changed."""
+    data = _load(secret, "reset", token, RESET_MAX_AGE)
+    user = session.get(User, data.get("id"))
+    if user is None or user.password_fingerprint != data.get("pw"):
+        raise InvalidLink("This reset link has already been used. Ask for a new one.")
+    return user
+
+
+def _load(secret: str, purpose: str, token: str, max_age: int) -> dict:
+    try:
+        data = _serializer(secret, purpose).loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise InvalidLink("This link has expired. Ask for a new one.") from error
+    except BadSignature as error:
+        raise InvalidLink("This link is not valid. Check that you copied all of it.") from error
+    if not isinstance(data, dict):
+        raise InvalidLink("This link is not valid.")
+    return data

@@ -1,0 +1,202 @@
+"""Pages for registering, confirming an email, logging in and out, and resetting a password."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from advocacy.auth import mails
+from advocacy.auth.access import safe_next
+from advocacy.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    LogoutForm,
+    RegisterForm,
+    ResetForm,
+    ResetRequestForm,
+)
+from advocacy.auth.service import (
+    EmailTaken,
+    InvalidLink,
+    WeakPassword,
+    authenticate,
+    confirm_email,
+    create_user,
+    find_user,
+    set_password,
+    user_for_reset,
+)
+from advocacy.extensions import db, limiter
+from advocacy.mail import MailNotSent, mail_configured
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _limit(key: str) -> str:
+    return current_app.config[key]
+
+
+def _secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: _limit("RATE_LIMIT_REGISTER"), methods=["POST"])
+def register() -> str | Response:
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(db.session, form.email.data, form.password.data)
+        except WeakPassword as error:
+            form.password.errors.append(str(error))
+        except EmailTaken:
+            # Say the same as for a new account, so no one can test which emails have one here.
+            return _mail_then(
+                lambda: mails.send_already_registered(find_user(db.session, form.email.data)),
+                form.email.data,
+            )
+        else:
+            db.session.commit()
+            return _mail_then(lambda: mails.send_confirmation(user, _secret()), user.email)
+    return render_template("auth/register.html", form=form)
+
+
+NO_MAIL_SERVER = (
+    "This site has no mail server set up, so the message was written to the server's log "
+    "instead: whoever runs the site can pass the link on."
+)
+
+
+MAIL_SERVER_DOWN = (
+    "We could not send the email just now: the mail server did not answer. Please try again in a few minutes."
+)
+
+
+def _mail_then(send: Callable[[], bool], email: str) -> Response:
+    """Send a registration email and say what happened, the same whether the account is new or not."""
+    try:
+        send()
+    except MailNotSent:
+        flash(MAIL_SERVER_DOWN, "error")
+    else:
+        if mail_configured():
+            flash(
+                f"We sent a message to {email}. Open the link in it to confirm your email, then "
+                "log in. If nothing arrives within a few minutes, check your spam folder."
+            )
+        else:
+            flash(NO_MAIL_SERVER, "error")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/confirm/<token>")
+def confirm(token: str) -> Response:
+    try:
+        confirm_email(db.session, _secret(), token)
+    except InvalidLink as error:
+        flash(f"{error} Log in to have a new confirmation link sent.", "error")
+        return redirect(url_for("auth.login"))
+    db.session.commit()
+    flash("Your email is confirmed. You can log in now.")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: _limit("RATE_LIMIT_LOGIN"), methods=["POST"])
+def login() -> str | Response:
+    form = LoginForm()
+    target = safe_next(request.args.get("next"))
+    if form.validate_on_submit():
+        user = authenticate(db.session, form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append("The email or the password is not right.")
+        elif user.confirmed_at is None:
+            try:
+                sent = mails.send_confirmation(user, _secret())
+            except MailNotSent:
+                flash(f"Please confirm your email first. {MAIL_SERVER_DOWN}", "error")
+            else:
+                more = "We have sent you a new link." if sent else NO_MAIL_SERVER
+                flash(f"Please confirm your email first. {more}", "error")
+        else:
+            session.clear()  # a fresh session on log-in: nothing carried over from before
+            login_user(user)
+            return redirect(target or url_for("account.index"))
+    return render_template("auth/login.html", form=form, next=target)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    if LogoutForm().validate_on_submit():
+        logout_user()
+        session.clear()
+        flash("You are logged out.")
+    return redirect(url_for("pages.home"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(lambda: _limit("RATE_LIMIT_RESET"), methods=["POST"])
+def reset_request() -> str | Response:
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = find_user(db.session, form.email.data)
+        try:
+            if user is not None:
+                mails.send_reset(user, _secret())
+        except MailNotSent:
+            flash(MAIL_SERVER_DOWN, "error")
+            return redirect(url_for("auth.reset_request"))
+        if not mail_configured():
+            flash(NO_MAIL_SERVER, "error")
+        flash(
+            f"If {form.email.data} has an account here, we have sent it a link to choose a new "
+            "password. The link works once, for one hour."
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: _limit("RATE_LIMIT_RESET"), methods=["POST"])
+def reset(token: str) -> str | Response:
+    try:
+        user = user_for_reset(db.session, _secret(), token)
+    except InvalidLink as error:
+        flash(str(error), "error")
+        return redirect(url_for("auth.reset_request"))
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            set_password(user, form.password.data)
+        except WeakPassword as error:
+            form.password.errors.append(str(error))
+        else:
+            user.confirmed_at = user.confirmed_at or user.created_at  # the link proved the email
+            db.session.commit()
+            logout_user()
+            flash("Your password is changed. Log in with the new one.")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> str | Response:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if authenticate(db.session, current_user.email, form.current.data) is None:
+            form.current.errors.append("That is not your current password.")
+        else:
+            try:
+                set_password(current_user, form.password.data)
+            except WeakPassword as error:
+                form.password.errors.append(str(error))
+            else:
+                db.session.commit()
+                login_user(current_user._get_current_object())  # this session goes on; others end
+                flash("Your password is changed. Other devices are logged out.")
+                return redirect(url_for("account.index"))
+    return render_template("auth/change_password.html", form=form)
