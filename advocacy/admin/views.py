@@ -61,7 +61,7 @@ def users() -> str:
     if q:
         conditions.append(func.lower(User.email).contains(q, autoescape=True))
     found = list(db.session.scalars(select(User).where(*conditions).order_by(User.email).limit(500)))
-    forms = {user.id: RoleForm(formdata=None, role=user.role, prefix=f"u{user.id}") for user in found}
+    forms = {user.id: RoleForm(formdata=None, role=user.role) for user in found}
     return render_template("admin/users.html", users=found, forms=forms, role=role, q=q, roles=ROLES)
 
 
@@ -71,7 +71,7 @@ def set_role(user_id: int) -> Response:
     user = db.session.get(User, user_id)
     if user is None:
         abort(404, description="There is no such user.")
-    form = RoleForm(prefix=f"u{user_id}")
+    form = RoleForm()
     if not form.validate_on_submit():
         flash("Choose one of the listed roles.", "error")
         return redirect(url_for("admin.users"))
