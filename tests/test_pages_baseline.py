@@ -11,7 +11,7 @@ from tests.builders import make_legislator
 
 
 @pytest.fixture
-def page_urls(client, no_csrf) -> list[str]:
+def page_urls(client, no_csrf, auth) -> list[str]:
     senator = make_legislator(db.session, n=1)
     db.session.commit()
     saved = client.post(
@@ -25,7 +25,17 @@ def page_urls(client, no_csrf) -> list[str]:
         },
     )
     tracking = saved.headers["Location"]
+    auth.create("admin@example.org", role="admin")
+    public = ["/auth/login", "/auth/register", "/auth/reset", "/privacy"]
+    for url in public:
+        assert client.get(url).status_code == 200
+    auth.login("admin@example.org")
     return [
+        *public,
+        "/account/",
+        "/admin/",
+        "/admin/users",
+        "/admin/audit",
         "/",
         "/states/mo",
         "/states/pr",
@@ -45,7 +55,7 @@ def test_every_page_has_a_strict_policy_and_loads_nothing_from_elsewhere(client,
         assert "'unsafe-inline'" not in policy and "script-src 'self'" in policy, url
         assert "frame-ancestors 'none'" in policy
         assert response.headers["X-Content-Type-Options"] == "nosniff"
-        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["Referrer-Policy"] == "same-origin"
         body = response.get_data(as_text=True)
         loaded = re.findall(r'<(?:script|img|link|iframe|source)\b[^>]*\b(?:src|href)="([^"]+)"', body)
         assert loaded and all(src.startswith("/") for src in loaded), (url, loaded)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -130,10 +130,12 @@ def login() -> str | Response:
 
 @bp.post("/logout")
 def logout() -> Response:
-    if LogoutForm().validate_on_submit():
-        logout_user()
-        session.clear()
-        flash("You are logged out.")
+    # A POST with a CSRF token, so a link or an image on another site cannot log anyone out.
+    if not LogoutForm().validate_on_submit():
+        abort(400, description="The log-out request was not valid; reload the page and try again.")
+    logout_user()
+    session.clear()
+    flash("You are logged out.")
     return redirect(url_for("pages.home"))
 
 

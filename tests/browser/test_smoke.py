@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 
 from advocacy.extensions import db
 from tests.builders import make_legislator
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -89,3 +90,33 @@ def test_state_page_to_letter_preview(live_server, page, tmp_path):
     assert "I coach a youth soccer team." in text
     page.screenshot(path=str(tmp_path / "preview.png"), full_page=True)
     assert page.console_errors == []  # no script errors, no content-policy violations
+
+
+def test_quick_exit_leaves_at_once_and_replaces_the_page_in_history(live_server, page):
+    page.route("https://www.weather.gov/**", lambda route: route.fulfill(body="<h1>Weather</h1>"))
+    page.goto(f"{live_server}/")
+    page.goto(f"{live_server}/states/mo")
+    length = page.evaluate("history.length")
+
+    page.get_by_role("link", name="Quick exit").click()
+    page.wait_for_url("https://www.weather.gov/")
+
+    assert page.locator("h1").inner_text() == "Weather"
+    assert page.evaluate("history.length") == length  # replaced, not added
+    page.go_back()
+    assert page.url == f"{live_server}/"  # the state page is gone from history
+
+
+def test_log_in_and_out_in_the_browser(live_server, page, auth):
+    auth.create()
+
+    page.goto(f"{live_server}/auth/login?next=/states/mo")
+    page.get_by_label("Email").fill("pat@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server}/states/mo")
+    page.get_by_role("button", name="Log out").click()
+
+    assert page.get_by_text("You are logged out.").is_visible()
+    assert page.get_by_role("link", name="Log in").is_visible()
+    assert page.console_errors == []
