@@ -20,9 +20,11 @@ def record(
     subject_id: str,
     before: dict | None = None,
     after: dict | None = None,
+    origin: str = "web",
 ) -> AuditEvent:
     event = AuditEvent(
         user_id=actor.id if actor is not None else None,
+        origin=origin,
         action=action,
         subject_type=subject_type,
         subject_id=subject_id,

@@ -146,7 +146,15 @@ def create_user_command(email: str, role: str) -> None:
         raise click.BadParameter(str(error), param_hint="EMAIL") from error
     except (WeakPassword, EmailTaken) as error:
         raise click.ClickException(str(error)) from error
-    record(db.session, None, "user.create", "user", str(user.id), {}, {"email": user.email, "role": role})
+    record(
+        db.session,
+        None,
+        "user.create",
+        "user",
+        str(user.id),
+        after={"email": user.email, "role": role},
+        origin="command line",
+    )
     db.session.commit()
     click.echo(f"created {user.email} ({role})")
 

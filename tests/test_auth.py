@@ -217,7 +217,7 @@ def test_create_user_reads_the_password_from_stdin(runner):
     user = db.session.scalar(select(User))
     assert (user.email, user.role, user.confirmed_at is not None) == ("admin@example.org", "admin", True)
     event = db.session.scalar(select(AuditEvent))
-    assert (event.action, event.subject_id) == ("user.create", str(user.id))
+    assert (event.action, event.subject_id, event.origin) == ("user.create", str(user.id), "command line")
 
 
 @pytest.mark.parametrize(

@@ -47,6 +47,8 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # "web" or "command line": with user_id empty, tells a CLI action from a deleted account's.
+    origin: Mapped[str] = mapped_column(String(16), default="web")
     action: Mapped[str] = mapped_column(String(64), index=True)  # e.g. "user.role", "template.update"
     subject_type: Mapped[str] = mapped_column(String(64))
     subject_id: Mapped[str] = mapped_column(String(128))
