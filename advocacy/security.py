@@ -1,9 +1,12 @@
 """Response headers every page carries: a strict content policy and no framing."""
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, flash, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager
 
+from advocacy.auth.access import safe_next
 from advocacy.extensions import login_manager
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -41,7 +44,18 @@ class SessionInterface(SecureCookieSessionInterface):
 
 def _ask_to_log_in() -> Response:
     flash("Please log in to see that page.", "error")
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    # Come back to the page after logging in; a form's POST cannot be replayed, so go to its page.
+    back = request.full_path.rstrip("?") if request.method == "GET" else request.referrer
+    return redirect(url_for("auth.login", next=safe_next(_path_of(back))))
+
+
+def _path_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def _configure_login(manager: LoginManager) -> None:

@@ -133,9 +133,13 @@ def test_claiming_needs_an_account(client):
     db.session.commit()
     tracking = write_letter(client, senator.id)
 
-    answer = client.post(f"{tracking}/claim", data={"csrf_token": csrf_token(client.get(tracking))})
+    answer = client.post(
+        f"{tracking}/claim",
+        data={"csrf_token": csrf_token(client.get(tracking))},
+        headers={"Referer": f"http://localhost{tracking}"},
+    )
 
-    assert answer.headers["Location"].startswith("/auth/login?next=")
+    assert answer.headers["Location"] == f"/auth/login?next={tracking}"
 
 
 def test_a_tracking_token_opens_only_its_own_letter(client):
