@@ -28,3 +28,25 @@ def link_with_text(response: TestResponse, label: str) -> str:
         if label in html.unescape(re.sub(r"<[^>]+>", "", inner)):
             return html.unescape(href)
     raise AssertionError(f"no link labelled {label!r}")
+
+
+def save_letter(client, legislator_id: str, **fields: str) -> str:
+    """Draft and save a letter through the form, as a citizen would; returns its tracking path."""
+    url = f"/letters/new?state=mo&to={legislator_id}"
+    match = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(url).get_data(as_text=True)
+    )
+    form = {
+        "csrf_token": match.group(1) if match else "",
+        "area": "prevention-and-training",
+        "to": [legislator_id],
+        "sender_name": "Pat Doe",
+        "sender_town": "Columbia",
+        "sender_email": "pat@example.org",
+        "personal_paragraph": "My own words.",
+        "action": "save",
+    }
+    form.update(fields)
+    saved = client.post(url, data=form)
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    return saved.headers["Location"]

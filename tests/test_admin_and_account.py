@@ -13,25 +13,7 @@ from advocacy.extensions import db
 from advocacy.models import AuditEvent, Letter, User
 from tests.builders import make_legislator
 from tests.conftest import PASSWORD, AuthActions
-from tests.pages import csrf_token, link_with_text, text_of
-
-
-def write_letter(client, senator_id: str, town: str = "Columbia") -> str:
-    page = client.get(f"/letters/new?state=mo&to={senator_id}")
-    saved = client.post(
-        f"/letters/new?state=mo&to={senator_id}",
-        data={
-            "csrf_token": csrf_token(page),
-            "area": "prevention-and-training",
-            "to": [senator_id],
-            "sender_name": "Pat Doe",
-            "sender_town": town,
-            "sender_email": "pat@example.org",
-            "personal_paragraph": "My own words.",
-            "action": "save",
-        },
-    )
-    return saved.headers["Location"]
+from tests.pages import csrf_token, link_with_text, save_letter, text_of
 
 
 @pytest.mark.parametrize("url", ["/admin/", "/admin/users", "/admin/audit"])
@@ -101,7 +83,7 @@ def test_letters_written_while_logged_in_are_my_letters(client, auth):
     auth.create()
     auth.login()
 
-    tracking = write_letter(client, senator.id)
+    tracking = save_letter(client, senator.id)
 
     mine = client.get("/account/")
     assert link_with_text(mine, "Senator Jordan Example1") == tracking
@@ -111,7 +93,7 @@ def test_letters_written_while_logged_in_are_my_letters(client, auth):
 def test_a_letter_written_before_logging_in_can_be_claimed_once(app, client, auth):
     senator = make_legislator(db.session, n=1)
     db.session.commit()
-    tracking = write_letter(client, senator.id)
+    tracking = save_letter(client, senator.id)
     auth.create()
     auth.login()
 
@@ -131,7 +113,7 @@ def test_a_letter_written_before_logging_in_can_be_claimed_once(app, client, aut
 def test_claiming_needs_an_account(client):
     senator = make_legislator(db.session, n=1)
     db.session.commit()
-    tracking = write_letter(client, senator.id)
+    tracking = save_letter(client, senator.id)
 
     answer = client.post(
         f"{tracking}/claim",
@@ -146,8 +128,8 @@ def test_a_tracking_token_opens_only_its_own_letter(client):
     first = make_legislator(db.session, n=1)
     second = make_legislator(db.session, n=2)
     db.session.commit()
-    one = write_letter(client, first.id)
-    two = write_letter(client, second.id)
+    one = save_letter(client, first.id)
+    two = save_letter(client, second.id)
 
     assert "Senator Jordan Example1" in text_of(client.get(one))
     assert "Senator Jordan Example2" in text_of(client.get(two))
@@ -160,7 +142,7 @@ def test_download_my_data(client, auth):
     db.session.commit()
     auth.create()
     auth.login()
-    write_letter(client, senator.id)
+    save_letter(client, senator.id)
 
     download = client.get("/account/export")
 
@@ -178,7 +160,7 @@ def test_deleting_my_account_needs_my_password_and_erases_my_letters(client, aut
     auth.create("admin@example.org", role="admin")
     user_id = auth.create().id
     auth.login()
-    write_letter(client, senator.id)
+    save_letter(client, senator.id)
     record(db.session, db.session.get(User, user_id), "template.update", "template", "ask-x")
     db.session.commit()
     token = csrf_token(client.get("/account/"))
@@ -203,8 +185,8 @@ def test_deleting_my_account_needs_my_password_and_erases_my_letters(client, aut
 def test_purge_removes_personal_details_after_the_retention_period(client, runner):
     senator = make_legislator(db.session, n=1)
     db.session.commit()
-    old = write_letter(client, senator.id, town="Hannibal")
-    recent = write_letter(client, senator.id, town="Rolla")
+    old = save_letter(client, senator.id, sender_town="Hannibal")
+    recent = save_letter(client, senator.id, sender_town="Rolla")
     letter = db.session.scalar(select(Letter).where(Letter.sender_town == "Hannibal"))
     letter.created_at = datetime.now() - timedelta(days=400)
     db.session.commit()

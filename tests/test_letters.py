@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from advocacy.extensions import db
 from advocacy.models import IssueArea, Letter, LetterTemplate, TemplateRevision
 from tests.builders import make_legislator
-from tests.pages import csrf_token, link_with_text, text_of
+from tests.pages import csrf_token, link_with_text, save_letter, text_of
 
 PERSONAL = "I volunteer with young people in Columbia & I want them safe <always>."
 
@@ -253,17 +253,10 @@ def test_posting_without_a_csrf_token_is_refused(client):
     assert count_letters() == 0
 
 
-def saved_letter(client, senator_id: str) -> str:
-    saved = client.post(
-        f"/letters/new?state=mo&to={senator_id}", data=letter_form("", [senator_id], action="save")
-    )
-    return saved.headers["Location"]
-
-
 def test_the_writer_can_delete_their_letter(client, no_csrf):
     senator = make_legislator(db.session, n=1)
     db.session.commit()
-    tracking = saved_letter(client, senator.id)
+    tracking = save_letter(client, senator.id)
 
     deleted = client.post(f"{tracking}/delete")
 
@@ -282,7 +275,7 @@ def test_an_unknown_tracking_link_is_a_404(client):
 def test_marking_sent_needs_a_known_channel(client, no_csrf):
     senator = make_legislator(db.session, n=1)
     db.session.commit()
-    tracking = saved_letter(client, senator.id)
+    tracking = save_letter(client, senator.id)
 
     client.post(f"{tracking}/sent", data={"channel": "carrier-pigeon"})
 
@@ -294,7 +287,7 @@ def test_print_view_has_the_postal_address_and_the_letter(client, no_csrf):
         db.session, n=1, capitol_address="", district_address="12 Main St, Hannibal, MO"
     )
     db.session.commit()
-    tracking = saved_letter(client, senator.id)
+    tracking = save_letter(client, senator.id)
 
     printed = text_of(client.get(f"{tracking}/print"))
 
@@ -306,7 +299,7 @@ def test_print_view_has_the_postal_address_and_the_letter(client, no_csrf):
 def test_a_lawmaker_without_email_is_offered_post_and_phone(client, no_csrf):
     senator = make_legislator(db.session, n=1, email="")
     db.session.commit()
-    tracking = saved_letter(client, senator.id)
+    tracking = save_letter(client, senator.id)
 
     page = text_of(client.get(tracking))
 

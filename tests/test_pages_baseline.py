@@ -8,23 +8,14 @@ import pytest
 
 from advocacy.extensions import db
 from tests.builders import make_legislator
+from tests.pages import save_letter
 
 
 @pytest.fixture
-def page_urls(client, no_csrf, auth) -> list[str]:
+def page_urls(client, auth) -> list[str]:
     senator = make_legislator(db.session, n=1)
     db.session.commit()
-    saved = client.post(
-        f"/letters/new?state=mo&to={senator.id}",
-        data={
-            "area": "prevention-and-training",
-            "to": [senator.id],
-            "sender_name": "Pat Doe",
-            "sender_town": "Columbia",
-            "action": "save",
-        },
-    )
-    tracking = saved.headers["Location"]
+    tracking = save_letter(client, senator.id)
     auth.create("admin@example.org", role="admin")
     public = ["/auth/login", "/auth/register", "/auth/reset", "/privacy"]
     for url in public:

@@ -13,7 +13,7 @@ from advocacy.extensions import db
 from advocacy.models import Letter, User
 from tests.builders import make_legislator
 from tests.conftest import PASSWORD, AuthActions
-from tests.pages import csrf_token, text_of
+from tests.pages import csrf_token, save_letter, text_of
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -26,21 +26,9 @@ def count(model) -> int:
 def letter_url(client) -> str:
     senator = make_legislator(db.session, n=1)
     db.session.commit()
-    page = client.get(f"/letters/new?state=mo&to={senator.id}")
-    saved = client.post(
-        f"/letters/new?state=mo&to={senator.id}",
-        data={
-            "csrf_token": csrf_token(page),
-            "area": "access-to-justice",
-            "to": [senator.id],
-            "sender_name": HOSTILE,
-            "sender_town": HOSTILE,
-            "sender_email": "pat@example.org",
-            "personal_paragraph": HOSTILE,
-            "action": "save",
-        },
+    return save_letter(
+        client, senator.id, sender_name=HOSTILE, sender_town=HOSTILE, personal_paragraph=HOSTILE
     )
-    return saved.headers["Location"]
 
 
 def test_every_state_change_without_a_csrf_token_is_refused(app, client, letter_url):
