@@ -6,6 +6,7 @@ from werkzeug.wrappers import Response
 
 from advocacy.extensions import db
 from advocacy.models import Legislator
+from advocacy.reportcards.charts import tile_map
 from advocacy.reportcards.service import all_states, featured_framework, latest_cards_by_state
 
 bp = Blueprint("pages", __name__)
@@ -18,7 +19,10 @@ def home() -> str | Response:
         return redirect(url_for("reportcards.state", abbr=chosen))
     framework = featured_framework(db.session)
     cards = latest_cards_by_state(db.session, framework) if framework else {}
-    return render_template("home.html", states=all_states(db.session), cards=cards, framework=framework)
+    states = all_states(db.session)
+    return render_template(
+        "home.html", states=states, cards=cards, framework=framework, map=tile_map(states, cards)
+    )
 
 
 @bp.get("/privacy")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
@@ -26,6 +26,9 @@ class State(db.Model):
     lower_title: Mapped[str] = mapped_column(String(32))
     upper_chamber: Mapped[str] = mapped_column(String(64))
     lower_chamber: Mapped[str] = mapped_column(String(64))
+    # Where the state sits on the tile-grid map of the US.
+    tile_row: Mapped[int] = mapped_column(default=0)
+    tile_col: Mapped[int] = mapped_column(default=0)
 
     report_cards: Mapped[list[ReportCard]] = relationship(back_populates="state")
 
@@ -135,6 +138,8 @@ class ReportCard(db.Model):
     tier: Mapped[str | None] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # When the card, its area scores or its findings last changed: pages' Last-Modified.
+    updated_at: Mapped[datetime | None] = mapped_column(index=True)
 
     state: Mapped[State] = relationship(back_populates="report_cards")
     edition: Mapped[Edition] = relationship(back_populates="report_cards")

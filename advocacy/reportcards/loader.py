@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -86,20 +86,27 @@ def _assign(obj: object, values: dict[str, object]) -> bool:
 
 
 def _upsert(
-    session: Session,
-    counts: LoadCounts,
-    kind: str,
-    existing: object | None,
-    model: type,
-    values: dict,
+    session: Session, counts: LoadCounts, kind: str, existing: object | None, model: type, values: dict
 ) -> object:
+    return _upsert_changed(session, counts, kind, existing, model, values)[0]
+
+
+def _upsert_changed(
+    session: Session, counts: LoadCounts, kind: str, existing: object | None, model: type, values: dict
+) -> tuple[object, bool]:
+    """The row, and whether it was added or changed."""
     if existing is None:
         obj = model(**values)
         session.add(obj)
         counts.count(kind, added=True, changed=False)
-        return obj
-    counts.count(kind, added=False, changed=_assign(existing, values))
-    return existing
+        return obj, True
+    changed = _assign(existing, values)
+    counts.count(kind, added=False, changed=changed)
+    return existing, changed
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def load_report_cards(session: Session, data_dir: Path = DATA_DIR) -> LoadCounts:
@@ -129,6 +136,8 @@ def _load_states(session: Session, data_dir: Path, counts: LoadCounts) -> dict[s
             "upper_title": row["upper_title"],
             "lower_chamber": row["lower_chamber"],
             "lower_title": row["lower_title"],
+            "tile_row": _int(row["tile_row"], f"states.csv {row['abbr']}"),
+            "tile_col": _int(row["tile_col"], f"states.csv {row['abbr']}"),
         }
         existing[row["abbr"]] = _upsert(session, counts, "states", existing.get(row["abbr"]), State, values)
     return existing
@@ -302,7 +311,8 @@ def _load_area_scores(
             "notes": row["notes"],
         }
         key = (card.id, area.id)
-        _upsert(session, counts, "area scores", existing.get(key), AreaScore, values)
+        if _upsert_changed(session, counts, "area scores", existing.get(key), AreaScore, values)[1]:
+            card.updated_at = _now()
 
 
 def _load_area_findings(
@@ -327,7 +337,8 @@ def _load_area_findings(
             "source": row["source"],
         }
         key = (card.id, area.id, row["source"])
-        _upsert(session, counts, "area findings", existing.get(key), AreaFinding, values)
+        if _upsert_changed(session, counts, "area findings", existing.get(key), AreaFinding, values)[1]:
+            card.updated_at = _now()
 
 
 def _load_national_summaries(

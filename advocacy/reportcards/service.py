@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from advocacy.models import AreaFinding, Edition, Framework, IssueArea, ReportCard, State
@@ -242,6 +243,57 @@ def suggested_area(summary: CardSummary | None, framework: Framework) -> IssueAr
     if summary and summary.weakest and summary.card.edition.framework_id == framework.id:
         return summary.weakest[0].area
     return None
+
+
+def edition_for_year(session: Session, year: int | None) -> Edition:
+    """The edition of `year`, or by default the newest edition of the featured framework."""
+    if year is None:
+        edition = session.scalar(
+            select(Edition).join(Edition.framework).where(Framework.featured).order_by(Edition.year.desc())
+        )
+    else:
+        edition = session.scalar(select(Edition).where(Edition.year == year))
+    if edition is None:
+        raise UnknownEdition(f"There is no report-card edition for {year}.")
+    return edition
+
+
+def cards_in_edition(session: Session, edition: Edition) -> dict[str, ReportCard]:
+    cards = session.scalars(
+        select(ReportCard)
+        .where(ReportCard.edition_id == edition.id)
+        .options(selectinload(ReportCard.edition))
+    )
+    return {card.state_abbr: card for card in cards}
+
+
+GRADE_LETTERS = ("A", "B", "C", "D", "F")
+
+
+def grade_distribution(cards: Iterable[ReportCard]) -> dict[str, int]:
+    """How many cards have each letter (A+ counts as A), A to F."""
+    counts = dict.fromkeys(GRADE_LETTERS, 0)
+    for card in cards:
+        if card.grade and card.grade[0] in counts:
+            counts[card.grade[0]] += 1
+    return counts
+
+
+def states_sharing_grade(session: Session, card: ReportCard) -> int:
+    """How many states got the same letter in the same edition, this one included."""
+    if not card.grade:
+        return 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(ReportCard)
+            .where(
+                ReportCard.edition_id == card.edition_id,
+                func.substr(ReportCard.grade, 1, 1) == card.grade[0],
+            )
+        )
+        or 0
+    )
 
 
 def find_issue_area(framework: Framework, key: str) -> IssueArea | None:

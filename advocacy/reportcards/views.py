@@ -4,13 +4,20 @@ from flask import Blueprint, abort, render_template, request
 
 from advocacy.extensions import db
 from advocacy.models import ReportCard, State
+from advocacy.reportcards.charts import grade_trends, tile_map
 from advocacy.reportcards.service import (
     UnknownEdition,
     UnknownState,
+    all_states,
+    cards_in_edition,
     choose_report_card,
+    edition_for_year,
+    editions,
     featured_framework,
     get_state,
+    grade_distribution,
     report_cards_for_state,
+    states_sharing_grade,
     summarize,
 )
 
@@ -47,11 +54,32 @@ def requested_card(abbr: str) -> tuple[State, ReportCard | None, int | None]:
 def state(abbr: str) -> str:
     state, card, year = requested_card(abbr)
     summary = summarize(db.session, card) if card else None
+    cards = report_cards_for_state(db.session, state)
     return render_template(
         "reportcards/state.html",
         state=state,
         summary=summary,
-        cards=report_cards_for_state(db.session, state),
+        cards=cards,
         requested_year=year,
         framework=featured_framework(db.session),
+        trends=grade_trends(editions(db.session), cards),
+        sharing=states_sharing_grade(db.session, card) if card else 0,
+    )
+
+
+@bp.get("/national")
+def national() -> str:
+    try:
+        edition = edition_for_year(db.session, parse_edition(request.args.get("edition")))
+    except UnknownEdition as error:
+        abort(404, description=str(error))
+    cards = cards_in_edition(db.session, edition)
+    return render_template(
+        "reportcards/national.html",
+        edition=edition,
+        editions=editions(db.session),
+        cards=cards,
+        map=tile_map(all_states(db.session), cards),
+        held=grade_distribution(cards.values()),
+        states=all_states(db.session),
     )
