@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
+from advocacy.caching import conditional, report_cards_changed_at
 from advocacy.extensions import csrf, db, limiter
 from advocacy.legislators.service import LegislatorQuery, search_legislators
 from advocacy.models import Edition, Legislator, ReportCard
@@ -14,6 +15,7 @@ from advocacy.reportcards.service import (
     CardSummary,
     all_states,
     editions,
+    frameworks,
     graded_cards,
     summarize,
 )
@@ -39,6 +41,7 @@ def _edition(edition: Edition) -> dict:
         "year": edition.year,
         "key": edition.key,
         "framework": edition.framework.name,
+        "framework_key": edition.framework.key,
         "max_total": _number(edition.max_total),
         "release_date": edition.release_date.isoformat() if edition.release_date else None,
         "source": edition.source,
@@ -48,7 +51,42 @@ def _edition(edition: Edition) -> dict:
 @bp.get("/editions")
 def list_editions() -> Response:
     found = editions(db.session)
-    return _listing([_edition(e) for e in found], len(found))
+    return conditional(
+        _listing([_edition(e) for e in found], len(found)), report_cards_changed_at(db.session)
+    )
+
+
+@bp.get("/frameworks")
+def list_frameworks() -> Response:
+    found = frameworks(db.session)
+    items = [
+        {
+            "key": framework.key,
+            "name": framework.name,
+            "short_name": framework.short_name,
+            "description": framework.description,
+            "grade_scale": framework.grade_scale or None,
+            "grade_scale_note": framework.grade_scale_note,
+            "editions": [edition.year for edition in framework.editions],
+            "issue_areas": [
+                {
+                    "number": area.number,
+                    "code": area.code,
+                    "slug": area.slug,
+                    "name": area.name,
+                    "max_points": _number(area.max_points),
+                    "policy_goals": [
+                        {"number": g.number, "title": g.title, "source": g.source} for g in area.policy_goals
+                    ],
+                    "source": area.source,
+                }
+                for area in framework.issue_areas
+            ],
+            "source": framework.source,
+        }
+        for framework in found
+    ]
+    return conditional(_listing(items, len(items)), report_cards_changed_at(db.session))
 
 
 @bp.get("/states")
@@ -67,7 +105,7 @@ def list_states() -> Response:
         }
         for state in all_states(db.session)
     ]
-    return _listing(items, len(items))
+    return conditional(_listing(items, len(items)), report_cards_changed_at(db.session))
 
 
 def _report_card(summary: CardSummary) -> dict:
@@ -125,7 +163,8 @@ def report_card(abbr: str) -> Response:
     state, card, year = requested_card(abbr)
     if card is None:
         abort(404, description=f"{state.name} has no report card for {year}.")
-    return jsonify(_report_card(summarize(db.session, card)))
+    body = jsonify(_report_card(summarize(db.session, card)))
+    return conditional(body, report_cards_changed_at(db.session, state.abbr))
 
 
 def _legislator(person: Legislator) -> dict:

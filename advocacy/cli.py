@@ -21,6 +21,7 @@ from advocacy.legislators.sync import StateOutcome, SyncCounts, run_sync
 from advocacy.letters.render import InvalidTemplateFile
 from advocacy.letters.service import load_letter_templates, purge_personal_details
 from advocacy.models.accounts import ROLES
+from advocacy.reportcards.imports import InvalidReportCardFile, parse_card_csv, save_figures
 from advocacy.reportcards.loader import InvalidReportCardData, load_report_cards
 from advocacy.reportcards.service import all_states, featured_framework
 
@@ -119,6 +120,21 @@ def seed_command(skip_legislators: bool) -> None:
         )
 
 
+@click.command("import-reportcards")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_reportcards_command(path: Path) -> None:
+    """Import report cards from a CSV file (year,state,source,grade,total_score,…,area_1…area_6)."""
+    try:
+        rows = parse_card_csv(db.session, path.read_bytes())
+    except InvalidReportCardFile as error:
+        for line in error.errors:
+            click.echo(f"{path.name}: {line}", err=True)
+        raise click.ClickException(f"nothing was imported: {len(error.errors)} problem(s)") from error
+    counts = save_figures(db.session, rows, None, "reportcard.import", origin="command line")
+    db.session.commit()
+    click.echo(counts.describe())
+
+
 @click.command("purge")
 @click.option("--days", type=click.IntRange(min=0), default=None, help="Override the retention period.")
 def purge_command(days: int | None) -> None:
@@ -166,6 +182,7 @@ def register(app: Flask) -> None:
         sync_legislators_command,
         purge_command,
         create_user_command,
+        import_reportcards_command,
     ):
         app.cli.add_command(cmd)
 

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from sqlalchemy import func, select, text
 from werkzeug.wrappers import Response
 
+from advocacy.caching import conditional, report_cards_changed_at
 from advocacy.extensions import db
 from advocacy.models import Legislator
 from advocacy.reportcards.charts import tile_map
@@ -20,9 +21,10 @@ def home() -> str | Response:
     framework = featured_framework(db.session)
     cards = latest_cards_by_state(db.session, framework) if framework else {}
     states = all_states(db.session)
-    return render_template(
+    page = render_template(
         "home.html", states=states, cards=cards, framework=framework, map=tile_map(states, cards)
     )
+    return conditional(page, report_cards_changed_at(db.session))
 
 
 @bp.get("/privacy")

@@ -24,7 +24,16 @@ from advocacy.auth.service import create_user
 from advocacy.cli import migrate_database
 from advocacy.extensions import db
 from advocacy.letters.service import load_letter_templates
-from advocacy.models import AuditEvent, Legislator, Letter, SyncRun, User
+from advocacy.models import (
+    AreaFinding,
+    AreaScore,
+    AuditEvent,
+    Legislator,
+    Letter,
+    ReportCard,
+    SyncRun,
+    User,
+)
 from advocacy.reportcards.loader import load_report_cards
 from advocacy.reportcards.service import featured_framework
 
@@ -98,6 +107,17 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         db.engine.dispose()
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def report_cards_restored(app: Flask) -> Iterator[None]:
+    """For tests that change report-card figures: the shipped figures are back afterwards."""
+    yield
+    db.session.rollback()
+    for model in (AreaScore, AreaFinding, ReportCard):
+        db.session.execute(delete(model))
+    load_report_cards(db.session)
+    db.session.commit()
 
 
 @pytest.fixture

@@ -264,7 +264,12 @@ def _load_cards(
             "notes": row["notes"],
         }
         key = (year, row["state"])
-        existing[key] = _upsert(session, counts, "report cards", existing.get(key), ReportCard, values)
+        card, changed = _upsert_changed(
+            session, counts, "report cards", existing.get(key), ReportCard, values
+        )
+        if changed:
+            card.updated_at = _now()
+        existing[key] = card
     session.flush()
     return existing
 

@@ -106,6 +106,20 @@ def featured_framework(session: Session) -> Framework | None:
     return session.scalar(select(Framework).where(Framework.featured))
 
 
+def frameworks(session: Session) -> list[Framework]:
+    """Every framework with its issue areas, policy goals and editions, oldest first."""
+    return list(
+        session.scalars(
+            select(Framework)
+            .options(
+                selectinload(Framework.issue_areas).selectinload(IssueArea.policy_goals),
+                selectinload(Framework.editions),
+            )
+            .order_by(Framework.id)
+        )
+    )
+
+
 def editions(session: Session) -> list[Edition]:
     return list(
         session.scalars(select(Edition).options(selectinload(Edition.framework)).order_by(Edition.year))

@@ -1,7 +1,8 @@
 """The state page: grade, each issue area as a bar, and the weakest areas to write about."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
+from advocacy.caching import conditional, report_cards_changed_at
 from advocacy.extensions import db
 from advocacy.models import ReportCard, State
 from advocacy.reportcards.charts import grade_trends, tile_map
@@ -51,11 +52,11 @@ def requested_card(abbr: str) -> tuple[State, ReportCard | None, int | None]:
 
 
 @bp.get("/states/<abbr>")
-def state(abbr: str) -> str:
+def state(abbr: str) -> Response:
     state, card, year = requested_card(abbr)
     summary = summarize(db.session, card) if card else None
     cards = report_cards_for_state(db.session, state)
-    return render_template(
+    page = render_template(
         "reportcards/state.html",
         state=state,
         summary=summary,
@@ -65,16 +66,18 @@ def state(abbr: str) -> str:
         trends=grade_trends(editions(db.session), cards),
         sharing=states_sharing_grade(db.session, card) if card else 0,
     )
+    # A state's page also counts the states sharing its grade, so any card's change matters.
+    return conditional(page, report_cards_changed_at(db.session))
 
 
 @bp.get("/national")
-def national() -> str:
+def national() -> Response:
     try:
         edition = edition_for_year(db.session, parse_edition(request.args.get("edition")))
     except UnknownEdition as error:
         abort(404, description=str(error))
     cards = cards_in_edition(db.session, edition)
-    return render_template(
+    page = render_template(
         "reportcards/national.html",
         edition=edition,
         editions=editions(db.session),
@@ -83,3 +86,4 @@ def national() -> str:
         held=grade_distribution(cards.values()),
         states=all_states(db.session),
     )
+    return conditional(page, report_cards_changed_at(db.session))

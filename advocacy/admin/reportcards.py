@@ -1,0 +1,175 @@
+"""Admin pages for report cards: every card of an edition, one card's form, and CSV import."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from werkzeug.wrappers import Response
+from wtforms import DecimalField, IntegerField, SelectField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from advocacy.admin.views import bp
+from advocacy.auth.access import role_required
+from advocacy.extensions import db
+from advocacy.models import Edition, Framework, ReportCard
+from advocacy.reportcards.imports import (
+    GRADES,
+    CardFigures,
+    InvalidReportCardFile,
+    check_figures,
+    parse_card_csv,
+    save_figures,
+)
+from advocacy.reportcards.service import (
+    UnknownEdition,
+    all_states,
+    cards_in_edition,
+    edition_for_year,
+    editions,
+    plain_points,
+)
+from advocacy.reportcards.views import parse_edition, state_or_404
+
+NUMBER_MESSAGE = "Enter a number of zero or more, such as 12.5."
+
+
+class ImportForm(FlaskForm):
+    file = FileField("CSV file", validators=[FileRequired(message="Choose a CSV file to import.")])
+
+
+def card_form_class(framework: Framework) -> type[FlaskForm]:
+    """A form laid out like the framework's card: grade, total, then every area and extra credit."""
+
+    class CardForm(FlaskForm):
+        grade = SelectField(
+            "Grade",
+            choices=[SelectChoice("", "Not known"), *(SelectChoice(g, g) for g in GRADES)],
+        )
+        total_score = DecimalField(
+            "Total score", places=None, validators=[Optional(), NumberRange(min=0, message=NUMBER_MESSAGE)]
+        )
+        rank = IntegerField(
+            "National rank", validators=[Optional(), NumberRange(min=1, message="Ranks start at 1.")]
+        )
+        source = URLField(
+            "Source of these figures",
+            validators=[DataRequired(message="Give the web address these figures come from.")],
+        )
+        notes = TextAreaField("Notes", validators=[Optional(), Length(max=2000)])
+
+    for area in framework.issue_areas:
+        maximum = float(area.max_points) if area.max_points is not None else None
+        message = (
+            f"Enter a score from 0 to {plain_points(area.max_points)}."
+            if maximum is not None
+            else NUMBER_MESSAGE
+        )
+        field = DecimalField(
+            area.name,
+            places=None,
+            validators=[Optional(), NumberRange(min=0, max=maximum, message=message)],
+        )
+        name = "extra_credit" if area.is_extra_credit else f"area_{area.code}"
+        setattr(CardForm, name, field)
+    return CardForm
+
+
+def _edition_or_404(year: int | None) -> Edition:
+    try:
+        return edition_for_year(db.session, year)
+    except UnknownEdition as error:
+        abort(404, description=str(error))
+
+
+@bp.get("/report-cards")
+@role_required("admin")
+def report_cards() -> str:
+    edition = _edition_or_404(parse_edition(request.args.get("edition")))
+    return render_template(
+        "admin/report_cards.html",
+        edition=edition,
+        editions=editions(db.session),
+        cards=cards_in_edition(db.session, edition),
+        states=all_states(db.session),
+        import_form=ImportForm(),
+        errors=[],
+    )
+
+
+@bp.post("/report-cards/import")
+@role_required("admin")
+def import_report_cards() -> str | Response:
+    form = ImportForm()
+    errors = []
+    if form.validate_on_submit():
+        try:
+            rows = parse_card_csv(db.session, form.file.data.read())
+        except InvalidReportCardFile as error:
+            errors = error.errors
+        else:
+            counts = save_figures(db.session, rows, current_user, "reportcard.import")
+            db.session.commit()
+            flash(f"Imported: {counts.describe()}.")
+            return redirect(url_for("admin.report_cards", edition=rows[0][1].year))
+    else:
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+    edition = _edition_or_404(None)
+    return render_template(
+        "admin/report_cards.html",
+        edition=edition,
+        editions=editions(db.session),
+        cards=cards_in_edition(db.session, edition),
+        states=all_states(db.session),
+        import_form=form,
+        errors=errors,
+    ), 400
+
+
+@bp.route("/report-cards/<abbr>/<int:year>", methods=["GET", "POST"])
+@role_required("admin")
+def edit_report_card(abbr: str, year: int) -> str | Response:
+    state = state_or_404(abbr)
+    edition = _edition_or_404(year)
+    card = db.session.scalar(
+        db.select(ReportCard).where(ReportCard.state_abbr == state.abbr, ReportCard.edition_id == edition.id)
+    )
+    form_class = card_form_class(edition.framework)
+    form = form_class(obj=card) if request.method == "GET" and card else form_class()
+    if request.method == "GET" and card:
+        for score in card.area_scores:
+            name = "extra_credit" if score.issue_area.is_extra_credit else f"area_{score.issue_area.code}"
+            form[name].data = score.score
+    problems: list[str] = []
+    if form.validate_on_submit():
+        figures = CardFigures(
+            year=edition.year,
+            state=state.abbr,
+            grade=form.grade.data or None,
+            total_score=form.total_score.data,
+            extra_credit=form.extra_credit.data if "extra_credit" in form else None,
+            rank=form.rank.data,
+            source=form.source.data.strip(),
+            notes=form.notes.data or "",
+            areas={
+                area.code: form[f"area_{area.code}"].data
+                for area in edition.framework.issue_areas
+                if not area.is_extra_credit and form[f"area_{area.code}"].data is not None
+            },
+        )
+        problems = check_figures(figures, edition)
+        if not problems:
+            save_figures(db.session, [(figures, edition)], current_user, "reportcard.update", replace=True)
+            db.session.commit()
+            flash(f"{state.name}'s {edition.year} report card is saved.")
+            return redirect(url_for("reportcards.state", abbr=state.abbr, edition=edition.year))
+    return render_template(
+        "admin/report_card_form.html",
+        state=state,
+        edition=edition,
+        card=card,
+        form=form,
+        problems=problems,
+    )
