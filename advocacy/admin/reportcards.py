@@ -142,6 +142,9 @@ def edit_report_card(abbr: str, year: int) -> str | Response:
         for score in card.area_scores:
             name = "extra_credit" if score.issue_area.is_extra_credit else f"area_{score.issue_area.code}"
             form[name].data = score.score
+        for field in form:
+            if isinstance(field, DecimalField):
+                field.data = plain_points(field.data)  # 11.00 shows as 11, as on the card
     problems: list[str] = []
     if form.validate_on_submit():
         figures = CardFigures(
