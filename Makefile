@@ -28,13 +28,15 @@ instance/config.py:
 	@$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
 	@echo "created $@ with a new secret key"
 
+# The access log leaves out query strings: an address typed into /lookup is never written down.
 run: install instance/config.py
 	$(BIN)/advocacy init-db
 	$(BIN)/advocacy seed
 	@echo ""
 	@echo "Advocacy is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@echo ""
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - 'advocacy:create_app()'
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - \
+		--access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s' 'advocacy:create_app()'
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -41,10 +41,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from advocacy import api, cli, errors, pages, security, templating
     from advocacy.account import views as account_views
+    from advocacy.admin import legislators as _admin_legislators  # noqa: F401  (adds its routes)
     from advocacy.admin import reportcards as _admin_reportcards  # noqa: F401  (adds its routes)
     from advocacy.admin import views as admin_views
     from advocacy.auth import access  # noqa: F401  (registers the user loader)
     from advocacy.auth import views as auth_views
+    from advocacy.legislators import lookup_views
     from advocacy.legislators import views as legislator_views
     from advocacy.letters import views as letter_views
     from advocacy.reportcards import views as reportcard_views
@@ -52,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(reportcard_views.bp)
     app.register_blueprint(legislator_views.bp)
+    app.register_blueprint(lookup_views.bp)
     app.register_blueprint(letter_views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(auth_views.bp)

@@ -12,12 +12,13 @@ from alembic.config import Config as AlembicConfig
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
+from rq import Worker
 
 from advocacy.audit import record
 from advocacy.auth.service import EmailTaken, WeakPassword, create_user
-from advocacy.clients.openstates import BulkSource
 from advocacy.extensions import db
-from advocacy.legislators.sync import StateOutcome, SyncCounts, run_sync
+from advocacy.jobs import queue, sync_job
+from advocacy.legislators.sync import StateOutcome, SyncCounts
 from advocacy.letters.render import InvalidTemplateFile
 from advocacy.letters.service import load_letter_templates, purge_personal_details
 from advocacy.models.accounts import ROLES
@@ -60,11 +61,7 @@ def _parse_states(values: tuple[str, ...]) -> list:
 
 
 def sync_and_report(states: list, source: str) -> list[StateOutcome]:
-    bulk = BulkSource(source, timeout=float(current_app.config["HTTP_TIMEOUT"]))
-    try:
-        outcomes = run_sync(db.session, bulk, states)
-    finally:
-        bulk.close()
+    outcomes = sync_job([s.abbr for s in states], source)
     total = SyncCounts()
     for outcome in outcomes:
         click.echo(outcome.describe())
@@ -135,6 +132,18 @@ def import_reportcards_command(path: Path) -> None:
     click.echo(counts.describe())
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker_command(burst: bool) -> None:
+    """Run background jobs (lawmaker syncs) from the Redis queue in ADVOCACY_REDIS_URL."""
+    jobs = queue()
+    if jobs is None:
+        raise click.ClickException(
+            "ADVOCACY_REDIS_URL is not set: without Redis, jobs run inline and need no worker"
+        )
+    Worker([jobs], connection=jobs.connection).work(burst=burst)
+
+
 @click.command("purge")
 @click.option("--days", type=click.IntRange(min=0), default=None, help="Override the retention period.")
 def purge_command(days: int | None) -> None:
@@ -183,6 +192,7 @@ def register(app: Flask) -> None:
         purge_command,
         create_user_command,
         import_reportcards_command,
+        worker_command,
     ):
         app.cli.add_command(cmd)
 

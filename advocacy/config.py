@@ -46,6 +46,7 @@ def defaults(instance_path: str) -> dict[str, object]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "LEGISLATORS_PER_PAGE": 50,
+        "PHOTO_CACHE_DIR": str(Path(instance_path) / "photos"),
         # Personal details of letters (name, town, email, own words) are removed after this.
         "LETTER_RETENTION_DAYS": 365,
         # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
@@ -57,6 +58,10 @@ def defaults(instance_path: str) -> dict[str, object]:
         "RATE_LIMIT_RESET": "5 per hour",
         "RATE_LIMIT_LETTERS": "60 per hour",
         "RATE_LIMIT_API": "300 per minute",
+        "RATE_LIMIT_LOOKUP": "30 per minute",
+        "RATE_LIMIT_CORRECTIONS": "10 per hour",
+        # The admin's lawmaker page flags a state whose last good sync is older than this.
+        "LEGISLATOR_STALE_DAYS": 30,
     }
 
 

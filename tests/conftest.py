@@ -28,6 +28,8 @@ from advocacy.models import (
     AreaFinding,
     AreaScore,
     AuditEvent,
+    ContactCorrection,
+    ContactOverride,
     Legislator,
     Letter,
     ReportCard,
@@ -41,7 +43,7 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 LETTER_TEMPLATES = Path(__file__).resolve().parents[1] / "letter_templates"
 
 # Tables tests write to; report-card facts and templates are loaded once and only read.
-VOLATILE = (Letter, AuditEvent, SyncRun, Legislator, User)
+VOLATILE = (Letter, AuditEvent, SyncRun, ContactCorrection, ContactOverride, Legislator, User)
 
 
 def shared_data(name: str) -> Path:
@@ -85,6 +87,7 @@ def _config(url: str, instance: Path) -> dict:
         "OPENSTATES_URL": str(instance / "no-such-openstates-folder"),
         "LETTER_TEMPLATES_DIR": str(LETTER_TEMPLATES),
         "RATELIMIT_ENABLED": False,  # the rate-limit tests turn it on
+        "PHOTO_CACHE_DIR": str(instance / "photos"),
         "SMTP_URL": "",
     }
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from datetime import datetime
 
+import pytest
 from sqlalchemy import event
 
 from advocacy.extensions import db
 from tests.builders import make_legislator
-from tests.pages import link_with_text, text_of
+from tests.pages import link_with_text, save_letter, text_of
 
 
 def test_table_lists_sitting_lawmakers_with_contacts(client):
@@ -120,3 +124,98 @@ def test_unknown_lawmaker_is_a_404(client):
 
     assert page.status_code == 404
     assert "No lawmaker has the id" in text_of(page)
+
+
+def test_sort_by_name_or_party_and_filter_by_party(client):
+    make_legislator(db.session, n=1, name="Zed Alpha", family_name="Alpha", party="Republican", district="9")
+    make_legislator(db.session, n=2, name="Amy Zulu", family_name="Zulu", party="Democratic", district="2")
+    make_legislator(db.session, n=3, name="Bo Mid", family_name="Mid", party="Republican", district="5")
+    db.session.commit()
+
+    def names(url: str) -> list[str]:
+        body = client.get(url).get_data(as_text=True)
+        return re.findall(r'<th scope="row"><a href="/legislators/[^"]+">([^<]+)</a>', body)
+
+    assert names("/states/mo/legislators") == ["Amy Zulu", "Bo Mid", "Zed Alpha"]  # by district
+    assert names("/states/mo/legislators?sort=name") == ["Zed Alpha", "Bo Mid", "Amy Zulu"]
+    assert names("/states/mo/legislators?sort=party") == ["Amy Zulu", "Zed Alpha", "Bo Mid"]
+    assert names("/states/mo/legislators?party=Republican&sort=name") == ["Zed Alpha", "Bo Mid"]
+    bad = client.get("/states/mo/legislators?sort=age")
+    assert bad.status_code == 400
+    assert "sort must be one of district, name, party, not 'age'." in text_of(bad)
+
+
+def test_the_table_downloads_as_a_csv_that_spreadsheets_open_safely(client):
+    make_legislator(db.session, n=1, name='=HYPERLINK("http://evil.example")', party="Republican")
+    make_legislator(db.session, n=2, name="Amy Zulu", party="Democratic", district_address="+1 Main St")
+    db.session.commit()
+
+    page = client.get("/states/mo/legislators?party=Democratic")
+    export = client.get(link_with_text(page, "Download as CSV"))
+
+    assert export.headers["Content-Disposition"] == 'attachment; filename="mo-lawmakers.csv"'
+    rows = list(csv.reader(io.StringIO(export.get_data(as_text=True))))
+    assert rows[0][:4] == ["name", "title", "chamber", "district"]
+    assert [r[0] for r in rows[1:]] == ["Amy Zulu"]  # the filter carries over
+    assert rows[1][8] == "'+1 Main St"
+    everyone = list(csv.reader(io.StringIO(client.get("/states/mo/legislators.csv").get_data(as_text=True))))
+    assert '\'=HYPERLINK("http://evil.example")' in [r[0] for r in everyone]
+
+
+def test_a_lawmakers_page_shows_letters_sent_and_the_states_weakest_areas(client, no_csrf):
+    senator = make_legislator(db.session, n=1)
+    db.session.commit()
+    tracking = save_letter(client, senator.id)
+    client.post(f"{tracking}/sent", data={"channel": "email"})
+    save_letter(client, senator.id)  # a draft does not count
+
+    page = client.get(f"/legislators/{senator.id}")
+
+    shown = text_of(page)
+    assert "1 letter sent through this site." in shown
+    assert "Weakest areas: Identification of and Response to Victims" in shown
+    assert link_with_text(page, "Prevention and Training") == (
+        f"/letters/new?state=mo&area=prevention-and-training&to={senator.id}"
+    )
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def test_a_photo_is_fetched_once_and_served_from_this_site(client, httpserver):
+    httpserver.expect_oneshot_request("/photos/1.png").respond_with_data(PNG, content_type="image/png")
+    senator = make_legislator(db.session, n=1, image=httpserver.url_for("/photos/1.png"))
+    db.session.commit()
+
+    page = client.get(f"/legislators/{senator.id}").get_data(as_text=True)
+    first = client.get(f"/legislators/{senator.id}/photo")
+    second = client.get(f"/legislators/{senator.id}/photo")  # the server would refuse a second fetch
+
+    assert f'src="/legislators/{senator.id}/photo"' in page
+    assert (first.status_code, first.mimetype, first.get_data()) == (200, "image/png", PNG)
+    assert second.get_data() == PNG
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b"<html>not found</html>", "text/html", 200),
+        (PNG, "image/png", 404),
+        (b"x" * (2 * 1024 * 1024 + 10), "image/png", 200),
+    ],
+)
+def test_without_a_usable_photo_a_neutral_portrait_is_shown(client, httpserver, body, content_type, status):
+    httpserver.expect_request("/photos/2.png").respond_with_data(
+        body, content_type=content_type, status=status
+    )
+    senator = make_legislator(db.session, n=2, image=httpserver.url_for("/photos/2.png"))
+    nobody = make_legislator(db.session, n=3, image="")
+    db.session.commit()
+
+    for person in (senator, nobody):
+        answer = client.get(f"/legislators/{person.id}/photo")
+        assert answer.mimetype == "image/svg+xml"
+        assert b"<svg" in answer.get_data()

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
+from werkzeug.wrappers import Response
 
 from advocacy.extensions import db
+from advocacy.legislators.corrections import apply_correction, report_correction
 from advocacy.models import Legislator, SyncRun
 from tests.builders import bulk_csv, bulk_row, make_legislator, person_id
 from tests.conftest import shared_data
@@ -196,3 +198,62 @@ def test_every_shared_open_states_file_imports_over_http(runner, httpserver):
     assert len(first.output.splitlines()) == 53  # 52 jurisdictions and the total
     assert "mo: 192 added, 0 updated, 0 retired, 0 unchanged" in first.output
     assert second.output.splitlines()[-1] == ("total: 0 added, 0 updated, 0 retired, 7451 unchanged")
+
+
+def test_an_unchanged_file_is_not_parsed_again_and_a_304_costs_nothing(runner, httpserver):
+    body = bulk_csv([bulk_row(n) for n in range(1, 4)])
+    seen_validators = []
+
+    def handler(request):
+        seen_validators.append(request.headers.get("If-None-Match"))
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304)
+        return Response(body, content_type="text/csv", headers={"ETag": '"v1"'})
+
+    httpserver.expect_request("/people/current/mo.csv").respond_with_handler(handler)
+    source = httpserver.url_for("/people/current")
+
+    first = sync(runner, source, "mo")
+    second = sync(runner, source, "mo")
+
+    assert seen_validators == [None, '"v1"']
+    assert first.output.splitlines()[0] == "mo: 3 added, 0 updated, 0 retired, 0 unchanged"
+    assert second.output.splitlines()[0] == "mo: 0 added, 0 updated, 0 retired, 3 unchanged"
+
+
+def test_a_file_with_under_half_the_rows_of_the_last_good_one_is_refused(runner, tmp_path):
+    (tmp_path / "mo.csv").write_bytes(bulk_csv([bulk_row(n) for n in range(1, 11)]))
+    sync(runner, str(tmp_path), "mo")
+    (tmp_path / "mo.csv").write_bytes(bulk_csv([bulk_row(n) for n in range(1, 5)]))
+
+    result = sync(runner, str(tmp_path), "mo")
+
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "mo: failed: the file lists 4 lawmakers, under half of the 10 in the last good file; "
+        "it may be incomplete, so nothing was changed"
+    )
+    assert sum(1 for p in people().values() if p.retired_at is None) == 10
+
+
+def test_an_applied_correction_survives_syncs_until_the_source_changes_the_field(runner, tmp_path, auth):
+    (tmp_path / "mo.csv").write_bytes(bulk_csv([bulk_row(1), bulk_row(2)]))
+    sync(runner, str(tmp_path), "mo")
+    admin = auth.create("admin@example.org", role="admin")
+    senator = people()[person_id(1)]
+    correction = report_correction(db.session, senator, "email", "right@senate.example.gov", "")
+    apply_correction(db.session, correction, admin)
+    db.session.commit()
+
+    # The same file again (with another lawmaker changed, so it is really read): the correction stays.
+    (tmp_path / "mo.csv").write_bytes(bulk_csv([bulk_row(1), bulk_row(2, name="Casey Renamed")]))
+    sync(runner, str(tmp_path), "mo")
+    assert people()[person_id(1)].email == "right@senate.example.gov"
+
+    # The source now says something new for that field: the source wins again.
+    (tmp_path / "mo.csv").write_bytes(
+        bulk_csv([bulk_row(1, email="official@senate.example.gov"), bulk_row(2, name="Casey Renamed")])
+    )
+    sync(runner, str(tmp_path), "mo")
+    db.session.expire_all()
+    assert people()[person_id(1)].email == "official@senate.example.gov"

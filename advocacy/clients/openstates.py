@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,6 +39,15 @@ def _session() -> requests.Session:
     return session
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """One state's file, or None when the server says it has not changed since the last sync."""
+
+    content: bytes | None
+    etag: str = ""
+    last_modified: str = ""
+
+
 class BulkSource:
     """Where the per-state CSV files come from."""
 
@@ -50,29 +60,40 @@ class BulkSource:
     def location(self, abbr: str) -> str:
         return f"{self.base}/{abbr}.csv"
 
-    def fetch(self, abbr: str) -> bytes:
-        """The raw bytes of one state's file."""
+    def fetch(self, abbr: str, etag: str = "", last_modified: str = "") -> Fetched:
+        """One state's file; over HTTP a conditional GET, so an unchanged file costs a 304."""
         location = self.location(abbr)
         if not self.is_http:
             path = Path(self.base.removeprefix("file://")) / f"{abbr}.csv"
             try:
-                return path.read_bytes()
+                return Fetched(path.read_bytes())
             except OSError as error:
                 raise SourceUnavailable(f"cannot read {path}: {error.strerror}") from error
         assert self._http is not None
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
         try:
-            response = self._http.get(location, timeout=(self.timeout, self.timeout))
+            response = self._http.get(location, headers=headers, timeout=(self.timeout, self.timeout))
         except requests.RequestException as error:
             raise SourceUnavailable(
                 f"cannot download {location}: {_reason(error)}",
                 unreachable=isinstance(error, requests.ConnectionError | requests.Timeout),
             ) from error
+        if response.status_code == 304:
+            return Fetched(None, etag, last_modified)
         if response.status_code != 200:
             raise SourceUnavailable(f"{location} answered HTTP {response.status_code} {response.reason}")
         content_type = response.headers.get("Content-Type", "")
         if "html" in content_type.lower():
             raise SourceUnavailable(f"{location} sent an HTML page, not a CSV file")
-        return response.content
+        return Fetched(
+            response.content,
+            etag=response.headers.get("ETag", ""),
+            last_modified=response.headers.get("Last-Modified", ""),
+        )
 
     def close(self) -> None:
         if self._http is not None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from advocacy.models import Legislator, State
+from advocacy.models import Legislator, Letter, State
 from advocacy.models.legislators import CHAMBERS
 from advocacy.pagination import InvalidQuery, Page, positive_int
 
@@ -16,13 +16,24 @@ class UnknownLegislator(LookupError):
     pass
 
 
+SORTS = ("district", "name", "party")
+
+
 @dataclass(frozen=True)
 class LegislatorQuery:
     q: str = ""
     chamber: str = ""
     district: str = ""
+    party: str = ""
+    sort: str = "district"
     page: int = 1
     per_page: int = 50
+
+    def args(self, **changes: object) -> dict[str, object]:
+        """The query string for this table view, with some parameters changed (for links)."""
+        values = {"q": self.q, "chamber": self.chamber, "party": self.party, "sort": self.sort}
+        values.update(changes)
+        return {k: v for k, v in values.items() if v and not (k == "sort" and v == "district")}
 
     @classmethod
     def from_args(cls, args: dict[str, str], per_page: int, max_per_page: int) -> LegislatorQuery:
@@ -36,10 +47,15 @@ class LegislatorQuery:
         q = args.get("q", "").strip()
         if len(q) > 100:
             raise InvalidQuery("the search can be at most 100 characters long.")
+        sort = args.get("sort", "").strip() or "district"
+        if sort not in SORTS:
+            raise InvalidQuery(f"sort must be one of {', '.join(SORTS)}, not {sort!r}.")
         return cls(
             q=q,
             chamber=chamber,
             district=args.get("district", "").strip(),
+            party=args.get("party", "").strip()[:100],
+            sort=sort,
             page=page,
             per_page=size,
         )
@@ -52,6 +68,8 @@ def search_legislators(session: Session, state: State, query: LegislatorQuery) -
         conditions.append(Legislator.chamber == query.chamber)
     if query.district:
         conditions.append(func.lower(Legislator.district) == query.district.lower())
+    if query.party:
+        conditions.append(Legislator.party == query.party)
     if query.q:
         pattern = f"%{_escape_like(query.q.lower())}%"
         conditions.append(
@@ -66,18 +84,49 @@ def search_legislators(session: Session, state: State, query: LegislatorQuery) -
             select(Legislator)
             .where(*conditions)
             .options(selectinload(Legislator.state))
-            .order_by(
-                Legislator.chamber.desc(),  # upper before lower
-                func.length(Legislator.district),
-                Legislator.district,
-                Legislator.family_name,
-                Legislator.name,
-            )
+            .order_by(*_ORDER[query.sort])
             .limit(query.per_page)
             .offset((query.page - 1) * query.per_page)
         )
     )
     return Page(items=items, total=total, page=query.page, per_page=query.per_page)
+
+
+_BY_DISTRICT = (
+    Legislator.chamber.desc(),  # upper before lower
+    func.length(Legislator.district),  # 2 before 10
+    Legislator.district,
+)
+_BY_NAME = (Legislator.family_name, Legislator.name)
+_ORDER = {
+    "district": (*_BY_DISTRICT, *_BY_NAME),
+    "name": (*_BY_NAME, *_BY_DISTRICT),
+    "party": (Legislator.party, *_BY_NAME),
+}
+
+
+def parties(session: Session, state: State) -> list[str]:
+    return list(
+        session.scalars(
+            select(Legislator.party)
+            .where(
+                Legislator.state_abbr == state.abbr, Legislator.retired_at.is_(None), Legislator.party != ""
+            )
+            .distinct()
+            .order_by(Legislator.party)
+        )
+    )
+
+
+def letters_sent_to(session: Session, legislator: Legislator) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Letter)
+            .where(Letter.legislator_id == legislator.id, Letter.status != "draft")
+        )
+        or 0
+    )
 
 
 def _escape_like(text: str) -> str:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from advocacy.clients.openstates import BulkSource, SourceUnavailable
-from advocacy.models import Legislator, State, SyncRun
-from advocacy.models.legislators import CHAMBERS
+from advocacy.clients.openstates import BulkSource, Fetched, SourceUnavailable
+from advocacy.models import ContactOverride, Legislator, State, SyncRun
+from advocacy.models.legislators import CHAMBERS, CORRECTABLE_FIELDS
 
 # The column order of Open States' `people/current/<abbr>.csv` bulk files.
 BULK_COLUMNS = [
@@ -171,9 +172,23 @@ def sync_legislators(
             f"{len(elsewhere)} people in this file belong to another state already, "
             f"e.g. {sorted(elsewhere)[0]}"
         )
+    overrides = {
+        (o.legislator_id, o.field): o
+        for o in session.scalars(
+            select(ContactOverride).join(Legislator).where(Legislator.state_abbr == state.abbr)
+        )
+    }
     added = updated = unchanged = 0
     for row in rows:
         values = {attribute: row[column] for attribute, column in FIELDS.items()}
+        for field in CORRECTABLE_FIELDS:
+            override = overrides.get((row["id"], field))
+            if override is None:
+                continue
+            if values[field] == override.source_value:
+                values[field] = override.value  # the source still has what was corrected
+            else:
+                session.delete(override)  # the source changed the field itself: it wins again
         person = existing.pop(row["id"], None)
         if person is None:
             session.add(Legislator(id=row["id"], state_abbr=state.abbr, last_seen_at=now, **values))
@@ -211,10 +226,56 @@ class StateOutcome:
         return f"{self.abbr}: {self.counts.describe()}"
 
 
+def last_good_run(session: Session, state: State) -> SyncRun | None:
+    return session.scalar(
+        select(SyncRun)
+        .where(SyncRun.state_abbr == state.abbr, SyncRun.error == "")
+        .order_by(SyncRun.finished_at.desc(), SyncRun.id.desc())
+    )
+
+
+def sitting_count(session: Session, state: State) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Legislator)
+            .where(Legislator.state_abbr == state.abbr, Legislator.retired_at.is_(None))
+        )
+        or 0
+    )
+
+
+def sync_content(
+    session: Session, state: State, fetched: Fetched, last: SyncRun | None
+) -> tuple[SyncCounts, int, str]:
+    """Sync one state's file: (counts, rows in the file, its content hash). Never commits.
+
+    An unchanged file (a 304, or the same bytes as the last good sync) is not parsed at all.
+    A file with under half the rows of the last good one is refused: it is far more likely
+    cut short than half the legislature gone.
+    """
+    if fetched.content is None:
+        return (
+            SyncCounts(unchanged=sitting_count(session, state)),
+            last.rows if last else 0,
+            (last.content_hash if last else ""),
+        )
+    digest = hashlib.sha256(fetched.content).hexdigest()
+    if last is not None and digest == last.content_hash:
+        return SyncCounts(unchanged=sitting_count(session, state)), last.rows, digest
+    rows = parse_bulk_csv(fetched.content, state.abbr)
+    if last is not None and last.rows and len(rows) < last.rows / 2:
+        raise InvalidLegislatorFile(
+            f"the file lists {len(rows)} lawmakers, under half of the {last.rows} in the last good "
+            "file; it may be incomplete, so nothing was changed"
+        )
+    return sync_legislators(session, state, rows), len(rows), digest
+
+
 def run_sync(session: Session, source: BulkSource, states: list[State]) -> list[StateOutcome]:
     """Sync each state in its own transaction: one state's bad file leaves every other state's intact.
 
-    Downloads happen before each transaction opens, so no HTTP request holds a database lock.
+    Downloads happen between transactions, so no HTTP request holds a database lock.
     """
     outcomes = []
     unreachable = ""
@@ -224,24 +285,35 @@ def run_sync(session: Session, source: BulkSource, states: list[State]) -> list[
             # The server did not answer for an earlier state; trying again would only wait longer.
             outcomes.append(StateOutcome(abbr, error=f"not tried: {unreachable}"))
             continue
-        session.commit()  # end any open transaction before the download
+        last = last_good_run(session, state)
+        validators = (last.etag, last.last_modified) if last and last.rows else ("", "")
+        session.commit()  # end the transaction before the download
+        fetched = Fetched(None)
         try:
-            rows = parse_bulk_csv(source.fetch(abbr), abbr)
-            counts = sync_legislators(session, state, rows)
+            fetched = source.fetch(abbr, *validators)
+            counts, rows, digest = sync_content(session, state, fetched, last)
         except (SourceUnavailable, InvalidLegislatorFile) as error:
             session.rollback()
             outcome = StateOutcome(abbr, error=str(error))
             if isinstance(error, SourceUnavailable) and error.unreachable:
                 unreachable = f"{source.base} could not be reached"
+            record_run(session, source.location(abbr), outcome)
         else:
             outcome = StateOutcome(abbr, counts=counts)
-        _record(session, source.location(abbr), outcome)
+            record_run(session, source.location(abbr), outcome, rows, digest, fetched)
         session.commit()
         outcomes.append(outcome)
     return outcomes
 
 
-def _record(session: Session, location: str, outcome: StateOutcome) -> None:
+def record_run(
+    session: Session,
+    location: str,
+    outcome: StateOutcome,
+    rows: int = 0,
+    digest: str = "",
+    fetched: Fetched | None = None,
+) -> None:
     counts = outcome.counts or SyncCounts()
     session.add(
         SyncRun(
@@ -253,5 +325,9 @@ def _record(session: Session, location: str, outcome: StateOutcome) -> None:
             retired=counts.retired,
             unchanged=counts.unchanged,
             error=outcome.error,
+            rows=rows,
+            content_hash=digest,
+            etag=fetched.etag if fetched else "",
+            last_modified=fetched.last_modified if fetched else "",
         )
     )

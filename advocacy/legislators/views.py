@@ -1,39 +1,148 @@
-"""The legislator table of a state, and one lawmaker's page."""
+"""The legislator table of a state (with CSV export), one lawmaker's page, and contact corrections."""
 
-from flask import Blueprint, abort, current_app, render_template, request
+from dataclasses import replace
+from pathlib import Path
 
-from advocacy.extensions import db
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from advocacy.clients.photos import PhotoCache, PhotoUnavailable
+from advocacy.extensions import db, limiter
+from advocacy.legislators.corrections import report_correction
+from advocacy.legislators.forms import CorrectionForm
 from advocacy.legislators.service import (
     LegislatorQuery,
     UnknownLegislator,
     get_legislator,
+    letters_sent_to,
+    parties,
     search_legislators,
 )
+from advocacy.models import Legislator, State
 from advocacy.pagination import InvalidQuery
+from advocacy.reportcards.service import choose_report_card, summarize
 from advocacy.reportcards.views import state_or_404
+from advocacy.spreadsheets import csv_download
 
 bp = Blueprint("legislators", __name__)
+
+EXPORT_LIMIT = 10_000  # more than any legislature has
+
+
+def _query(per_page: int) -> LegislatorQuery:
+    try:
+        return LegislatorQuery.from_args(request.args, per_page=per_page, max_per_page=500)
+    except InvalidQuery as error:
+        abort(400, description=str(error))
 
 
 @bp.get("/states/<abbr>/legislators")
 def table(abbr: str) -> str:
     state = state_or_404(abbr)
-    try:
-        query = LegislatorQuery.from_args(
-            request.args,
-            per_page=current_app.config["LEGISLATORS_PER_PAGE"],
-            max_per_page=500,
-        )
-    except InvalidQuery as error:
-        abort(400, description=str(error))
+    query = _query(current_app.config["LEGISLATORS_PER_PAGE"])
     page = search_legislators(db.session, state, query)
-    return render_template("legislators/table.html", state=state, page=page, query=query)
+    return render_template(
+        "legislators/table.html", state=state, page=page, query=query, parties=parties(db.session, state)
+    )
+
+
+@bp.get("/states/<abbr>/legislators.csv")
+def export(abbr: str) -> Response:
+    state = state_or_404(abbr)
+    query = replace(_query(current_app.config["LEGISLATORS_PER_PAGE"]), page=1, per_page=EXPORT_LIMIT)
+    found = search_legislators(db.session, state, query)
+    return csv_download(
+        f"{state.abbr}-lawmakers.csv",
+        [
+            "name",
+            "title",
+            "chamber",
+            "district",
+            "party",
+            "email",
+            "phone",
+            "capitol_address",
+            "district_address",
+            "open_states_id",
+        ],
+        (
+            [
+                p.name,
+                p.title,
+                p.chamber_name,
+                p.district,
+                p.party,
+                p.email,
+                p.phone,
+                p.capitol_address,
+                p.district_address,
+                p.id,
+            ]
+            for p in found.items
+        ),
+    )
+
+
+def _legislator_or_404(person_id: str) -> Legislator:
+    try:
+        return get_legislator(db.session, person_id)
+    except UnknownLegislator as error:
+        abort(404, description=str(error))
+
+
+def _detail(legislator: Legislator, form: CorrectionForm, status: int = 200) -> tuple[str, int]:
+    state: State = legislator.state
+    card = choose_report_card(db.session, state)
+    return render_template(
+        "legislators/detail.html",
+        legislator=legislator,
+        summary=summarize(db.session, card) if card else None,
+        letters_sent=letters_sent_to(db.session, legislator),
+        form=form,
+    ), status
 
 
 @bp.get("/legislators/<path:person_id>")
-def detail(person_id: str) -> str:
+def detail(person_id: str) -> tuple[str, int]:
+    return _detail(_legislator_or_404(person_id), CorrectionForm(formdata=None))
+
+
+@bp.get("/legislators/<path:person_id>/photo")
+def photo(person_id: str) -> Response:
+    """The lawmaker's photo from this site's own cache; a neutral portrait when there is none."""
+    image = _legislator_or_404(person_id).image
+    db.session.close()  # no database transaction open while the legislature's server answers
+    cache = PhotoCache(Path(current_app.config["PHOTO_CACHE_DIR"]), float(current_app.config["HTTP_TIMEOUT"]))
     try:
-        legislator = get_legislator(db.session, person_id)
-    except UnknownLegislator as error:
-        abort(404, description=str(error))
-    return render_template("legislators/detail.html", legislator=legislator)
+        found = cache.get(image)
+    except PhotoUnavailable:
+        portrait = Path(current_app.static_folder, "portrait.svg").read_bytes()
+        response = Response(portrait, mimetype="image/svg+xml")
+        response.cache_control.max_age = 3600  # try the legislature again later
+        return response
+    response = Response(found.content, mimetype=found.content_type)
+    response.cache_control.public = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    return response
+
+
+@bp.post("/legislators/<path:person_id>/corrections")
+@limiter.limit(lambda: current_app.config["RATE_LIMIT_CORRECTIONS"])
+def correct(person_id: str) -> Response | tuple[str, int]:
+    legislator = _legislator_or_404(person_id)
+    form = CorrectionForm()
+    if not form.validate_on_submit():
+        return _detail(legislator, form, 400)
+    report_correction(db.session, legislator, form.field.data, form.proposed_value.data, form.note.data or "")
+    db.session.commit()
+    flash("Thank you. An admin will check your correction before it appears.")
+    return redirect(url_for("legislators.detail", person_id=legislator.id))

@@ -2,7 +2,7 @@
 
 from advocacy.models.accounts import AuditEvent, User
 from advocacy.models.campaigns import Campaign
-from advocacy.models.legislators import Legislator, SyncRun
+from advocacy.models.legislators import ContactCorrection, ContactOverride, Legislator, SyncRun
 from advocacy.models.letters import Letter, LetterTemplate, TemplateRevision
 from advocacy.models.reportcards import (
     AreaFinding,
@@ -21,6 +21,8 @@ __all__ = [
     "AreaScore",
     "AuditEvent",
     "Campaign",
+    "ContactCorrection",
+    "ContactOverride",
     "Edition",
     "Framework",
     "IssueArea",

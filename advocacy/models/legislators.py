@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.extensions import db
@@ -82,3 +82,54 @@ class SyncRun(db.Model):
     retired: Mapped[int] = mapped_column(default=0)
     unchanged: Mapped[int] = mapped_column(default=0)
     error: Mapped[str] = mapped_column(Text, default="")
+    # What the next sync needs to tell an unchanged file at almost no cost.
+    rows: Mapped[int] = mapped_column(default=0)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    etag: Mapped[str] = mapped_column(Text, default="")
+    last_modified: Mapped[str] = mapped_column(String(64), default="")
+
+
+CORRECTABLE_FIELDS = {
+    "email": "Email",
+    "capitol_voice": "Capitol office phone",
+    "capitol_address": "Capitol office address",
+    "district_voice": "District office phone",
+    "district_address": "District office address",
+}
+
+
+class ContactCorrection(db.Model):
+    """Someone's report that a lawmaker's contact detail is wrong, waiting for an admin's review."""
+
+    __tablename__ = "contact_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legislator_id: Mapped[str] = mapped_column(ForeignKey("legislators.id"), index=True)
+    field: Mapped[str] = mapped_column(String(32))
+    reported_value: Mapped[str] = mapped_column(Text)  # what the page showed when reported
+    proposed_value: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    created_at: Mapped[datetime]
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    legislator: Mapped[Legislator] = relationship()
+
+    @property
+    def field_label(self) -> str:
+        return CORRECTABLE_FIELDS.get(self.field, self.field)
+
+
+class ContactOverride(db.Model):
+    """An applied correction; it wins over the source until the source itself changes that field."""
+
+    __tablename__ = "contact_overrides"
+    __table_args__ = (UniqueConstraint("legislator_id", "field"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legislator_id: Mapped[str] = mapped_column(ForeignKey("legislators.id"), index=True)
+    field: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(Text)
+    source_value: Mapped[str] = mapped_column(Text)  # the source's value when the override was made
+    created_at: Mapped[datetime]

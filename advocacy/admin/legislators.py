@@ -1,0 +1,202 @@
+"""Admin pages for lawmakers: each state's last sync and its age, running a sync, uploads, corrections."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+
+from advocacy.admin.views import bp
+from advocacy.audit import record
+from advocacy.auth.access import role_required
+from advocacy.clients.openstates import Fetched
+from advocacy.extensions import db
+from advocacy.jobs import submit, sync_job
+from advocacy.legislators.corrections import (
+    CorrectionAlreadyReviewed,
+    apply_correction,
+    dismiss_correction,
+    pending_corrections,
+)
+from advocacy.legislators.sync import (
+    InvalidLegislatorFile,
+    StateOutcome,
+    last_good_run,
+    record_run,
+    sync_content,
+)
+from advocacy.models import ContactCorrection, Legislator, State, SyncRun
+from advocacy.reportcards.service import all_states
+
+
+class SyncForm(FlaskForm):
+    state = SelectField("States")
+
+
+class UploadForm(FlaskForm):
+    state = SelectField("State")
+    file = FileField(
+        "Open States CSV file", validators=[FileRequired(message="Choose the state's CSV file.")]
+    )
+
+
+class ReviewForm(FlaskForm):
+    pass
+
+
+def _state_choices(with_all: bool) -> list[SelectChoice]:
+    choices = [SelectChoice(s.abbr, s.name) for s in all_states(db.session)]
+    return [SelectChoice("", "Every state"), *choices] if with_all else choices
+
+
+def _latest_runs() -> dict[str, SyncRun]:
+    """Each state's newest sync run (good or failed), in one query."""
+    newest = (
+        select(SyncRun.state_abbr, func.max(SyncRun.id).label("id")).group_by(SyncRun.state_abbr).subquery()
+    )
+    runs = db.session.scalars(select(SyncRun).join(newest, SyncRun.id == newest.c.id))
+    return {run.state_abbr: run for run in runs}
+
+
+def _latest_good_runs() -> dict[str, SyncRun]:
+    newest = (
+        select(SyncRun.state_abbr, func.max(SyncRun.id).label("id"))
+        .where(SyncRun.error == "")
+        .group_by(SyncRun.state_abbr)
+        .subquery()
+    )
+    runs = db.session.scalars(select(SyncRun).join(newest, SyncRun.id == newest.c.id))
+    return {run.state_abbr: run for run in runs}
+
+
+@bp.get("/legislators")
+@role_required("admin")
+def legislators() -> str:
+    sitting = dict(
+        db.session.execute(
+            select(Legislator.state_abbr, func.count())
+            .where(Legislator.retired_at.is_(None))
+            .group_by(Legislator.state_abbr)
+        ).all()
+    )
+    now = datetime.now(UTC).replace(tzinfo=None)
+    stale_after = timedelta(days=int(current_app.config["LEGISLATOR_STALE_DAYS"]))
+    sync_form = SyncForm()
+    sync_form.state.choices = _state_choices(with_all=True)
+    upload_form = UploadForm()
+    upload_form.state.choices = _state_choices(with_all=False)
+    return render_template(
+        "admin/legislators.html",
+        states=all_states(db.session),
+        latest=_latest_runs(),
+        good=_latest_good_runs(),
+        sitting=sitting,
+        now=now,
+        stale_after=stale_after,
+        sync_form=sync_form,
+        upload_form=upload_form,
+        corrections=pending_corrections(db.session),
+        review_form=ReviewForm(),
+        source=current_app.config["OPENSTATES_URL"],
+    )
+
+
+def _report(outcomes: list[StateOutcome]) -> None:
+    failed = [o for o in outcomes if o.counts is None]
+    for outcome in outcomes if len(outcomes) <= 3 else failed:
+        flash(outcome.describe(), "error" if outcome.counts is None else "message")
+    if len(outcomes) > 3:
+        flash(f"Synced {len(outcomes) - len(failed)} of {len(outcomes)} states.")
+
+
+@bp.post("/legislators/sync")
+@role_required("admin")
+def run_legislator_sync() -> Response:
+    form = SyncForm()
+    form.state.choices = _state_choices(with_all=True)
+    if not form.validate_on_submit():
+        flash("Choose a state, or every state.", "error")
+        return redirect(url_for("admin.legislators"))
+    abbrs = [form.state.data] if form.state.data else [s.abbr for s in all_states(db.session)]
+    source = current_app.config["OPENSTATES_URL"]
+    record(db.session, current_user, "legislators.sync", "states", ",".join(abbrs), after={"source": source})
+    db.session.commit()
+    submitted = submit(sync_job, abbrs, source)
+    if submitted.queued:
+        flash(f"The sync is queued (job {submitted.job_id}); refresh this page in a minute to see it.")
+    else:
+        _report(submitted.outcomes or [])
+    return redirect(url_for("admin.legislators"))
+
+
+@bp.post("/legislators/upload")
+@role_required("admin")
+def upload_legislators() -> Response:
+    form = UploadForm()
+    form.state.choices = _state_choices(with_all=False)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(url_for("admin.legislators"))
+    state = db.session.get(State, form.state.data)
+    fetched = Fetched(form.file.data.read())
+    last = last_good_run(db.session, state)
+    location = f"upload by {current_user.email}"
+    try:
+        counts, rows, digest = sync_content(db.session, state, fetched, last)
+    except InvalidLegislatorFile as error:
+        db.session.rollback()
+        outcome = StateOutcome(state.abbr, error=str(error))
+        record_run(db.session, location, outcome)
+    else:
+        outcome = StateOutcome(state.abbr, counts=counts)
+        record_run(db.session, location, outcome, rows, digest, fetched)
+        record(db.session, current_user, "legislators.upload", "state", state.abbr, after={"rows": rows})
+    db.session.commit()
+    _report([outcome])
+    return redirect(url_for("admin.legislators"))
+
+
+def _correction_or_404(correction_id: int) -> ContactCorrection:
+    correction = db.session.get(ContactCorrection, correction_id)
+    if correction is None:
+        abort(404, description="There is no such correction.")
+    if not ReviewForm().validate_on_submit():
+        abort(400, description="The request was not valid; reload the page and try again.")
+    return correction
+
+
+@bp.post("/corrections/<int:correction_id>/apply")
+@role_required("admin")
+def apply(correction_id: int) -> Response:
+    correction = _correction_or_404(correction_id)
+    try:
+        apply_correction(db.session, correction, current_user)
+    except CorrectionAlreadyReviewed as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"Applied: {correction.legislator.name}'s {correction.field_label.lower()} is corrected.")
+    return redirect(url_for("admin.legislators", _anchor="corrections"))
+
+
+@bp.post("/corrections/<int:correction_id>/dismiss")
+@role_required("admin")
+def dismiss(correction_id: int) -> Response:
+    correction = _correction_or_404(correction_id)
+    try:
+        dismiss_correction(db.session, correction, current_user)
+    except CorrectionAlreadyReviewed as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash("Dismissed.")
+    return redirect(url_for("admin.legislators", _anchor="corrections"))

@@ -1,0 +1,237 @@
+"""US Census Geocoder: one-line address → the state legislative districts it lies in."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from types import TracebackType
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+USER_AGENT = "Advocacy (find my state lawmakers)"
+UPPER_LAYER = "State Legislative Districts - Upper"
+LOWER_LAYER = "State Legislative Districts - Lower"
+# The Census's code for land or water that no district covers.
+UNASSIGNED_CODE = "ZZZ"
+
+
+class GeocoderUnavailable(RuntimeError):
+    """The Geocoder could not be reached or gave no usable answer; says why in plain words."""
+
+
+@dataclass(frozen=True)
+class LegislativeDistrict:
+    """One Census state legislative district (SLDU or SLDL) as the Geocoder describes it."""
+
+    geoid: str  # state FIPS + 3-character code: "29019", "2701A", "25D08"; never a number
+    state_fips: str
+    code: str  # "019", "01A", "D08", "A-1", or "ZZZ"
+    name: str = ""  # "State Senate District 19", "Second Worcester District"
+    basename: str = ""
+
+    @property
+    def unassigned(self) -> bool:
+        return self.code.upper() == UNASSIGNED_CODE
+
+
+@dataclass(frozen=True)
+class DistrictLayer:
+    """What the Geocoder said about one chamber's layer at an address."""
+
+    districts: tuple[LegislativeDistrict, ...] = ()
+    # Set when the Census could not answer for this layer: the districts are unknown, not absent.
+    error: str = ""
+
+    @property
+    def known(self) -> bool:
+        return not self.error
+
+
+@dataclass(frozen=True)
+class AddressMatch:
+    matched_address: str
+    state_fips: str  # "" when the answer does not say
+    state_postal: str  # the matched address's state, "MO"; "" when not given
+    upper: DistrictLayer
+    lower: DistrictLayer
+
+
+@dataclass(frozen=True)
+class GeocoderAnswer:
+    matches: tuple[AddressMatch, ...]
+
+
+class _HideQueryStrings(logging.Filter):
+    """urllib3 logs request URLs (at DEBUG, and at WARNING when it retries); ours carry the address."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                arg.split("?", 1)[0] + "?…" if isinstance(arg, str) and "?" in arg else arg
+                for arg in record.args
+            )
+        return True
+
+
+_HIDE_QUERY_STRINGS = _HideQueryStrings()
+for _logger_name in ("urllib3.connectionpool", "urllib3.util.retry"):
+    logging.getLogger(_logger_name).addFilter(_HIDE_QUERY_STRINGS)
+
+
+def _session() -> requests.Session:
+    session = requests.Session()
+    retries = Retry(
+        total=2,
+        connect=2,
+        # A read timeout is not retried: a person is waiting for the page.
+        read=False,
+        status=2,
+        backoff_factor=0.2,
+        status_forcelist=(500, 502, 503, 504),
+        allowed_methods=("GET",),
+        raise_on_status=False,
+        respect_retry_after_header=False,
+    )
+    adapter = HTTPAdapter(max_retries=retries)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["User-Agent"] = USER_AGENT
+    return session
+
+
+class CensusGeocoder:
+    """The Geocoder's `geographies/onelineaddress` call, over one HTTP session."""
+
+    def __init__(self, base: str, timeout: float = 10.0) -> None:
+        self.url = f"{base.rstrip('/')}/geographies/onelineaddress"
+        self.timeout = float(timeout)
+        self._http = _session()
+
+    def __enter__(self) -> CensusGeocoder:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def locate(self, address: str) -> GeocoderAnswer:
+        """Every match the Census finds for the address, with its legislative districts."""
+        params = {
+            "address": address,
+            "benchmark": "Public_AR_Current",
+            "vintage": "Current_Current",
+            "layers": "all",
+            "format": "json",
+        }
+        try:
+            response = self._http.get(self.url, params=params, timeout=(self.timeout, self.timeout))
+        except requests.RequestException as error:
+            # `from None`: requests' own messages quote the URL, and with it the address.
+            raise GeocoderUnavailable(f"the Census Geocoder {_reason(error)}") from None
+        if response.status_code != 200:
+            raise GeocoderUnavailable(f"the Census Geocoder answered HTTP {response.status_code}")
+        try:
+            data = response.json()
+        except ValueError:
+            raise GeocoderUnavailable("the Census Geocoder did not answer in JSON") from None
+        return parse_answer(data)
+
+
+def _reason(error: requests.RequestException) -> str:
+    if isinstance(error, requests.Timeout):
+        return "did not answer in time"
+    if isinstance(error, requests.ConnectionError):
+        return "could not be reached"
+    return f"failed ({type(error).__name__})"
+
+
+def parse_answer(data: object) -> GeocoderAnswer:
+    """The matches of a `geographies/onelineaddress` JSON answer."""
+    result = data.get("result") if isinstance(data, dict) else None
+    matches = result.get("addressMatches") if isinstance(result, dict) else None
+    if not isinstance(matches, list):
+        raise GeocoderUnavailable("the Census Geocoder sent an answer without address matches")
+    return GeocoderAnswer(tuple(_match(m) for m in matches if isinstance(m, dict)))
+
+
+def _match(match: dict) -> AddressMatch:
+    geographies = match.get("geographies")
+    geographies = geographies if isinstance(geographies, dict) else {}
+    upper = _district_layer(geographies, UPPER_LAYER, "SLDU")
+    lower = _district_layer(geographies, LOWER_LAYER, "SLDL")
+    components = match.get("addressComponents")
+    postal = components.get("state", "") if isinstance(components, dict) else ""
+    return AddressMatch(
+        matched_address=str(match.get("matchedAddress", "")),
+        state_fips=_state_fips(geographies, upper, lower),
+        state_postal=str(postal or ""),
+        upper=upper,
+        lower=lower,
+    )
+
+
+def _layer_key(geographies: dict, suffix: str) -> str | None:
+    """The layer's key, whatever year the Census puts in front ("2024 State Legislative …")."""
+    keys = [key for key in geographies if isinstance(key, str) and key.strip().endswith(suffix)]
+    # Should two vintages ever come back together, the newest districts are the ones in force.
+    return max(keys, key=_year_prefix, default=None)
+
+
+def _year_prefix(key: str) -> int:
+    found = re.match(r"\s*(\d{4})\b", key)
+    return int(found.group(1)) if found else 0
+
+
+def _district_layer(geographies: dict, suffix: str, code_field: str) -> DistrictLayer:
+    key = _layer_key(geographies, suffix)
+    if key is None:
+        return DistrictLayer(error="the answer has no such layer")
+    value = geographies[key]
+    if not isinstance(value, list):
+        return DistrictLayer(error="the layer could not be read")
+    districts = []
+    for item in value:
+        if not isinstance(item, dict):
+            return DistrictLayer(error="the layer could not be read")
+        if "status" in item and not item.get("GEOID"):
+            return DistrictLayer(error=str(item["status"]))
+        district = _district(item, code_field)
+        if district is None:
+            return DistrictLayer(error="the layer could not be read")
+        districts.append(district)
+    return DistrictLayer(districts=tuple(districts))
+
+
+def _district(item: dict, code_field: str) -> LegislativeDistrict | None:
+    geoid = str(item.get("GEOID") or "")
+    state = str(item.get("STATE") or geoid[:2])
+    code = str(item.get(code_field) or geoid[2:])
+    if len(state) != 2 or not code:
+        return None
+    return LegislativeDistrict(
+        geoid=geoid or state + code,
+        state_fips=state,
+        code=code,
+        name=str(item.get("NAME") or ""),
+        basename=str(item.get("BASENAME") or ""),
+    )
+
+
+def _state_fips(geographies: dict, upper: DistrictLayer, lower: DistrictLayer) -> str:
+    """The state's FIPS code from the States layer, else from the districts found."""
+    states = geographies.get("States")
+    if isinstance(states, list):
+        for item in states:
+            if isinstance(item, dict) and item.get("STATE"):
+                return str(item["STATE"])
+    return next((d.state_fips for d in (*upper.districts, *lower.districts)), "")

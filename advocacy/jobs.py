@@ -1,0 +1,69 @@
+"""Background work: runs inline by default, or on an RQ queue when ADVOCACY_REDIS_URL is set."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app
+from redis import Redis
+from rq import Queue
+
+from advocacy.clients.openstates import BulkSource
+from advocacy.extensions import db
+from advocacy.legislators.sync import StateOutcome, run_sync
+from advocacy.models import State
+
+QUEUE_NAME = "advocacy"
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What became of a job: its outcome when it ran inline, or its id when it was queued."""
+
+    job_id: str = ""
+    outcomes: list[StateOutcome] | None = None
+
+    @property
+    def queued(self) -> bool:
+        return bool(self.job_id)
+
+
+def queue() -> Queue | None:
+    url = current_app.config["REDIS_URL"]
+    return Queue(QUEUE_NAME, connection=Redis.from_url(url)) if url else None
+
+
+def submit(job: Callable[..., list[StateOutcome]], *args: object) -> Submitted:
+    """Queue the job when Redis is configured; otherwise run it now, in this process."""
+    jobs = queue()
+    if jobs is None:
+        return Submitted(outcomes=job(*args))
+    return Submitted(job_id=jobs.enqueue(job, *args, job_timeout=1800).id)
+
+
+def sync_job(abbrs: list[str], source: str) -> list[StateOutcome]:
+    """Sync lawmakers for these states; inside a worker it makes its own application."""
+    if _has_app():
+        return _sync(abbrs, source)
+    from advocacy import create_app
+
+    with create_app().app_context():
+        return _sync(abbrs, source)
+
+
+def _has_app() -> bool:
+    try:
+        current_app._get_current_object()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _sync(abbrs: list[str], source: str) -> list[StateOutcome]:
+    states = [db.session.get(State, abbr) for abbr in abbrs]
+    bulk = BulkSource(source, timeout=float(current_app.config["HTTP_TIMEOUT"]))
+    try:
+        return run_sync(db.session, bulk, [s for s in states if s is not None])
+    finally:
+        bulk.close()

@@ -1,0 +1,150 @@
+"""Find my lawmakers: a Geocoder answer → the state, its districts, and the members who sit for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from advocacy.clients.census import AddressMatch, DistrictLayer, GeocoderAnswer
+from advocacy.legislators.districts import openstates_districts
+from advocacy.models import Legislator, State
+
+# Seats elected by the whole jurisdiction (DC's at-large members and chairman, Puerto Rico's
+# at-large legislators): they represent every address there, and the Census draws no district.
+JURISDICTION_WIDE_DISTRICTS = ("At-Large", "Chairman")
+
+
+class NoAddressMatch(LookupError):
+    """The Census found no address like the one given."""
+
+
+class AddressOutsideStates(LookupError):
+    """The address was found, but not in one of the states (or DC, Puerto Rico) the app covers."""
+
+
+@dataclass(frozen=True)
+class ChamberLookup:
+    chamber: str  # Open States chamber: upper, lower, or legislature (NE, DC)
+    name: str  # Senate, House of Delegates, Council…
+    title: str  # what a member is called: Senator, Delegate, Councilmember…
+    districts: tuple[str, ...]  # Open States district names
+    legislators: tuple[Legislator, ...]  # sitting members, every member of a multi-member district
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    address: str  # as the Census matched it
+    state: State
+    upper: ChamberLookup  # NE's legislature and DC's council are here
+    lower: ChamberLookup | None  # None where there is one chamber
+    problems: tuple[str, ...]  # what we could not tell, in plain words
+
+    @property
+    def chambers(self) -> tuple[ChamberLookup, ...]:
+        return (self.upper,) if self.lower is None else (self.upper, self.lower)
+
+    @property
+    def legislators(self) -> tuple[Legislator, ...]:
+        return tuple(person for chamber in self.chambers for person in chamber.legislators)
+
+
+def find_lawmakers(session: Session, answer: GeocoderAnswer) -> LookupResult:
+    """The lawmakers for the first address the Census matched, and what could not be told."""
+    if not answer.matches:
+        raise NoAddressMatch("The Census found no address like that.")
+    match = answer.matches[0]
+    state = _state_of(session, match)
+    problems: list[str] = []
+    if len(answer.matches) > 1:
+        problems.append(
+            f"The Census found {len(answer.matches)} addresses like yours. These lawmakers are for "
+            f"the first, {match.matched_address}. If that is not your address, add your city and "
+            "ZIP code and search again."
+        )
+    people = _legislators_of(session, state)
+    if state.lower_chamber:
+        upper = _chamber(state, "upper", match.upper, people, problems)
+        lower = _chamber(state, "lower", match.lower, people, problems)
+    else:  # NE's unicameral legislature and DC's council: Census SLDU, Open States "legislature"
+        upper, lower = _chamber(state, "legislature", match.upper, people, problems), None
+    return LookupResult(
+        address=match.matched_address, state=state, upper=upper, lower=lower, problems=tuple(problems)
+    )
+
+
+def _state_of(session: Session, match: AddressMatch) -> State:
+    state = None
+    if match.state_fips:
+        state = session.scalar(select(State).where(State.fips == match.state_fips))
+    elif match.state_postal:
+        state = session.get(State, match.state_postal.lower())
+    if state is None:
+        raise AddressOutsideStates(
+            f"The Census placed {match.matched_address or 'that address'} outside the 50 states, "
+            "DC and Puerto Rico, whose lawmakers this site lists."
+        )
+    return state
+
+
+def _legislators_of(session: Session, state: State) -> list[Legislator]:
+    """Every lawmaker of the state Open States has listed: retired ones still name real districts."""
+    return list(
+        session.scalars(
+            select(Legislator)
+            .where(Legislator.state_abbr == state.abbr)
+            .order_by(func.length(Legislator.district), Legislator.district, Legislator.family_name)
+        )
+    )
+
+
+def _chamber(
+    state: State, chamber: str, layer: DistrictLayer, people: list[Legislator], problems: list[str]
+) -> ChamberLookup:
+    name, title = (
+        (state.lower_chamber, state.lower_title)
+        if chamber == "lower"
+        else (state.upper_chamber, state.upper_title)
+    )
+    short = name.split(" of ")[0]  # "House of Delegates" → "House district 12"
+    members = [p for p in people if p.chamber == chamber]
+    candidates = {p.district for p in members}
+    districts: list[str] = []
+    if not layer.known:
+        problems.append(
+            f"The Census could not say which {short} district this address is in right now. "
+            f"Try again later, or find your {title.lower()} in the {state.name} lawmaker table."
+        )
+    elif not layer.districts:
+        problems.append(f"The Census places this address in no {short} district.")
+    assigned = [d for d in layer.districts if not d.unassigned]
+    if len(assigned) < len(layer.districts):
+        problems.append(
+            f"The Census places this address in no {short} district (for example, it lies on water)."
+        )
+    if assigned and not candidates:
+        problems.append(
+            f"We have no {state.name} {short} members on file yet, so we cannot name your {title.lower()}."
+        )
+    for district in assigned if candidates else ():
+        found = openstates_districts(district, candidates, state_abbr=state.abbr, chamber=chamber)
+        if not found:
+            problems.append(
+                f"We could not match the Census's “{district.name or district.code}” "
+                f"(code {district.geoid}) to a current {short} district, so we cannot name your "
+                f"{title.lower()} for it. The {state.name} lawmaker table lists every member."
+            )
+        districts.extend(d for d in found if d not in districts)
+    sitting = [p for p in members if p.retired_at is None]
+    for district in districts:
+        if not any(p.district == district for p in sitting):
+            problems.append(f"{short} district {district} has no sitting {title.lower()} right now.")
+    districts.extend(d for d in JURISDICTION_WIDE_DISTRICTS if any(p.district == d for p in sitting))
+    return ChamberLookup(
+        chamber=chamber,
+        name=name,
+        title=title,
+        districts=tuple(districts),
+        legislators=tuple(p for p in sitting if p.district in districts),
+    )
