@@ -1,7 +1,8 @@
 """`make bench`: how long the heavy paths take, each against a baseline measured in the same run.
 
-- Lawmaker sync: a first import of every state, then a repeat run of the same files, which
-  should cost a fraction of the first (nothing to write).
+- Lawmaker sync over HTTP from a local server in the official layout (`<base>/<abbr>.csv`): a
+  first import of every state, then a repeat run of the same files, which should cost a small
+  fraction of the first (a 304 or an unchanged hash per state, nothing parsed or written).
 - Pages: the state page and the legislator table against /healthz (one trivial query), so the
   ratio says what the page itself costs on this machine.
 
@@ -13,8 +14,11 @@ from __future__ import annotations
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +42,18 @@ def made_up_source(folder: Path, abbrs: list[str]) -> Path:
         rows = [bulk_row(index * 1000 + n) for n in range(1, 144)]
         (folder / f"{abbr}.csv").write_bytes(bulk_csv(rows))
     return folder
+
+
+def _serve(folder: Path) -> ThreadingHTTPServer:
+    handler = partial(_QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
 
 
 def timed(action: Callable[[], object], repeat: int = 1) -> float:
@@ -65,9 +81,11 @@ def main() -> None:
             db.session.commit()
             states = all_states(db.session)
             folder = SHARED if SHARED.is_dir() else made_up_source(Path(tmp), [s.abbr for s in states])
-            source = BulkSource(str(folder))
+            server = _serve(folder)
+            source = BulkSource(f"http://127.0.0.1:{server.server_port}")
             first = timed(lambda: run_sync(db.session, source, states))
             repeat = timed(lambda: run_sync(db.session, source, states), repeat=3)
+            server.shutdown()
             files = sum(1 for _ in folder.glob("*.csv"))
             print(f"data: {folder} ({files} files)")
             print(f"sync, first import:     {first * 1000:8.0f} ms")
