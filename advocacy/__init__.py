@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from advocacy.account import views as account_views
     from advocacy.admin import legislators as _admin_legislators  # noqa: F401  (adds its routes)
     from advocacy.admin import reportcards as _admin_reportcards  # noqa: F401  (adds its routes)
+    from advocacy.admin import templates as _admin_templates  # noqa: F401  (adds its routes)
     from advocacy.admin import views as admin_views
     from advocacy.auth import access  # noqa: F401  (registers the user loader)
     from advocacy.auth import views as auth_views

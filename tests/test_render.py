@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from advocacy.extensions import db
+from advocacy.letters.lint import VARIABLES, lint_template
 from advocacy.letters.render import (
     AreaFacts,
     InvalidTemplateFile,
@@ -20,6 +23,8 @@ from advocacy.letters.render import (
     parse_template_file,
     render_letter,
 )
+from advocacy.letters.service import load_letter_templates
+from advocacy.reportcards.service import featured_framework
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "letter_templates"
 
@@ -69,7 +74,8 @@ def test_every_shipped_template_renders_with_and_without_facts():
                 personal_paragraph="My own words.",
             ),
         )
-        assert bare.body.startswith("Dear Senator Roe,")
+        greeting = "Hello, my name is Pat Doe" if template.purpose == "phone" else "Dear Senator Roe,"
+        assert bare.body.startswith(greeting)
         assert "grade" not in bare.body.split("\n\n")[1]  # no report card: no grade claimed
         assert "My own words." in scored.body
         assert "{" not in scored.body + scored.subject
@@ -164,3 +170,28 @@ def test_the_personal_paragraph_is_kept_as_typed():
     letter = render_letter(template.subject, template.body, context(personal_paragraph=words))
 
     assert words in letter.body  # plain text; the page escapes it, the links encode it
+
+
+def test_the_linter_knows_every_context_variable():
+    assert set(VARIABLES) == {f.name for f in fields(LetterContext)}
+
+
+def test_the_linter_names_unknown_variables_and_attributes_with_their_lines():
+    problems = lint_template(
+        "Dear {{ recipient.title }} {{ recipient.age }},\n\n{{ mood }}\n{% set x = 1 %}{{ x }}"
+    )
+
+    assert problems == [
+        "line 1: recipient has no 'age'; it has chamber_name, district, name, salutation_name, title",
+        "line 3: unknown variable 'mood'",
+    ]
+    assert lint_template("{% if %}") == ["line 1: Expected an expression, got 'end of statement block'"]
+
+
+def test_seeding_refuses_a_template_the_linter_rejects(tmp_path, app):
+    (tmp_path / "bad.md").write_text(
+        '+++\nslug = "bad"\npurpose = "ask"\ntitle = "t"\nsubject = "s"\n+++\nDear {{ recipient.shoe }}\n'
+    )
+
+    with pytest.raises(InvalidTemplateFile, match=r"bad.md: line 1: recipient has no 'shoe'"):
+        load_letter_templates(db.session, tmp_path, featured_framework(db.session))

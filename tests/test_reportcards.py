@@ -58,7 +58,7 @@ def test_seed_twice_changes_nothing(runner):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "report cards: nothing to change",
-        "letter templates: 0 added, 0 revised, 7 unchanged",
+        "letter templates: 0 added, 0 revised, 9 unchanged",
     ]
 
 

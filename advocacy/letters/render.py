@@ -108,7 +108,7 @@ class RenderedLetter:
     body: str
 
 
-def _environment() -> SandboxedEnvironment:
+def template_environment() -> SandboxedEnvironment:
     # Letters are plain text: HTML escaping happens where a page shows them, URL encoding in links.
     return SandboxedEnvironment(
         undefined=StrictUndefined,
@@ -119,7 +119,7 @@ def _environment() -> SandboxedEnvironment:
     )
 
 
-_ENV = _environment()
+_ENV = template_environment()
 
 
 def render_letter(subject: str, body: str, context: LetterContext) -> RenderedLetter:

@@ -10,8 +10,10 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from advocacy.letters.lint import lint_template
 from advocacy.letters.render import (
     AreaFacts,
+    InvalidTemplateFile,
     LetterContext,
     RecipientFacts,
     RenderedLetter,
@@ -63,6 +65,11 @@ def load_letter_templates(session: Session, folder: Path, framework: Framework) 
         if path.name == "README.md":
             continue
         parsed = parse_template_file(path)
+        problems = lint_template(parsed.subject, f"{path.name} subject") + lint_template(
+            parsed.body, path.name
+        )
+        if problems:
+            raise InvalidTemplateFile("; ".join(problems))
         template = existing.get(parsed.slug)
         if template is None:
             template = LetterTemplate(
