@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -26,6 +27,7 @@ def letter_form(token: str, recipient_ids: list[str], action: str = "preview", *
         "sender_email": "pat@example.org",
         "personal_paragraph": PERSONAL,
         "action": action,
+        "variant": "ask",
     }
     form.update(overrides)
     return form
@@ -323,3 +325,82 @@ def test_every_area_has_an_ask_template(app):
     }
     assert sorted(slugs) == [1, 2, 3, 4, 5, 6]
     assert all(slugs.values())
+
+
+def test_a_thank_you_or_follow_up_letter_can_be_chosen(client, no_csrf):
+    senator = make_legislator(db.session, n=1)
+    db.session.commit()
+
+    thanks = client.post(
+        f"/letters/new?state=mo&to={senator.id}", data=letter_form("", [senator.id], variant="thank-you")
+    )
+    follow_up = client.post(
+        f"/letters/new?state=mo&to={senator.id}", data=letter_form("", [senator.id], variant="follow-up")
+    )
+
+    assert "Thank you for standing up for children in Missouri" in text_of(thanks)
+    assert "I have not yet heard back" in text_of(follow_up)
+
+
+def test_the_similarity_meter_and_the_nudge(client, no_csrf):
+    senator = make_legislator(db.session, n=1)
+    db.session.commit()
+    url = f"/letters/new?state=mo&to={senator.id}"
+
+    bare = text_of(client.post(url, data=letter_form("", [senator.id], personal_paragraph="")))
+    own = client.post(
+        url, data=letter_form("", [senator.id], personal_paragraph=" ".join(["My own words."] * 40))
+    )
+
+    assert "Your letter has no words of your own yet." in bare
+    assert "How much is the template's wording: 100% 100% — lawmakers' offices often count" in bare
+    meter = re.search(r'<meter id="similarity"[^>]* value="(\d+)"', own.get_data(as_text=True))
+    assert int(meter.group(1)) < 90
+    assert "this reads as your own letter" in text_of(own)
+
+
+def test_the_letter_downloads_as_a_pdf(client, no_csrf):
+    senator = make_legislator(db.session, n=1)
+    db.session.commit()
+    tracking = save_letter(client, senator.id, personal_paragraph="Curly “quotes” – and é.")
+
+    pdf = client.get(f"{tracking}/letter.pdf")
+
+    assert pdf.status_code == 200
+    assert pdf.mimetype == "application/pdf"
+    assert pdf.get_data().startswith(b"%PDF-")
+    assert pdf.headers["Content-Disposition"] == 'attachment; filename="letter.pdf"'
+
+
+def test_the_phone_script_has_the_office_numbers_and_the_writers_details(client, no_csrf):
+    senator = make_legislator(db.session, n=1, district_voice="573-555-0199")
+    db.session.commit()
+    tracking = save_letter(client, senator.id)
+
+    shown = text_of(client.get(f"{tracking}/phone"))
+
+    assert "Capitol office: 573-555-0100 District office: 573-555-0199" in shown
+    assert "Hello, my name is Pat Doe and I am a constituent of Senator Example1" in shown
+    assert "In Shared Hope International's 2023 report cards, Missouri received a grade of F." in shown
+
+
+def test_the_tracking_page_names_the_template_revision(client, no_csrf):
+    senator = make_legislator(db.session, n=1)
+    db.session.commit()
+    tracking = save_letter(client, senator.id)
+
+    letter = db.session.scalar(select(Letter))
+    assert f"(revision {letter.revision_id}), about Prevention and Training" in text_of(client.get(tracking))
+
+
+def test_a_long_letter_offers_a_blank_email_to_paste_into(client, no_csrf):
+    senator = make_legislator(db.session, n=1)
+    db.session.commit()
+    tracking = save_letter(client, senator.id, personal_paragraph="Long. " * 300)
+
+    page = client.get(tracking)
+
+    assert "This letter is long; some email apps cut long links short." in text_of(page)
+    assert link_with_text(page, "a new email to jordan1@senate.example.gov").startswith(
+        "mailto:jordan1@senate.example.gov?subject="
+    )

@@ -15,7 +15,17 @@ CHANNEL_LABELS = {
 }
 
 
+VARIANTS = {
+    "ask": "Ask for a new law",
+    "thank-you": "Thank them for supporting a fix",
+    "follow-up": "Follow up on a letter that had no answer",
+}
+
+
 class LetterForm(FlaskForm):
+    variant = SelectField(
+        "Kind of letter", choices=[SelectChoice(k, v) for k, v in VARIANTS.items()], default="ask"
+    )
     area = SelectField(
         "Issue to write about",
         validators=[DataRequired(message="Choose the issue your letter is about.")],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -103,17 +104,23 @@ def load_letter_templates(session: Session, folder: Path, framework: Framework) 
     return TemplateLoadCounts(added, revised, unchanged)
 
 
-def ask_template_for(session: Session, area: IssueArea) -> LetterTemplate | None:
+def template_for(session: Session, area: IssueArea, purpose: str = "ask") -> LetterTemplate | None:
+    """The template in use for a purpose: the area's own first, else one for any issue."""
     return session.scalar(
         select(LetterTemplate)
         .where(
-            LetterTemplate.issue_area_id == area.id,
-            LetterTemplate.purpose == "ask",
+            LetterTemplate.purpose == purpose,
             LetterTemplate.retired_at.is_(None),
+            (LetterTemplate.issue_area_id == area.id) | LetterTemplate.issue_area_id.is_(None),
         )
         .options(selectinload(LetterTemplate.revisions))
-        .order_by(LetterTemplate.id)
+        .order_by(LetterTemplate.issue_area_id.is_(None), LetterTemplate.id)
     )
+
+
+def similarity(letter: str, template_only: str) -> int:
+    """How much of a letter is the template's own words, in percent (100: not a word changed)."""
+    return round(100 * difflib.SequenceMatcher(None, template_only.split(), letter.split()).ratio())
 
 
 @dataclass(frozen=True)

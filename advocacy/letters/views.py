@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -20,17 +21,19 @@ from advocacy.letters.forms import (
     LetterForm,
     MarkSentForm,
 )
+from advocacy.letters.printing import letter_pdf
 from advocacy.letters.render import LetterRenderError
 from advocacy.letters.service import (
     Sender,
     UnknownLetter,
-    ask_template_for,
     batch_letters,
     delete_letter,
     draft_letters,
     get_letter,
     mark_sent,
     save_letters,
+    similarity,
+    template_for,
 )
 from advocacy.models import Legislator, Letter
 from advocacy.reportcards.service import (
@@ -98,11 +101,12 @@ def new() -> str | Response:
 
     previews = []
     render_error = ""
+    same = None
     if form.validate_on_submit():
         chosen_area = find_issue_area(framework, form.area.data)
-        template = ask_template_for(db.session, chosen_area)
+        template = template_for(db.session, chosen_area, form.variant.data)
         if template is None:
-            abort(503, description=f"There is no letter template for {chosen_area.name} yet.")
+            abort(503, description=f"There is no letter of that kind for {chosen_area.name} yet.")
         sender = Sender(
             name=form.sender_name.data.strip(),
             town=form.sender_town.data.strip(),
@@ -112,6 +116,14 @@ def new() -> str | Response:
         recipients = [legislators[pid] for pid in form.to.data]
         try:
             previews = draft_letters(template, summary, state, chosen_area, recipients, sender, date.today())
+            if previews and sender.personal_paragraph:
+                bare = replace(sender, personal_paragraph="")
+                plain = draft_letters(
+                    template, summary, state, chosen_area, recipients[:1], bare, date.today()
+                )
+                same = similarity(previews[0][1].body, plain[0][1].body)
+            else:
+                same = 100
         except LetterRenderError as error:
             render_error = str(error)
         if previews and request.form.get("action") == "save":
@@ -129,6 +141,7 @@ def new() -> str | Response:
         fixed_recipients=[legislators[pid] for pid in (form.to.data or []) if pid in legislators],
         previews=previews,
         render_error=render_error,
+        same=same,
     )
 
 
@@ -175,6 +188,42 @@ def claim(token: str) -> Response:
 def print_view(token: str) -> str:
     letter = _letter_or_404(token)
     return render_template("letters/print.html", letter=letter, today=date.today())
+
+
+@bp.get("/letters/<token>/letter.pdf")
+def pdf(token: str) -> Response:
+    letter = _letter_or_404(token)
+    return Response(
+        letter_pdf(letter, date.today()),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="letter.pdf"'},
+    )
+
+
+@bp.get("/letters/<token>/phone")
+def phone(token: str) -> str:
+    """What to say when calling the office, from the phone script, with the letter's own details."""
+    letter = _letter_or_404(token)
+    script, error = None, ""
+    template = template_for(db.session, letter.issue_area, "phone") if letter.issue_area else None
+    if template is None:
+        error = "There is no phone script yet."
+    else:
+        card = choose_report_card(db.session, letter.state)
+        sender = Sender(letter.sender_name, letter.sender_town, "", letter.personal_paragraph)
+        try:
+            script = draft_letters(
+                template,
+                summarize(db.session, card) if card else None,
+                letter.state,
+                letter.issue_area,
+                [letter.legislator],
+                sender,
+                date.today(),
+            )[0][1]
+        except LetterRenderError as failure:
+            error = str(failure)
+    return render_template("letters/phone.html", letter=letter, script=script, error=error)
 
 
 @bp.post("/letters/<token>/sent")

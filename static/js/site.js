@@ -2,11 +2,28 @@
 (function () {
   "use strict";
 
-  // Quick exit: leave at once and replace this page in the history where the browser allows.
+  // Quick exit: forget any draft kept in this tab, leave at once, and replace this page in the
+  // history where the browser allows.
   document.querySelectorAll("[data-quick-exit]").forEach(function (link) {
     link.addEventListener("click", function (event) {
       event.preventDefault();
+      try { window.sessionStorage.clear(); } catch (e) { /* storage may be disabled */ }
       window.location.replace(link.href);
+    });
+  });
+
+  // Keep what the writer typed if the page reloads: in this tab only, gone when the tab closes.
+  document.querySelectorAll("form[data-keep]").forEach(function (form) {
+    var key = "draft:" + form.getAttribute("data-keep");
+    var fields = form.querySelectorAll("input[type=text], input[type=email], textarea");
+    var saved = {};
+    try { saved = JSON.parse(window.sessionStorage.getItem(key) || "{}"); } catch (e) { saved = {}; }
+    fields.forEach(function (field) {
+      if (!field.value && saved[field.name]) { field.value = saved[field.name]; }
+      field.addEventListener("input", function () {
+        saved[field.name] = field.value;
+        try { window.sessionStorage.setItem(key, JSON.stringify(saved)); } catch (e) { /* full or disabled */ }
+      });
     });
   });
 

@@ -120,3 +120,21 @@ def test_log_in_and_out_in_the_browser(live_server, page, auth):
     assert page.get_by_text("You are logged out.").is_visible()
     assert page.get_by_role("link", name="Log in").is_visible()
     assert page.console_errors == []
+
+
+def test_a_draft_survives_a_reload_in_the_same_tab_and_quick_exit_forgets_it(live_server, page):
+    page.route("https://www.weather.gov/**", lambda route: route.fulfill(body="<h1>Weather</h1>"))
+    make_legislator(db.session, n=1)
+    db.session.commit()
+    page.goto(f"{live_server}/letters/new?state=mo")
+    page.get_by_label("Your full name").fill("Pat Doe")
+    page.get_by_label("In your own words (optional)").fill("I teach middle school.")
+
+    page.reload()
+
+    assert page.get_by_label("Your full name").input_value() == "Pat Doe"
+    assert page.get_by_label("In your own words (optional)").input_value() == "I teach middle school."
+    page.get_by_role("link", name="Quick exit").click()
+    page.wait_for_url("https://www.weather.gov/")
+    page.goto(f"{live_server}/letters/new?state=mo")
+    assert page.get_by_label("Your full name").input_value() == ""
