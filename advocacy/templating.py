@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
+from advocacy.letters.render import letter_html
 from advocacy.reportcards.service import plain_points
 
 
@@ -20,3 +21,4 @@ def host(url: str) -> str:
 def register(app: Flask) -> None:
     app.add_template_filter(points)
     app.add_template_filter(host)
+    app.add_template_filter(letter_html)

@@ -195,3 +195,15 @@ def test_seeding_refuses_a_template_the_linter_rejects(tmp_path, app):
 
     with pytest.raises(InvalidTemplateFile, match=r"bad.md: line 1: recipient has no 'shoe'"):
         load_letter_templates(db.session, tmp_path, featured_framework(db.session))
+
+
+def test_the_html_rendition_escapes_and_keeps_paragraphs():
+    letter = render_letter(
+        "S",
+        "Dear {{ recipient.name }},\n\n{{ personal_paragraph }}\nLine two",
+        context(personal_paragraph="<b>bold</b> & more"),
+    )
+
+    assert str(letter.html) == (
+        "<p>Dear Jane Roe,</p>\n<p>&lt;b&gt;bold&lt;/b&gt; &amp; more<br>\nLine two</p>"
+    )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 
 FRONT_MATTER_FENCE = "+++"
 PURPOSES = ("ask", "thank-you", "follow-up", "phone")
@@ -106,6 +107,18 @@ class LetterContext:
 class RenderedLetter:
     subject: str
     body: str
+
+    @property
+    def html(self) -> Markup:
+        return letter_html(self.body)
+
+
+def letter_html(text: str) -> Markup:
+    """The HTML rendition of a plain-text letter: paragraphs and line breaks, every character escaped."""
+    paragraphs = (p for p in text.strip().split("\n\n") if p.strip())
+    return Markup("\n").join(
+        Markup("<p>{}</p>").format(Markup("<br>\n").join(escape(p).split("\n"))) for p in paragraphs
+    )
 
 
 def template_environment() -> SandboxedEnvironment:
