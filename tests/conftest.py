@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import redis
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -232,3 +233,17 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """An empty Redis database for tests that need one; CI must have it, elsewhere it may skip."""
+    url = os.environ.get("ADVOCACY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must provide Redis at {url}")
+        pytest.skip(f"no Redis at {url}")
+    redis.Redis.from_url(url).flushdb()
+    return url
