@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from advocacy.auth import views as auth_views
     from advocacy.legislators import lookup_views
     from advocacy.legislators import views as legislator_views
+    from advocacy.letters import outbox_views
     from advocacy.letters import views as letter_views
     from advocacy.reportcards import views as reportcard_views
 
@@ -57,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(legislator_views.bp)
     app.register_blueprint(lookup_views.bp)
     app.register_blueprint(letter_views.bp)
+    app.register_blueprint(outbox_views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(account_views.bp)

@@ -19,6 +19,7 @@ from advocacy.auth.service import EmailTaken, WeakPassword, create_user
 from advocacy.extensions import db
 from advocacy.jobs import queue, sync_job
 from advocacy.legislators.sync import StateOutcome, SyncCounts
+from advocacy.letters.outbox import OutboxUnavailable, deliver_due, summarize
 from advocacy.letters.render import InvalidTemplateFile
 from advocacy.letters.service import load_letter_templates, purge_personal_details
 from advocacy.models.accounts import ROLES
@@ -155,6 +156,18 @@ def purge_command(days: int | None) -> None:
     click.echo(f"removed personal details from {purged} letter(s) written before {cutoff:%Y-%m-%d}")
 
 
+@click.command("send-outbox")
+def send_outbox_command() -> None:
+    """Send the confirmed letters that are due, and retry failed attempts whose wait is over."""
+    try:
+        deliveries = deliver_due(db.session, datetime.now(UTC).replace(tzinfo=None))
+    except OutboxUnavailable as error:
+        raise click.ClickException(str(error)) from error
+    for delivery in deliveries:
+        click.echo(delivery.describe())
+    click.echo(summarize(deliveries))
+
+
 @click.command("create-user")
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), default="citizen", show_default=True)
@@ -193,6 +206,7 @@ def register(app: Flask) -> None:
         create_user_command,
         import_reportcards_command,
         worker_command,
+        send_outbox_command,
     ):
         app.cli.add_command(cmd)
 

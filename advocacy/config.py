@@ -60,6 +60,7 @@ def defaults(instance_path: str) -> dict[str, object]:
         "RATE_LIMIT_API": "300 per minute",
         "RATE_LIMIT_LOOKUP": "30 per minute",
         "RATE_LIMIT_CORRECTIONS": "10 per hour",
+        "RATE_LIMIT_OUTBOX": "10 per hour",
         # The admin's lawmaker page flags a state whose last good sync is older than this.
         "LEGISLATOR_STALE_DAYS": 30,
     }

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from flask import current_app
+from flask import current_app, has_app_context
 from redis import Redis
 from rq import Queue
 
@@ -15,6 +16,7 @@ from advocacy.legislators.sync import StateOutcome, run_sync
 from advocacy.models import State
 
 QUEUE_NAME = "advocacy"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,7 @@ class Submitted:
     """What became of a job: its outcome when it ran inline, or its id when it was queued."""
 
     job_id: str = ""
-    outcomes: list[StateOutcome] | None = None
+    outcomes: list | None = None  # the job's own results when it ran inline
 
     @property
     def queued(self) -> bool:
@@ -34,7 +36,7 @@ def queue() -> Queue | None:
     return Queue(QUEUE_NAME, connection=Redis.from_url(url)) if url else None
 
 
-def submit(job: Callable[..., list[StateOutcome]], *args: object) -> Submitted:
+def submit(job: Callable[..., list], *args: object) -> Submitted:
     """Queue the job when Redis is configured; otherwise run it now, in this process."""
     jobs = queue()
     if jobs is None:
@@ -42,22 +44,23 @@ def submit(job: Callable[..., list[StateOutcome]], *args: object) -> Submitted:
     return Submitted(job_id=jobs.enqueue(job, *args, job_timeout=1800).id)
 
 
-def sync_job(abbrs: list[str], source: str) -> list[StateOutcome]:
-    """Sync lawmakers for these states; inside a worker it makes its own application."""
-    if _has_app():
-        return _sync(abbrs, source)
+def in_app(work: Callable[..., T], *args: object) -> T:
+    """Run `work` in the current application, or, in a worker, in one made for it and closed after."""
+    if has_app_context():
+        return work(*args)
     from advocacy import create_app
 
     with create_app().app_context():
-        return _sync(abbrs, source)
+        try:
+            return work(*args)
+        finally:
+            db.session.remove()
+            db.engine.dispose()  # a worker lives long: leave no connection behind
 
 
-def _has_app() -> bool:
-    try:
-        current_app._get_current_object()
-    except RuntimeError:
-        return False
-    return True
+def sync_job(abbrs: list[str], source: str) -> list[StateOutcome]:
+    """Sync lawmakers for these states (queued on `advocacy worker` when Redis is configured)."""
+    return in_app(_sync, abbrs, source)
 
 
 def _sync(abbrs: list[str], source: str) -> list[StateOutcome]:

@@ -33,6 +33,7 @@ from advocacy.models import (
     ContactOverride,
     Legislator,
     Letter,
+    OutboxMessage,
     ReportCard,
     SyncRun,
     User,
@@ -44,7 +45,7 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 LETTER_TEMPLATES = Path(__file__).resolve().parents[1] / "letter_templates"
 
 # Tables tests write to; report-card facts and templates are loaded once and only read.
-VOLATILE = (Letter, AuditEvent, SyncRun, ContactCorrection, ContactOverride, Legislator, User)
+VOLATILE = (OutboxMessage, Letter, AuditEvent, SyncRun, ContactCorrection, ContactOverride, Legislator, User)
 
 
 def shared_data(name: str) -> Path:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from advocacy.models import AuditEvent, Letter, User
+from advocacy.models import AuditEvent, Campaign, ContactCorrection, Letter, TemplateRevision, User
 
 
 def letters_of(session: Session, user: User) -> list[Letter]:
@@ -65,9 +65,30 @@ def export_user_data(session: Session, user: User) -> dict:
     }
 
 
+class AccountInUse(ValueError):
+    """An account that others' work depends on (a campaign's organizer) cannot simply vanish."""
+
+
 def delete_account(session: Session, user: User) -> int:
-    """Erase the account and its letters; the audit trail keeps its events without naming them."""
+    """Erase the account and its letters; what the person did for others stays without naming them.
+
+    The audit trail, template revisions and reviewed corrections keep their records with no
+    author. Campaigns are other people's letters too, so their organizer must hand them over or
+    delete them first.
+    """
+    if session.scalar(select(Campaign.id).where(Campaign.owner_id == user.id).limit(1)) is not None:
+        raise AccountInUse(
+            "You still organize campaigns: ask an admin to give them to another organizer first."
+        )
     letters = session.execute(delete(Letter).where(Letter.user_id == user.id)).rowcount
     session.execute(update(AuditEvent).where(AuditEvent.user_id == user.id).values(user_id=None))
+    session.execute(
+        update(TemplateRevision).where(TemplateRevision.author_id == user.id).values(author_id=None)
+    )
+    session.execute(
+        update(ContactCorrection)
+        .where(ContactCorrection.reviewed_by_id == user.id)
+        .values(reviewed_by_id=None)
+    )
     session.delete(user)
     return letters

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired
 
-from advocacy.account.service import delete_account, export_user_data, letters_of
+from advocacy.account.service import AccountInUse, delete_account, export_user_data, letters_of
 from advocacy.auth.service import authenticate
 from advocacy.extensions import db
 
@@ -52,11 +52,15 @@ def delete() -> str | Response:
         if authenticate(db.session, current_user.email, form.password.data) is None:
             form.password.errors.append("That is not your password; nothing was deleted.")
         else:
-            letters = delete_account(db.session, current_user._get_current_object())
-            db.session.commit()
-            logout_user()
-            flash(f"Your account and its {letters} letter(s) are deleted. Nothing of them is kept.")
-            return redirect(url_for("pages.home"))
+            try:
+                letters = delete_account(db.session, current_user._get_current_object())
+            except AccountInUse as error:
+                form.password.errors.append(str(error))
+            else:
+                db.session.commit()
+                logout_user()
+                flash(f"Your account and its {letters} letter(s) are deleted. Nothing of them is kept.")
+                return redirect(url_for("pages.home"))
     return render_template(
         "account/index.html", letters=letters_of(db.session, current_user), delete_form=form
     ), 400

@@ -3,7 +3,7 @@
 from advocacy.models.accounts import AuditEvent, User
 from advocacy.models.campaigns import Campaign
 from advocacy.models.legislators import ContactCorrection, ContactOverride, Legislator, SyncRun
-from advocacy.models.letters import Letter, LetterTemplate, TemplateRevision
+from advocacy.models.letters import Letter, LetterTemplate, OutboxMessage, TemplateRevision
 from advocacy.models.reportcards import (
     AreaFinding,
     AreaScore,
@@ -30,6 +30,7 @@ __all__ = [
     "Letter",
     "LetterTemplate",
     "NationalSummary",
+    "OutboxMessage",
     "PolicyGoal",
     "ReportCard",
     "State",

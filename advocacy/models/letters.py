@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, Text, delete, event, select
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, backref, mapped_column, relationship
 
 from advocacy.extensions import db
 from advocacy.models.accounts import User
@@ -87,3 +87,52 @@ class Letter(db.Model):
     state: Mapped[State] = relationship()
     issue_area: Mapped[IssueArea | None] = relationship()
     legislator: Mapped[Legislator] = relationship()
+
+
+class OutboxMessage(db.Model):
+    """A letter emailed from this site: confirmed by its writer first, then delivered at most once."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), unique=True)
+    # Also the message's Message-ID, so every attempt at one letter carries the same identity.
+    idempotency_key: Mapped[str] = mapped_column(String(32), unique=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    # The writer's address and words, copied from the letter only while a confirmed send needs them.
+    reply_to: Mapped[str] = mapped_column(String(254), default="")
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    # waiting-confirmation → queued → sending → sent, or back to queued to retry, or failed
+    status: Mapped[str] = mapped_column(String(24), default="waiting-confirmation", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]
+    # When the latest attempt began: a message left "sending" long after it was interrupted.
+    claimed_at: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+    # Deleting a letter through the ORM deletes its message too (Letter.outbox_message).
+    letter: Mapped[Letter] = relationship(
+        backref=backref("outbox_message", uselist=False, cascade="all, delete-orphan")
+    )
+
+    @property
+    def message_id(self) -> str:
+        return f"<{self.idempotency_key}@advocacy.local>"
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _delete_outbox_messages_with_letters(execution: ORMExecuteState) -> None:
+    """Letters deleted in bulk (with an account) take their outbox messages along.
+
+    PostgreSQL does this itself (ON DELETE CASCADE), but SQLite does not enforce foreign keys: the
+    writer's email would stay behind, and a later letter reusing the id would inherit the message.
+    """
+    if not execution.is_delete or execution.bind_mapper is not Letter.__mapper__:
+        return
+    letters = select(Letter.id)
+    if execution.statement.whereclause is not None:
+        letters = letters.where(execution.statement.whereclause)
+    execution.session.execute(delete(OutboxMessage).where(OutboxMessage.letter_id.in_(letters)))

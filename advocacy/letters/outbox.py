@@ -1,0 +1,273 @@
+"""The outbox: letters emailed from this site once their writer confirms, each delivered at most once."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from advocacy.extensions import db
+from advocacy.jobs import in_app
+from advocacy.letters.service import mark_sent
+from advocacy.mail import DeliveryUncertain, MailNotSent, UnsafeHeader, mail_configured, send_mail
+from advocacy.models import Letter, OutboxMessage
+
+CONFIRM_MAX_AGE = 2 * 24 * 3600  # seconds a confirmation link stays valid
+# Waits after the first, second and third failed attempt; the fourth failure is final.
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=25))
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+# Far longer than any SMTP conversation (each step times out after HTTP_TIMEOUT): a message still
+# "sending" after this was interrupted by a crash, not slowed down.
+SENDING_TIMEOUT = timedelta(minutes=15)
+
+MAY_HAVE_ARRIVED = (
+    "It may or may not have reached the office, so it was not sent again: the office should "
+    "never get the same letter twice. You can send it again if you wish."
+)
+INTERRUPTED = "Sending was interrupted before the mail server confirmed it. " + MAY_HAVE_ARRIVED
+
+
+class CannotSendFromSite(ValueError):
+    """This letter cannot go out from this site; the message says why and what to do instead."""
+
+
+class InvalidConfirmation(ValueError):
+    """A confirmation link that is forged, expired, or for a request that has been replaced."""
+
+
+class OutboxUnavailable(RuntimeError):
+    """No mail server is set up, so nothing can be delivered."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="advocacy.outbox")
+
+
+def _usable_address(address: str) -> bool:
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+def why_not_sendable(letter: Letter) -> str:
+    """What stops this letter from being emailed from this site, in the writer's words; "" if nothing."""
+    person = letter.legislator
+    if letter.status != "draft":
+        return "This letter is already marked as sent."
+    if not letter.sender_email:
+        return (
+            "This letter has no email address of yours, so the office could not reply. "
+            "Send it from your own email instead, or write it again with your email address."
+        )
+    if not _usable_address(letter.sender_email):
+        return (
+            "The email address saved with this letter is not one we can send from. "
+            "Send it from your own email instead."
+        )
+    if not person.email or not _usable_address(person.email):
+        return f"{person.title} {person.name} has no usable published email address."
+    return ""
+
+
+def request_send(session: Session, letter: Letter, secret: str) -> str:
+    """Put the letter in the outbox, waiting for its writer to confirm; returns the signed link token.
+
+    Asking again (a lost link, a double click, a failed send) reuses the same message and its key.
+    Nothing of the writer's is copied yet: a request never confirmed keeps no personal data.
+    """
+    problem = why_not_sendable(letter)
+    if problem:
+        raise CannotSendFromSite(problem)
+    message = letter.outbox_message
+    if message is None:
+        message = OutboxMessage(idempotency_key=uuid.uuid4().hex, letter=letter)
+        session.add(message)
+    elif message.status not in ("waiting-confirmation", "failed"):
+        raise CannotSendFromSite("This letter is already on its way from this site.")
+    message.to_address = letter.legislator.email
+    message.status = "waiting-confirmation"
+    message.created_at = _now()  # when the writer last asked: the link's age counts from here
+    message.attempts = 0
+    message.next_attempt_at = None
+    message.claimed_at = None
+    message.last_error = ""
+    session.flush()
+    return _serializer(secret).dumps({"id": message.id, "key": message.idempotency_key})
+
+
+def confirmation_expired(message: OutboxMessage, now: datetime) -> bool:
+    return message.status == "waiting-confirmation" and now - message.created_at > timedelta(
+        seconds=CONFIRM_MAX_AGE
+    )
+
+
+def confirm_send(session: Session, secret: str, token: str) -> OutboxMessage:
+    """The writer opened the link: queue the letter as it is now. Opening it again changes nothing."""
+    try:
+        data = _serializer(secret).loads(token, max_age=CONFIRM_MAX_AGE)
+    except SignatureExpired as error:
+        raise InvalidConfirmation(
+            "This link has expired. Open your letter's private page to ask for a new one."
+        ) from error
+    except BadSignature as error:
+        raise InvalidConfirmation("This link is not valid. Check that you copied all of it.") from error
+    message = session.get(OutboxMessage, data.get("id")) if isinstance(data, dict) else None
+    if message is None or message.idempotency_key != data.get("key"):
+        raise InvalidConfirmation("This link is no longer valid: the letter may have been deleted.")
+    if message.status == "waiting-confirmation":
+        # Checked again: the letter may have been marked sent, or purged, since the writer asked.
+        problem = why_not_sendable(message.letter)
+        if problem:
+            raise CannotSendFromSite(problem)
+        letter = message.letter
+        message.to_address = letter.legislator.email
+        message.reply_to = letter.sender_email
+        message.subject = letter.subject
+        message.body = letter.body
+        message.status = "queued"
+        message.next_attempt_at = _now()
+    return message
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What one delivery run did with one message."""
+
+    message_id: int
+    to: str
+    outcome: str  # "sent", "retrying" or "failed"
+    detail: str = ""
+
+    def describe(self) -> str:
+        detail = f": {self.detail}" if self.detail else ""
+        return f"message {self.message_id} to {self.to}: {self.outcome}{detail}"
+
+
+def summarize(deliveries: list[Delivery]) -> str:
+    """sent 2, retrying 1, failed 0"""
+    return ", ".join(
+        f"{outcome} {sum(1 for d in deliveries if d.outcome == outcome)}"
+        for outcome in ("sent", "retrying", "failed")
+    )
+
+
+def deliver_due(session: Session, now: datetime, only: list[int] | None = None) -> list[Delivery]:
+    """Send every queued message that is due (or only those in `only`), each at most once.
+
+    Unlike other services this commits, after every step, as the lawmaker sync does: a message is
+    marked "sending" and that is stored before the SMTP conversation starts, so a crash at any
+    point leaves a trace, and no transaction stays open while a mail server answers. A message
+    found still "sending" after SENDING_TIMEOUT may have been delivered before the crash; it is
+    marked failed, never sent again. Refusals and connections lost before the server had the
+    whole message are retried after RETRY_DELAYS, up to MAX_ATTEMPTS.
+    """
+    if not mail_configured():
+        raise OutboxUnavailable("no mail server is set up: set ADVOCACY_SMTP_URL to send the outbox")
+    deliveries = _give_up_interrupted(session, now, only)
+    session.commit()
+    due = select(OutboxMessage.id).where(
+        OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now
+    )
+    if only is not None:
+        due = due.where(OutboxMessage.id.in_(only))
+    for message_id in list(session.scalars(due.order_by(OutboxMessage.next_attempt_at))):
+        claimed = _claim(session, message_id, now)
+        session.commit()
+        if claimed:
+            deliveries.append(_attempt(session, session.get(OutboxMessage, message_id), now))
+            session.commit()
+    return deliveries
+
+
+def _give_up_interrupted(session: Session, now: datetime, only: list[int] | None) -> list[Delivery]:
+    stuck = select(OutboxMessage).where(
+        OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - SENDING_TIMEOUT
+    )
+    if only is not None:
+        stuck = stuck.where(OutboxMessage.id.in_(only))
+    deliveries = []
+    for message in session.scalars(stuck):
+        _finish(message, "failed", INTERRUPTED)
+        deliveries.append(Delivery(message.id, message.to_address, "failed", INTERRUPTED))
+    return deliveries
+
+
+def _claim(session: Session, message_id: int, now: datetime) -> bool:
+    """Move one message from queued to sending; False when another run (or click) got there first."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == "queued",
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .values(status="sending", attempts=OutboxMessage.attempts + 1, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _attempt(session: Session, message: OutboxMessage, now: datetime) -> Delivery:
+    def outcome(name: str, detail: str = "") -> Delivery:
+        return Delivery(message.id, message.to_address, name, detail)
+
+    try:
+        send_mail(
+            message.to_address,
+            message.subject,
+            message.body,
+            reply_to=message.reply_to,
+            message_id=message.message_id,
+        )
+    except UnsafeHeader as error:
+        reason = f"The letter could not be sent: {error}."
+        _finish(message, "failed", reason)
+        return outcome("failed", reason)
+    except DeliveryUncertain:
+        reason = "The mail server hung up before confirming it had the letter. " + MAY_HAVE_ARRIVED
+        _finish(message, "failed", reason)
+        return outcome("failed", reason)
+    except (MailNotSent, ValueError) as error:
+        # ValueError: a malformed ADVOCACY_SMTP_URL, which whoever runs the site can still fix.
+        permanent = isinstance(error, MailNotSent) and error.permanent
+        if permanent or message.attempts >= MAX_ATTEMPTS:
+            tries = "" if message.attempts == 1 else f"Tried {message.attempts} times; the last time, "
+            reason = _sentence(f"{tries}{error}.")
+            _finish(message, "failed", reason)
+            return outcome("failed", reason)
+        message.status = "queued"
+        message.last_error = str(error)
+        message.next_attempt_at = now + RETRY_DELAYS[message.attempts - 1]
+        return outcome("retrying", f"again after {message.next_attempt_at:%Y-%m-%d %H:%M} UTC: {error}")
+    _finish(message, "sent")
+    message.sent_at = now
+    mark_sent(message.letter, "outbox")
+    return outcome("sent")
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _finish(message: OutboxMessage, status: str, reason: str = "") -> None:
+    message.status = status
+    message.last_error = reason
+    # The letter keeps its own copy; the outbox needs the writer's words and address no longer.
+    message.body = ""
+    message.reply_to = ""
+
+
+def deliver_job(message_id: int) -> list[Delivery]:
+    """Deliver one confirmed message: inline in the request, or on `advocacy worker` with Redis."""
+    return in_app(lambda: deliver_due(db.session, _now(), only=[message_id]))
