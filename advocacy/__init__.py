@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from advocacy.admin import views as admin_views
     from advocacy.auth import access  # noqa: F401  (registers the user loader)
     from advocacy.auth import views as auth_views
+    from advocacy.campaigns import views as campaign_views
     from advocacy.legislators import lookup_views
     from advocacy.legislators import views as legislator_views
     from advocacy.letters import outbox_views
@@ -63,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(admin_views.bp)
+    app.register_blueprint(campaign_views.bp)
     errors.register(app)
     security.register(app)
     cli.register(app)

@@ -16,6 +16,7 @@ from rq import Worker
 
 from advocacy.audit import record
 from advocacy.auth.service import EmailTaken, WeakPassword, create_user
+from advocacy.campaigns.replies import send_due_reminders
 from advocacy.extensions import db
 from advocacy.jobs import queue, sync_job
 from advocacy.legislators.sync import StateOutcome, SyncCounts
@@ -133,6 +134,17 @@ def import_reportcards_command(path: Path) -> None:
     click.echo(counts.describe())
 
 
+@click.command("send-reminders")
+def send_reminders_command() -> None:
+    """Ask writers, once, whether the lawmaker answered a letter sent some weeks ago."""
+    config = current_app.config
+    # Links in the emails point at the public site, not at this process.
+    with current_app.test_request_context(base_url=config["BASE_URL"]):
+        counts = send_due_reminders(db.session, config["SECRET_KEY"], int(config["REMINDER_DAYS"]))
+    db.session.commit()
+    click.echo(counts.describe())
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker_command(burst: bool) -> None:
@@ -206,6 +218,7 @@ def register(app: Flask) -> None:
         create_user_command,
         import_reportcards_command,
         worker_command,
+        send_reminders_command,
         send_outbox_command,
     ):
         app.cli.add_command(cmd)

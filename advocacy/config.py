@@ -18,6 +18,7 @@ ENVIRONMENT_KEYS = (
     "MAIL_FROM",
     "LETTER_RETENTION_DAYS",
     "PROXY_COUNT",
+    "BASE_URL",
 )
 # Settings that are whole numbers; the rest are text.
 WHOLE_NUMBERS = ("LETTER_RETENTION_DAYS", "PROXY_COUNT")
@@ -63,6 +64,12 @@ def defaults(instance_path: str) -> dict[str, object]:
         "RATE_LIMIT_OUTBOX": "10 per hour",
         # The admin's lawmaker page flags a state whose last good sync is older than this.
         "LEGISLATOR_STALE_DAYS": 30,
+        # Days after a letter is sent before its writer is asked, once, whether an answer came.
+        "REMINDER_DAYS": 14,
+        # Where the site is reached, for links in emails sent from the command line or a worker.
+        "BASE_URL": "http://127.0.0.1:8000",
+        # A lawmaker's reply rate is shown only once this many writers have said whether they heard back.
+        "RESPONSIVENESS_MINIMUM": 5,
     }
 
 

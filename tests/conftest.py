@@ -29,6 +29,7 @@ from advocacy.models import (
     AreaFinding,
     AreaScore,
     AuditEvent,
+    Campaign,
     ContactCorrection,
     ContactOverride,
     Legislator,
@@ -38,6 +39,7 @@ from advocacy.models import (
     SyncRun,
     User,
 )
+from advocacy.models.campaigns import campaign_focus_areas
 from advocacy.reportcards.loader import load_report_cards
 from advocacy.reportcards.service import featured_framework
 
@@ -45,7 +47,18 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 LETTER_TEMPLATES = Path(__file__).resolve().parents[1] / "letter_templates"
 
 # Tables tests write to; report-card facts and templates are loaded once and only read.
-VOLATILE = (OutboxMessage, Letter, AuditEvent, SyncRun, ContactCorrection, ContactOverride, Legislator, User)
+VOLATILE = (
+    OutboxMessage,
+    Letter,
+    campaign_focus_areas,
+    Campaign,
+    AuditEvent,
+    SyncRun,
+    ContactCorrection,
+    ContactOverride,
+    Legislator,
+    User,
+)
 
 
 def shared_data(name: str) -> Path:
@@ -147,9 +160,17 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+class AppCliRunner(FlaskCliRunner):
+    """Runs commands in the served app's own context, with its settings (the test body has another)."""
+
+    def invoke(self, *args: object, **kwargs: object):
+        with self.app.app_context():
+            return super().invoke(*args, **kwargs)
+
+
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
-    return app.test_cli_runner()
+    return AppCliRunner(app)
 
 
 @pytest.fixture

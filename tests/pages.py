@@ -30,9 +30,9 @@ def link_with_text(response: TestResponse, label: str) -> str:
     raise AssertionError(f"no link labelled {label!r}")
 
 
-def save_letter(client, legislator_id: str, **fields: str) -> str:
+def save_letter(client, legislator_id: str, campaign: str = "", **fields: str) -> str:
     """Draft and save a letter through the form, as a citizen would; returns its tracking path."""
-    url = f"/letters/new?state=mo&to={legislator_id}"
+    url = f"/letters/new?state=mo&to={legislator_id}" + (f"&campaign={campaign}" if campaign else "")
     match = re.search(
         r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(url).get_data(as_text=True)
     )

@@ -104,7 +104,11 @@ def page() -> Response:
 def _write_url(result: LookupResult) -> str | None:
     """The letter form addressed to every lawmaker found; it suggests the state's weakest area."""
     ids = [person.id for person in result.legislators]
-    return url_for("letters.new", state=result.state.abbr, to=ids) if ids else None
+    if not ids:
+        return None
+    # From a campaign's page, the letters belong to that campaign.
+    campaign = request.args.get("campaign", "").strip() or None
+    return url_for("letters.new", state=result.state.abbr, to=ids, campaign=campaign)
 
 
 def _legislator(person: Legislator) -> dict:

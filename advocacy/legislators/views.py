@@ -15,6 +15,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
+from advocacy.campaigns.replies import responsiveness
 from advocacy.clients.photos import PhotoCache, PhotoUnavailable
 from advocacy.extensions import db, limiter
 from advocacy.legislators.corrections import report_correction
@@ -52,6 +53,18 @@ def table(abbr: str) -> str:
     page = search_legislators(db.session, state, query)
     return render_template(
         "legislators/table.html", state=state, page=page, query=query, parties=parties(db.session, state)
+    )
+
+
+@bp.get("/states/<abbr>/responsiveness")
+def responsiveness_table(abbr: str) -> str:
+    state = state_or_404(abbr)
+    minimum = int(current_app.config["RESPONSIVENESS_MINIMUM"])
+    return render_template(
+        "legislators/responsiveness.html",
+        state=state,
+        rows=responsiveness(db.session, state, minimum),
+        minimum=minimum,
     )
 
 

@@ -1,7 +1,7 @@
 """Forms for drafting a letter and for the writer's tracking page."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -56,6 +56,7 @@ class LetterForm(FlaskForm):
             Length(max=254),
         ],
     )
+    share_contact = BooleanField("Let the campaign's organizer see my name, town and email")
     personal_paragraph = TextAreaField(
         "In your own words (optional)",
         validators=[

@@ -218,6 +218,8 @@ def save_letters(
     area: IssueArea,
     sender: Sender,
     user_id: int | None = None,
+    campaign_id: int | None = None,
+    share_contact: bool = False,
 ) -> list[Letter]:
     """Store one letter per recipient, all in one batch, each with its own private token."""
     batch = secrets.token_urlsafe(16)
@@ -237,6 +239,8 @@ def save_letters(
             sender_town=sender.town,
             sender_email=sender.email,
             user_id=user_id,
+            campaign_id=campaign_id,
+            share_contact=share_contact and campaign_id is not None,
             status="draft",
             created_at=_now(),
         )

@@ -11,6 +11,9 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from advocacy.account.service import claim_letter
+from advocacy.campaigns.forms import ReplyForm
+from advocacy.campaigns.replies import InvalidReplyLink, letter_token_from_link, record_reply
+from advocacy.campaigns.service import get_campaign
 from advocacy.extensions import db, limiter
 from advocacy.legislators.service import sitting_legislators
 from advocacy.letters.delivery import email_links
@@ -61,6 +64,11 @@ def new() -> str | Response:
     if not abbr:
         abort(400, description="Choose a state first: the letter needs the state's report card.")
     state = state_or_404(abbr)
+    campaign = None
+    if request.args.get("campaign"):
+        campaign = get_campaign(db.session, request.args["campaign"])
+        if campaign is None or campaign.state_abbr != state.abbr:
+            abort(404, description="There is no such campaign for this state.")
     framework = featured_framework(db.session)
     if framework is None:
         abort(503, description="Report cards are not loaded yet: run `advocacy seed`.")
@@ -75,6 +83,8 @@ def new() -> str | Response:
             description=f"There is no issue area {requested_area!r}: use a number from 1 to 6 "
             "or the area's name as it appears in links.",
         )
+    if area is None and campaign is not None and campaign.focus_areas:
+        area = campaign.focus_areas[0]
     area = area or suggested_area(summary, framework)
 
     legislators = {person.id: person for person in sitting_legislators(db.session, state)}
@@ -105,6 +115,8 @@ def new() -> str | Response:
     if form.validate_on_submit():
         chosen_area = find_issue_area(framework, form.area.data)
         template = template_for(db.session, chosen_area, form.variant.data)
+        if campaign is not None and campaign.template is not None and form.variant.data == "ask":
+            template = campaign.template
         if template is None:
             abort(503, description=f"There is no letter of that kind for {chosen_area.name} yet.")
         sender = Sender(
@@ -128,7 +140,17 @@ def new() -> str | Response:
             render_error = str(error)
         if previews and request.form.get("action") == "save":
             user_id = current_user.id if current_user.is_authenticated else None
-            letters = save_letters(db.session, template, previews, state, chosen_area, sender, user_id)
+            letters = save_letters(
+                db.session,
+                template,
+                previews,
+                state,
+                chosen_area,
+                sender,
+                user_id,
+                campaign_id=campaign.id if campaign else None,
+                share_contact=bool(form.share_contact.data),
+            )
             db.session.commit()
             flash("Your letter is saved. Bookmark this page: it is your private link to it.")
             return redirect(url_for("letters.track", token=letters[0].token))
@@ -142,6 +164,7 @@ def new() -> str | Response:
         previews=previews,
         render_error=render_error,
         same=same,
+        campaign=campaign,
     )
 
 
@@ -154,10 +177,20 @@ def _letter_or_404(token: str) -> Letter:
 
 @bp.get("/letters/<token>")
 def track(token: str) -> str:
-    letter = _letter_or_404(token)
+    return _track(_letter_or_404(token))
+
+
+def _track(letter: Letter, reply_form: ReplyForm | None = None) -> str:
     links = (
         email_links(letter.legislator.email, letter.subject, letter.body) if letter.legislator.email else None
     )
+    if reply_form is None:
+        reply_form = ReplyForm(
+            formdata=None,
+            reply_status=letter.reply_status or None,
+            reply_outcome=letter.reply_outcome or None,
+            reply_notes=letter.reply_notes,
+        )
     return render_template(
         "letters/track.html",
         letter=letter,
@@ -166,6 +199,7 @@ def track(token: str) -> str:
         sent_form=MarkSentForm(),
         claim_form=ClaimLetterForm(),
         delete_form=DeleteLetterForm(),
+        reply_form=reply_form,
         channel_labels=CHANNEL_LABELS,
     )
 
@@ -182,6 +216,28 @@ def claim(token: str) -> Response:
     else:
         flash("This letter belongs to another account.", "error")
     return redirect(url_for("letters.track", token=token))
+
+
+@bp.post("/letters/<token>/reply")
+def reply(token: str) -> Response | tuple[str, int]:
+    letter = _letter_or_404(token)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        return _track(letter, reply_form=form), 400
+    record_reply(letter, form.reply_status.data, form.reply_outcome.data or "", form.reply_notes.data or "")
+    db.session.commit()
+    flash("Thank you for telling us. It helps others know which lawmakers answer.")
+    return redirect(url_for("letters.track", token=token, _anchor="reply"))
+
+
+@bp.get("/letters/reply/<signed>")
+def reply_link(signed: str) -> Response:
+    """The link in the reminder email: it leads to the letter's own page, at the questions."""
+    try:
+        token = letter_token_from_link(current_app.config["SECRET_KEY"], signed)
+    except InvalidReplyLink as error:
+        abort(404, description=str(error))
+    return redirect(url_for("letters.track", token=_letter_or_404(token).token, _anchor="reply"))
 
 
 @bp.get("/letters/<token>/print")

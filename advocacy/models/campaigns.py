@@ -29,9 +29,11 @@ class Campaign(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     state_abbr: Mapped[str] = mapped_column(ForeignKey("states.abbr"))
     template_id: Mapped[int | None] = mapped_column(ForeignKey("letter_templates.id"))
-    # "legislature", "upper", "lower", or "districts" (then target_districts lists them).
+    # "legislature", "upper", "lower", "districts" (target_districts lists them, one
+    # "chamber district" a line) or "lawmakers" (target_legislators lists person ids).
     target: Mapped[str] = mapped_column(String(16), default="legislature")
     target_districts: Mapped[str] = mapped_column(Text, default="")
+    target_legislators: Mapped[str] = mapped_column(Text, default="")
     goal: Mapped[int | None]
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, delete, event, select
+from sqlalchemy import ForeignKey, Index, String, Text, delete, event, select
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, backref, mapped_column, relationship
 
 from advocacy.extensions import db
@@ -58,6 +58,11 @@ class Letter(db.Model):
     """One message to one lawmaker, tracked through its private token."""
 
     __tablename__ = "letters"
+    # Campaign dashboards group a campaign's letters by lawmaker and by day, in the database.
+    __table_args__ = (
+        Index("ix_letters_campaign_legislator", "campaign_id", "legislator_id"),
+        Index("ix_letters_campaign_created", "campaign_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
@@ -78,6 +83,13 @@ class Letter(db.Model):
     channel: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="draft")
     reply_notes: Mapped[str] = mapped_column(Text, default="")
+    # What the writer says came back: "yes", "not-yet" or "no"; and if yes, where the lawmaker stands.
+    reply_status: Mapped[str] = mapped_column(String(16), default="", index=True)
+    reply_outcome: Mapped[str] = mapped_column(String(16), default="")
+    replied_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]  # the one reminder asking whether an answer came
+    # The writer agreed that the campaign's organizer may see their name, town and email.
+    share_contact: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(index=True)
     sent_at: Mapped[datetime | None]
     # When the retention period removed the writer's personal details; counts stay.

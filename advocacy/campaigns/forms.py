@@ -1,0 +1,69 @@
+"""The organizer's campaign form, and the writer's answer about a lawmaker's reply."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from advocacy.campaigns.service import TARGETS
+
+REPLIES = {"yes": "Yes, they answered", "not-yet": "Not yet", "no": "No, and I do not expect an answer"}
+OUTCOMES = {"supportive": "Supportive", "non-committal": "Non-committal", "opposed": "Opposed"}
+
+
+class CampaignForm(FlaskForm):
+    title = StringField(
+        "Title", validators=[DataRequired(message="Give the campaign a title."), Length(max=200)]
+    )
+    slug = StringField(
+        "Short name for the link",
+        validators=[DataRequired(message="Choose a short name, e.g. mo-safe-harbor-2027."), Length(max=100)],
+    )
+    description = TextAreaField(
+        "What you ask people to do, in a few sentences", validators=[Optional(), Length(max=2000)]
+    )
+    state = SelectField("State", validators=[DataRequired()])
+    focus_areas = SelectMultipleField(
+        "Issue areas", validators=[DataRequired(message="Choose at least one issue area.")]
+    )
+    template = SelectField("Letter", validators=[Optional()])
+    target = SelectField(
+        "Who should receive letters", choices=[SelectChoice(k, v) for k, v in TARGETS.items()]
+    )
+    target_districts = TextAreaField(
+        "Districts, one per line (for chosen districts)", validators=[Optional()]
+    )
+    target_legislators = SelectMultipleField("Lawmakers (for chosen lawmakers)", validators=[Optional()])
+    goal = IntegerField(
+        "Goal: number of letters",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=10_000_000, message="Enter a goal of at least 1 letter."),
+        ],
+    )
+    starts_on = DateField("Starts", validators=[Optional()])
+    ends_on = DateField("Ends", validators=[Optional()])
+
+
+class ReplyForm(FlaskForm):
+    reply_status = RadioField(
+        "Did the lawmaker answer?",
+        choices=[SelectChoice(k, v) for k, v in REPLIES.items()],
+        validators=[DataRequired(message="Choose one answer.")],
+    )
+    reply_outcome = RadioField(
+        "If they answered, where do they stand?",
+        choices=[SelectChoice(k, v) for k, v in OUTCOMES.items()],
+        validators=[Optional()],
+    )
+    reply_notes = TextAreaField(
+        "A short summary of their answer (optional)", validators=[Optional(), Length(max=2000)]
+    )

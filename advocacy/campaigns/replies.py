@@ -1,0 +1,131 @@
+"""Did the lawmaker answer? Writers' answers, one reminder to ask, and reply rates that protect writers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask import url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import Session
+
+from advocacy.mail import MailNotSent, send_mail
+from advocacy.models import Legislator, Letter, State
+
+REPLY_LINK_MAX_AGE = 90 * 24 * 3600
+STATUS_FOR_REPLY = {"yes": "answered", "no": "no-answer", "not-yet": "sent"}
+
+
+class InvalidReplyLink(ValueError):
+    pass
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def record_reply(letter: Letter, reply_status: str, outcome: str, notes: str) -> None:
+    letter.reply_status = reply_status
+    letter.reply_outcome = outcome if reply_status == "yes" else ""
+    letter.reply_notes = notes.strip()
+    letter.status = STATUS_FOR_REPLY[reply_status]
+    letter.replied_at = _now()
+
+
+def _serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="advocacy.reply")
+
+
+def reply_link_token(secret: str, letter: Letter) -> str:
+    return _serializer(secret).dumps(letter.token)
+
+
+def letter_token_from_link(secret: str, signed: str) -> str:
+    try:
+        return _serializer(secret).loads(signed, max_age=REPLY_LINK_MAX_AGE)
+    except BadSignature as error:
+        raise InvalidReplyLink("This link is not valid or has expired.") from error
+
+
+@dataclass(frozen=True)
+class ReminderCounts:
+    sent: int = 0
+    failed: int = 0
+
+    def describe(self) -> str:
+        return f"reminders: {self.sent} sent, {self.failed} could not be sent"
+
+
+def send_due_reminders(session: Session, secret: str, after_days: int) -> ReminderCounts:
+    """One reminder for each sent letter that has waited `after_days` with no answer recorded.
+
+    Each letter is marked reminded (and committed) before its email goes, so a crash or a second
+    run can never send two reminders for one letter; a failed send is not retried.
+    """
+    cutoff = _now() - timedelta(days=after_days)
+    due = session.scalars(
+        select(Letter.id).where(
+            Letter.status == "sent",
+            Letter.reply_status == "",
+            Letter.reminded_at.is_(None),
+            Letter.sender_email != "",
+            Letter.purged_at.is_(None),
+            Letter.sent_at <= cutoff,
+        )
+    ).all()
+    sent = failed = 0
+    for letter_id in due:
+        claimed = session.execute(
+            update(Letter)
+            .where(Letter.id == letter_id, Letter.reminded_at.is_(None))
+            .values(reminded_at=_now())
+        ).rowcount
+        session.commit()
+        if not claimed:
+            continue  # another run took it
+        letter = session.get(Letter, letter_id)
+        link = url_for("letters.reply_link", signed=reply_link_token(secret, letter), _external=True)
+        person = letter.legislator
+        try:
+            send_mail(
+                letter.sender_email,
+                f"Did {person.title} {person.name} answer your letter?",
+                f"Hello {letter.sender_name},\n\nSome weeks ago you wrote to {person.title} {person.name} "
+                f"about {letter.subject!r}. Did the office answer? Telling us takes a few seconds and helps "
+                f"others know which lawmakers listen:\n\n{link}\n\n"
+                "We will not ask again about this letter.\n\nAdvocacy\n",
+            )
+        except MailNotSent:
+            failed += 1
+        else:
+            sent += 1
+    return ReminderCounts(sent=sent, failed=failed)
+
+
+@dataclass(frozen=True)
+class Responsiveness:
+    legislator: Legislator
+    told: int  # letters whose writers said whether an answer came
+    answered: int
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.answered / self.told)
+
+
+def responsiveness(session: Session, state: State, minimum: int) -> list[Responsiveness]:
+    """Reply rates per lawmaker, only where at least `minimum` writers answered: no one is singled out."""
+    told = func.count()
+    answered = func.count(case((Letter.reply_status == "yes", 1)))
+    rows = session.execute(
+        select(Letter.legislator_id, told, answered)
+        .where(Letter.state_abbr == state.abbr, Letter.reply_status.in_(("yes", "no", "not-yet")))
+        .group_by(Letter.legislator_id)
+        .having(told >= minimum)
+    ).all()
+    people = {
+        p.id: p for p in session.scalars(select(Legislator).where(Legislator.id.in_([r[0] for r in rows])))
+    }
+    found = [Responsiveness(people[pid], n, yes) for pid, n, yes in rows]
+    return sorted(found, key=lambda r: (-r.rate, r.legislator.name))

@@ -1,0 +1,215 @@
+"""Creating, changing and finding campaigns, and working out whom a campaign writes to."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from advocacy.audit import record
+from advocacy.models import Campaign, IssueArea, Legislator, Letter, LetterTemplate, State, User
+
+TARGETS = {
+    "legislature": "The whole legislature",
+    "upper": "The upper chamber (Senate)",
+    "lower": "The lower chamber (House, Assembly, House of Delegates)",
+    "districts": "Chosen districts",
+    "lawmakers": "Chosen lawmakers",
+}
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+UPPER_WORDS = {"upper", "senate", "senator", "sd", "council", "legislature"}
+LOWER_WORDS = {"lower", "house", "assembly", "delegates", "hd", "ad"}
+
+
+class CampaignProblem(ValueError):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class CampaignValues:
+    slug: str
+    title: str
+    description: str
+    state: State
+    focus_areas: list[IssueArea]
+    template: LetterTemplate | None
+    target: str
+    target_districts: str  # one "chamber district" per line, for target "districts"
+    target_legislators: list[str]  # person ids, for target "lawmakers"
+    goal: int | None
+    starts_on: date | None
+    ends_on: date | None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def get_campaign(session: Session, slug: str) -> Campaign | None:
+    return session.scalar(
+        select(Campaign)
+        .where(Campaign.slug == slug)
+        .options(
+            selectinload(Campaign.focus_areas), selectinload(Campaign.state), selectinload(Campaign.owner)
+        )
+    )
+
+
+def can_manage(user: User, campaign: Campaign) -> bool:
+    return user.is_authenticated and (user.is_admin or campaign.owner_id == user.id)
+
+
+def campaigns_for(session: Session, user: User) -> list[Campaign]:
+    """The campaigns someone may manage: their own, or every one for an admin."""
+    query = select(Campaign).options(selectinload(Campaign.state)).order_by(Campaign.created_at.desc())
+    if not user.is_admin:
+        query = query.where(Campaign.owner_id == user.id)
+    return list(session.scalars(query))
+
+
+def parse_districts(session: Session, state: State, text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """("upper"|"lower"|"legislature", district) pairs from lines like "Senate 12", and problems."""
+    known = set(
+        session.execute(
+            select(Legislator.chamber, Legislator.district)
+            .where(Legislator.state_abbr == state.abbr)
+            .distinct()
+        ).all()
+    )
+    pairs, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        words = line.strip().split(maxsplit=1)
+        if not words:
+            continue
+        if len(words) < 2:
+            problems.append(f"district line {number}: write the chamber and the district, e.g. 'Senate 12'")
+            continue
+        word, district = words[0].lower().strip(":"), words[1].strip()
+        if not state.lower_chamber:
+            chamber = "legislature"
+        elif word in UPPER_WORDS:
+            chamber = "upper"
+        elif word in LOWER_WORDS:
+            chamber = "lower"
+        else:
+            problems.append(f"district line {number}: {words[0]!r} is not a chamber; use Senate or House")
+            continue
+        if (chamber, district) not in known:
+            problems.append(f"district line {number}: {state.name} has no {words[0]} district {district!r}")
+            continue
+        pairs.append((chamber, district))
+    return pairs, problems
+
+
+def check_values(session: Session, values: CampaignValues, campaign: Campaign | None) -> None:
+    problems = []
+    if not SLUG.match(values.slug):
+        problems.append("the short name may use only lowercase letters, digits and single hyphens")
+    else:
+        taken = session.scalar(select(Campaign).where(Campaign.slug == values.slug))
+        if taken is not None and taken is not campaign:
+            problems.append(f"the short name {values.slug!r} is taken; choose another")
+    if values.target not in TARGETS:
+        problems.append("choose whom the campaign writes to")
+    if values.target == "districts":
+        pairs, district_problems = parse_districts(session, values.state, values.target_districts)
+        problems += district_problems
+        if not pairs and not district_problems:
+            problems.append("list at least one district, e.g. 'Senate 12'")
+    if values.target == "lawmakers" and not values.target_legislators:
+        problems.append("choose at least one lawmaker")
+    if values.starts_on and values.ends_on and values.ends_on < values.starts_on:
+        problems.append("the end date is before the start date")
+    if problems:
+        raise CampaignProblem(problems)
+
+
+def save_campaign(
+    session: Session, actor: User, values: CampaignValues, campaign: Campaign | None
+) -> Campaign:
+    check_values(session, values, campaign)
+    before = _summary(campaign) if campaign else {}
+    if campaign is None:
+        campaign = Campaign(owner=actor, created_at=_now())
+        session.add(campaign)
+    campaign.slug = values.slug
+    campaign.title = values.title
+    campaign.description = values.description
+    campaign.state_abbr = values.state.abbr
+    campaign.focus_areas = list(values.focus_areas)
+    campaign.template = values.template
+    campaign.target = values.target
+    campaign.target_districts = values.target_districts.strip() if values.target == "districts" else ""
+    campaign.target_legislators = "\n".join(values.target_legislators) if values.target == "lawmakers" else ""
+    campaign.goal = values.goal
+    campaign.starts_on = values.starts_on
+    campaign.ends_on = values.ends_on
+    session.flush()
+    record(
+        session,
+        actor,
+        "campaign.update" if before else "campaign.create",
+        "campaign",
+        campaign.slug,
+        before,
+        _summary(campaign),
+    )
+    return campaign
+
+
+def _summary(campaign: Campaign) -> dict[str, object]:
+    return {
+        "title": campaign.title,
+        "state": campaign.state_abbr,
+        "target": campaign.target,
+        "goal": campaign.goal,
+        "areas": [a.slug for a in campaign.focus_areas],
+    }
+
+
+def targets_of(session: Session, campaign: Campaign) -> list[Legislator]:
+    """The sitting lawmakers a campaign writes to, in table order."""
+    query = select(Legislator).where(
+        Legislator.state_abbr == campaign.state_abbr, Legislator.retired_at.is_(None)
+    )
+    if campaign.target in ("upper", "lower"):
+        query = query.where(Legislator.chamber == campaign.target)
+    elif campaign.target == "lawmakers":
+        query = query.where(Legislator.id.in_(campaign.target_legislators.split()))
+    elif campaign.target == "districts":
+        state = session.get(State, campaign.state_abbr)
+        pairs, _ = parse_districts(session, state, campaign.target_districts)
+        wanted = {f"{chamber}:{district}" for chamber, district in pairs}
+        query = query.where((Legislator.chamber + ":" + Legislator.district).in_(wanted))
+    return list(
+        session.scalars(
+            query.options(selectinload(Legislator.state)).order_by(
+                Legislator.chamber.desc(),
+                func.length(Legislator.district),
+                Legislator.district,
+                Legislator.name,
+            )
+        )
+    )
+
+
+def letters_written(session: Session, campaign: Campaign) -> int:
+    return (
+        session.scalar(select(func.count()).select_from(Letter).where(Letter.campaign_id == campaign.id)) or 0
+    )
+
+
+def campaign_letters(session: Session, campaign: Campaign) -> list[Letter]:
+    return list(
+        session.scalars(
+            select(Letter)
+            .where(Letter.campaign_id == campaign.id)
+            .options(selectinload(Letter.legislator), selectinload(Letter.issue_area))
+            .order_by(Letter.created_at, Letter.id)
+        )
+    )

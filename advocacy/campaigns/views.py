@@ -1,0 +1,271 @@
+"""Campaign pages: the organizer's list, form and dashboard, exports, and the public action page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from advocacy.auth.access import role_required
+from advocacy.campaigns.forms import CampaignForm
+from advocacy.campaigns.service import (
+    CampaignProblem,
+    CampaignValues,
+    campaign_letters,
+    campaigns_for,
+    can_manage,
+    get_campaign,
+    letters_written,
+    save_campaign,
+    targets_of,
+)
+from advocacy.campaigns.stats import CampaignStats, campaign_stats, day_bars
+from advocacy.extensions import db
+from advocacy.legislators.service import LegislatorQuery, search_legislators
+from advocacy.models import Campaign, LetterTemplate, State
+from advocacy.reportcards.service import all_states, choose_report_card, featured_framework, summarize
+from advocacy.spreadsheets import csv_download
+
+bp = Blueprint("campaigns", __name__)
+bp.add_app_template_filter(day_bars)
+
+
+def _campaign_or_404(slug: str) -> Campaign:
+    campaign = get_campaign(db.session, slug)
+    if campaign is None:
+        abort(404, description=f"There is no campaign called {slug!r}.")
+    return campaign
+
+
+def _managed_or_403(slug: str) -> Campaign:
+    campaign = _campaign_or_404(slug)
+    if not can_manage(current_user, campaign):
+        abort(403, description="Only the campaign's organizer (or an admin) can see this.")
+    return campaign
+
+
+def _choices(form: CampaignForm) -> None:
+    framework = featured_framework(db.session)
+    form.state.choices = [SelectChoice(s.abbr, s.name) for s in all_states(db.session)]
+    form.focus_areas.choices = [
+        SelectChoice(a.slug, f"{a.number}. {a.name}") for a in framework.issue_areas if not a.is_extra_credit
+    ]
+    templates = db.session.scalars(
+        db.select(LetterTemplate).where(LetterTemplate.retired_at.is_(None)).order_by(LetterTemplate.slug)
+    )
+    form.template.choices = [SelectChoice("", "The ask letter of the area the writer chooses")] + [
+        SelectChoice(t.slug, t.current.title) for t in templates
+    ]
+    state = db.session.get(State, form.state.data or "mo") or db.session.get(State, "mo")
+    people = search_legislators(db.session, state, LegislatorQuery(per_page=1000)).items
+    form.target_legislators.choices = [
+        SelectChoice(p.id, f"{p.title} {p.name} (district {p.district})", optgroup=p.chamber_name)
+        for p in people
+    ]
+
+
+def _values(form: CampaignForm) -> CampaignValues:
+    framework = featured_framework(db.session)
+    areas = [a for a in framework.issue_areas if a.slug in form.focus_areas.data]
+    template = (
+        db.session.scalar(db.select(LetterTemplate).where(LetterTemplate.slug == form.template.data))
+        if form.template.data
+        else None
+    )
+    return CampaignValues(
+        slug=form.slug.data.strip().lower(),
+        title=form.title.data.strip(),
+        description=(form.description.data or "").strip(),
+        state=db.session.get(State, form.state.data),
+        focus_areas=areas,
+        template=template,
+        target=form.target.data,
+        target_districts=form.target_districts.data or "",
+        target_legislators=list(form.target_legislators.data or []),
+        goal=form.goal.data,
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+    )
+
+
+def _edit(campaign: Campaign | None) -> str | Response:
+    form = CampaignForm(obj=None)
+    if request.method == "GET" and campaign is not None:
+        form.process(
+            data={
+                "title": campaign.title,
+                "slug": campaign.slug,
+                "description": campaign.description,
+                "state": campaign.state_abbr,
+                "focus_areas": [a.slug for a in campaign.focus_areas],
+                "template": campaign.template.slug if campaign.template else "",
+                "target": campaign.target,
+                "target_districts": campaign.target_districts,
+                "target_legislators": campaign.target_legislators.split(),
+                "goal": campaign.goal,
+                "starts_on": campaign.starts_on,
+                "ends_on": campaign.ends_on,
+            }
+        )
+    _choices(form)
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            saved = save_campaign(db.session, current_user, _values(form), campaign)
+        except CampaignProblem as error:
+            problems = error.problems
+        else:
+            db.session.commit()
+            link = url_for("campaigns.public", slug=saved.slug, _external=True)
+            flash(f"The campaign is saved. Share its page: {link}")
+            return redirect(url_for("campaigns.dashboard", slug=saved.slug))
+    return render_template("campaigns/form.html", form=form, campaign=campaign, problems=problems)
+
+
+@bp.get("/campaigns/")
+@role_required("organizer", "admin")
+def index() -> str:
+    return render_template("campaigns/index.html", campaigns=campaigns_for(db.session, current_user))
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+@role_required("organizer", "admin")
+def new() -> str | Response:
+    return _edit(None)
+
+
+@bp.route("/campaigns/<slug>/edit", methods=["GET", "POST"])
+@role_required("organizer", "admin")
+def edit(slug: str) -> str | Response:
+    return _edit(_managed_or_403(slug))
+
+
+@bp.get("/campaigns/<slug>")
+def public(slug: str) -> str:
+    campaign = _campaign_or_404(slug)
+    card = choose_report_card(db.session, campaign.state)
+    return render_template(
+        "campaigns/public.html",
+        campaign=campaign,
+        summary=summarize(db.session, card) if card else None,
+        written=letters_written(db.session, campaign),
+        targets=targets_of(db.session, campaign),
+    )
+
+
+@bp.get("/campaigns/<slug>/dashboard")
+@role_required("organizer", "admin")
+def dashboard(slug: str) -> str:
+    campaign = _managed_or_403(slug)
+    stats = campaign_stats(db.session, campaign)
+    order = request.args.get("sort", "letters")
+    if order == "name":
+        stats.lawmakers.sort(key=lambda t: t.legislator.name)
+    elif order == "district":
+        stats.lawmakers.sort(
+            key=lambda t: (t.legislator.chamber, len(t.legislator.district), t.legislator.district)
+        )
+    return render_template("campaigns/dashboard.html", campaign=campaign, stats=stats, order=order)
+
+
+def stats_json(campaign: Campaign, stats: CampaignStats) -> dict:
+    return {
+        "campaign": campaign.slug,
+        "goal": campaign.goal,
+        "letters": stats.letters,
+        "sent": stats.sent,
+        "reply_rate": stats.reply_rate,
+        "replies": stats.replies,
+        "outcomes": stats.outcomes,
+        "channels": stats.channels,
+        "areas": stats.areas,
+        "per_day": [{"date": d, "letters": n} for d, n in stats.per_day],
+        "lawmakers": [
+            {
+                "id": t.legislator.id,
+                "name": t.legislator.name,
+                "chamber": t.legislator.chamber,
+                "district": t.legislator.district,
+                "letters": t.letters,
+                "sent": t.sent,
+                "answered": t.answered,
+            }
+            for t in stats.lawmakers
+        ],
+        "not_reached": [p.id for p in stats.not_reached],
+    }
+
+
+@bp.get("/api/v1/campaigns/<slug>/stats")
+def api_stats(slug: str) -> Response:
+    campaign = _campaign_or_404(slug)
+    if not current_user.is_authenticated:
+        abort(401, description="Log in as the campaign's organizer to see its figures.")
+    if not can_manage(current_user, campaign):
+        abort(403, description="Only the campaign's organizer (or an admin) can see its figures.")
+    return jsonify(stats_json(campaign, campaign_stats(db.session, campaign)))
+
+
+@bp.get("/campaigns/<slug>/lawmakers.csv")
+@role_required("organizer", "admin")
+def lawmakers_csv(slug: str) -> Response:
+    campaign = _managed_or_403(slug)
+    stats = campaign_stats(db.session, campaign)
+    rows = [
+        [
+            t.legislator.name,
+            t.legislator.chamber_name,
+            t.legislator.district,
+            t.legislator.party,
+            t.letters,
+            t.sent,
+            t.answered,
+        ]
+        for t in stats.lawmakers
+    ] + [[p.name, p.chamber_name, p.district, p.party, 0, 0, 0] for p in stats.not_reached]
+    return csv_download(
+        f"{campaign.slug}-lawmakers.csv",
+        ["lawmaker", "chamber", "district", "party", "letters", "sent", "answered"],
+        rows,
+    )
+
+
+@bp.get("/campaigns/<slug>/letters.csv")
+@role_required("organizer", "admin")
+def letters_csv(slug: str) -> Response:
+    campaign = _managed_or_403(slug)
+    letters = campaign_letters(db.session, campaign)
+    return csv_download(
+        f"{campaign.slug}-letters.csv",
+        [
+            "written",
+            "lawmaker",
+            "district",
+            "issue",
+            "channel",
+            "status",
+            "reply",
+            "outcome",
+            "writer",
+            "town",
+            "email",
+        ],
+        (
+            [
+                letter.created_at.date().isoformat(),
+                letter.legislator.name,
+                letter.legislator.district,
+                letter.issue_area.name if letter.issue_area else "",
+                letter.channel or "",
+                letter.status,
+                letter.reply_status,
+                letter.reply_outcome,
+                # Personal details only where the writer agreed to share them with the organizer.
+                letter.sender_name if letter.share_contact else "",
+                letter.sender_town if letter.share_contact else "",
+                letter.sender_email if letter.share_contact else "",
+            ]
+            for letter in letters
+        ),
+    )

@@ -1,0 +1,293 @@
+"""Organizers run campaigns: create one, share its page, watch who has been reached, export results."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import event, func, select
+
+from advocacy.extensions import db
+from advocacy.models import AuditEvent, Campaign, Letter
+from tests.builders import make_legislator
+from tests.conftest import PASSWORD, AuthActions
+from tests.pages import csrf_token, link_with_text, save_letter, text_of
+
+
+@pytest.fixture
+def lawmakers():
+    people = [
+        make_legislator(db.session, n=1, name="Ada Senator", district="1"),
+        make_legislator(db.session, n=2, name="Bo Senator", district="2"),
+        make_legislator(db.session, n=3, name="Cy Member", chamber="lower", district="3"),
+        make_legislator(db.session, n=4, name="Di Member", chamber="lower", district="4"),
+    ]
+    db.session.commit()
+    return people
+
+
+@pytest.fixture
+def organizer(client, auth):
+    auth.create("org@example.org", role="organizer")
+    auth.login("org@example.org")
+    return client
+
+
+def create(client, **fields):
+    page = client.get("/campaigns/new")
+    form = {
+        "csrf_token": csrf_token(page),
+        "title": "Safe Harbor for Missouri",
+        "slug": "mo-safe-harbor",
+        "description": "Ask your senator to end the arrest of trafficked children.",
+        "state": "mo",
+        "focus_areas": ["identification-and-response"],
+        "template": "",
+        "target": "upper",
+        "target_districts": "",
+        "goal": "10",
+        "starts_on": "2026-12-01",
+        "ends_on": "2027-05-15",
+    }
+    form.update(fields)
+    return client.post("/campaigns/new", data=form)
+
+
+def write(client, campaign: str, person_id: str, **fields) -> str:
+    return save_letter(client, person_id, campaign=campaign, **fields)
+
+
+def test_an_organizer_creates_a_campaign_and_people_write_from_its_page(organizer, app, lawmakers):
+    created = create(organizer)
+    assert created.headers["Location"] == "/campaigns/mo-safe-harbor/dashboard"
+    assert db.session.scalar(select(AuditEvent.action)) == "campaign.create"
+
+    visitor = app.test_client()
+    page = visitor.get("/campaigns/mo-safe-harbor")
+    shown = text_of(page)
+    assert "Safe Harbor for Missouri" in shown and "0 of 10 letters written" in shown
+    assert "Identification of and Response to Victims" in shown
+    assert "http://localhost/campaigns/mo-safe-harbor" in page.get_data(as_text=True)  # share link
+    write_link = link_with_text(page, "Ada Senator")
+    assert write_link == f"/letters/new?state=mo&to={lawmakers[0].id}&campaign=mo-safe-harbor"
+
+    form = visitor.get(write_link)
+    assert '<option selected value="identification-and-response">' in form.get_data(as_text=True)
+    write(visitor, "mo-safe-harbor", lawmakers[0].id, area="identification-and-response")
+
+    letter = db.session.scalar(select(Letter))
+    campaign = db.session.scalar(select(Campaign))
+    assert letter.campaign_id == campaign.id
+    assert "1 of 10 letters written" in text_of(visitor.get("/campaigns/mo-safe-harbor"))
+
+
+def test_the_dashboard_shows_who_has_been_reached(organizer, app, lawmakers):
+    create(organizer)
+    visitor = app.test_client()
+    first = write(visitor, "mo-safe-harbor", lawmakers[0].id)
+    write(visitor, "mo-safe-harbor", lawmakers[0].id)
+    write(visitor, "mo-safe-harbor", lawmakers[2].id)  # not a target (lower chamber), still counts
+    visitor.post(f"{first}/sent", data={"csrf_token": csrf_token(visitor.get(first)), "channel": "email"})
+
+    page = organizer.get("/campaigns/mo-safe-harbor/dashboard")
+
+    shown = text_of(page)
+    assert "3 letters of 10" in shown and "1 sent" in shown
+    assert "Senator Ada Senator 1 2 1 0" in shown
+    assert "Representative Cy Member 3 1 0 0" in shown
+    assert "No letter yet (1) Senator Bo Senator (2)" in shown
+    assert '<li class="reached" title="District 1: 2 letters">' in page.get_data(as_text=True)
+    assert '<li class="unreached" title="District 2: 0 letters">' in page.get_data(as_text=True)
+    stats = organizer.get("/api/v1/campaigns/mo-safe-harbor/stats").get_json()
+    assert (stats["letters"], stats["sent"], stats["channels"]) == (3, 1, {"email": 1})
+    assert [t["letters"] for t in stats["lawmakers"]] == [2, 1]
+    assert stats["not_reached"] == [lawmakers[1].id]
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries(organizer, app, lawmakers):
+    create(organizer)
+    campaign = db.session.scalar(select(Campaign))
+    for n in range(60):
+        db.session.add(
+            Letter(
+                token=f"t{n}",
+                batch="b",
+                revision_id=1,
+                state_abbr="mo",
+                legislator_id=lawmakers[n % 4].id,
+                campaign_id=campaign.id,
+                subject="s",
+                body="b",
+                status="sent" if n % 2 else "draft",
+                channel="email" if n % 2 else None,
+                created_at=datetime(2026, 12, 1) + timedelta(days=n % 7),
+            )
+        )
+    db.session.commit()
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        page = organizer.get("/campaigns/mo-safe-harbor/dashboard")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+
+    assert "60 letters of 10" in text_of(page)
+    assert len(statements) <= 15
+
+
+def test_organizers_see_only_their_own_campaigns(organizer, app, auth):
+    create(organizer)
+    other = app.test_client()
+    AuthActions(other).create("other@example.org", role="organizer")
+    AuthActions(other).login("other@example.org")
+    citizen = app.test_client()
+    AuthActions(citizen).create("citizen@example.org")
+    AuthActions(citizen).login("citizen@example.org")
+
+    for url in (
+        "/campaigns/mo-safe-harbor/dashboard",
+        "/campaigns/mo-safe-harbor/edit",
+        "/campaigns/mo-safe-harbor/letters.csv",
+        "/campaigns/mo-safe-harbor/lawmakers.csv",
+    ):
+        assert other.get(url).status_code == 403, url
+        assert citizen.get(url).status_code == 403, url
+    assert other.get("/api/v1/campaigns/mo-safe-harbor/stats").get_json()["error"]["code"] == "forbidden"
+    assert app.test_client().get("/api/v1/campaigns/mo-safe-harbor/stats").status_code == 401
+    assert "Safe Harbor" not in text_of(other.get("/campaigns/"))
+    assert app.test_client().get("/campaigns/mo-safe-harbor").status_code == 200  # the public page is public
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"slug": "Bad Slug"}, "the short name may use only lowercase letters, digits and single hyphens"),
+        ({"target": "districts", "target_districts": "Senate 99"}, "Missouri has no Senate district '99'"),
+        ({"target": "districts", "target_districts": "Parliament 1"}, "'Parliament' is not a chamber"),
+        ({"target": "lawmakers"}, "choose at least one lawmaker"),
+        ({"ends_on": "2026-11-01"}, "the end date is before the start date"),
+        ({"goal": "0"}, "Enter a goal of at least 1 letter."),
+        ({"focus_areas": []}, "Choose at least one issue area."),
+    ],
+)
+def test_a_bad_campaign_is_refused_with_a_reason(organizer, lawmakers, fields, message):
+    answer = create(organizer, **fields)
+
+    assert message in text_of(answer)
+    assert db.session.scalar(select(func.count()).select_from(Campaign)) == 0
+
+
+def test_chosen_districts_are_the_targets(organizer, lawmakers):
+    create(organizer, target="districts", target_districts="Senate 2\nHouse 4")
+
+    shown = text_of(organizer.get("/campaigns/mo-safe-harbor/dashboard"))
+
+    assert "No letter yet (2) Senator Bo Senator (2), Representative Di Member (4)" in shown
+
+
+def test_exports_protect_writers_and_spreadsheets(organizer, app, lawmakers):
+    create(organizer)
+    visitor = app.test_client()
+    write(visitor, "mo-safe-harbor", lawmakers[0].id, sender_name="=cmd|calc", share_contact="y")
+    write(visitor, "mo-safe-harbor", lawmakers[1].id, sender_name="Private Person")
+
+    rows = list(
+        csv.reader(io.StringIO(organizer.get("/campaigns/mo-safe-harbor/letters.csv").get_data(as_text=True)))
+    )
+    tallies = list(
+        csv.reader(
+            io.StringIO(organizer.get("/campaigns/mo-safe-harbor/lawmakers.csv").get_data(as_text=True))
+        )
+    )
+
+    writers = {r[1]: r[8:] for r in rows[1:]}
+    assert writers["Ada Senator"] == ["'=cmd|calc", "Columbia", "pat@example.org"]
+    assert writers["Bo Senator"] == ["", "", ""]  # did not agree to share
+    assert tallies[0] == ["lawmaker", "chamber", "district", "party", "letters", "sent", "answered"]
+    assert {r[0] for r in tallies[1:]} == {"Ada Senator", "Bo Senator"}
+
+
+def test_writers_say_whether_the_lawmaker_answered(organizer, app, lawmakers):
+    create(organizer)
+    visitor = app.test_client()
+    tracking = write(visitor, "mo-safe-harbor", lawmakers[0].id)
+    page = visitor.get(tracking)
+    visitor.post(f"{tracking}/sent", data={"csrf_token": csrf_token(page), "channel": "email"})
+
+    visitor.post(
+        f"{tracking}/reply",
+        data={
+            "csrf_token": csrf_token(visitor.get(tracking)),
+            "reply_status": "yes",
+            "reply_outcome": "supportive",
+            "reply_notes": "Will co-sponsor.",
+        },
+    )
+
+    letter = db.session.scalar(select(Letter))
+    assert (letter.status, letter.reply_status, letter.reply_outcome) == ("answered", "yes", "supportive")
+    stats = organizer.get("/api/v1/campaigns/mo-safe-harbor/stats").get_json()
+    assert (stats["replies"], stats["outcomes"], stats["reply_rate"]) == ({"yes": 1}, {"supportive": 1}, 100)
+    bad = visitor.post(
+        f"{tracking}/reply", data={"csrf_token": csrf_token(visitor.get(tracking)), "reply_status": "maybe"}
+    )
+    assert bad.status_code == 400
+
+
+def test_one_reminder_per_letter_after_the_waiting_period(app, client, smtp, runner, lawmakers):
+    tracking = save_letter(client, lawmakers[0].id)
+    client.post(f"{tracking}/sent", data={"csrf_token": csrf_token(client.get(tracking)), "channel": "email"})
+    letter = db.session.scalar(select(Letter))
+    letter.sent_at = datetime.now() - timedelta(days=15)
+    db.session.commit()
+
+    first = runner.invoke(args=["send-reminders"])
+    second = runner.invoke(args=["send-reminders"])
+
+    assert first.output == "reminders: 1 sent, 0 could not be sent\n"
+    assert second.output == "reminders: 0 sent, 0 could not be sent\n"
+    assert len(smtp) == 1
+    assert smtp[0].message["Subject"] == "Did Senator Ada Senator answer your letter?"
+    landing = client.get(smtp[0].link())
+    assert landing.headers["Location"] == f"{tracking}#reply"
+    assert "Did the lawmaker answer?" in text_of(client.get(tracking))
+    assert client.get("/letters/reply/forged-link").status_code == 404
+
+
+def test_reply_rates_show_only_above_a_minimum_of_letters(client, app, lawmakers):
+    for n, person in enumerate(lawmakers[:2]):
+        for i in range(5 if n == 0 else 2):
+            db.session.add(
+                Letter(
+                    token=f"r{n}{i}",
+                    batch="b",
+                    revision_id=1,
+                    state_abbr="mo",
+                    legislator_id=person.id,
+                    subject="s",
+                    body="b",
+                    status="answered" if i % 2 else "no-answer",
+                    reply_status="yes" if i % 2 else "no",
+                    created_at=datetime(2026, 12, 1),
+                )
+            )
+    db.session.commit()
+
+    shown = text_of(client.get("/states/mo/responsiveness"))
+
+    assert "Senator Ada Senator 5 40%" in shown
+    assert "Bo Senator" not in shown
+
+
+def test_an_organizer_with_campaigns_cannot_just_vanish(organizer):
+    create(organizer)
+    page = organizer.get("/account/")
+
+    answer = organizer.post("/account/delete", data={"csrf_token": csrf_token(page), "password": PASSWORD})
+
+    assert answer.status_code == 400
+    assert "You still organize campaigns" in text_of(answer)
+    assert db.session.scalar(select(func.count()).select_from(Campaign)) == 1
