@@ -18,7 +18,7 @@ from advocacy.audit import record
 from advocacy.auth.service import EmailTaken, WeakPassword, create_user
 from advocacy.campaigns.replies import send_due_reminders
 from advocacy.extensions import db
-from advocacy.jobs import queue, sync_job
+from advocacy.jobs import queue, schedule_reminders, sync_job
 from advocacy.legislators.sync import StateOutcome, SyncCounts
 from advocacy.letters.outbox import OutboxUnavailable, deliver_due, summarize
 from advocacy.letters.render import InvalidTemplateFile
@@ -148,13 +148,14 @@ def send_reminders_command() -> None:
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker_command(burst: bool) -> None:
-    """Run background jobs (lawmaker syncs) from the Redis queue in ADVOCACY_REDIS_URL."""
+    """Run background jobs from the Redis queue in ADVOCACY_REDIS_URL: syncs, sends, daily reminders."""
     jobs = queue()
     if jobs is None:
         raise click.ClickException(
             "ADVOCACY_REDIS_URL is not set: without Redis, jobs run inline and need no worker"
         )
-    Worker([jobs], connection=jobs.connection).work(burst=burst)
+    schedule_reminders(jobs)
+    Worker([jobs], connection=jobs.connection).work(burst=burst, with_scheduler=True)
 
 
 @click.command("purge")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TypeVar
 
 from flask import current_app, has_app_context
 from redis import Redis
 from rq import Queue
 
+from advocacy.campaigns.replies import send_due_reminders
 from advocacy.clients.openstates import BulkSource
 from advocacy.extensions import db
 from advocacy.legislators.sync import StateOutcome, run_sync
@@ -70,3 +72,27 @@ def _sync(abbrs: list[str], source: str) -> list[StateOutcome]:
         return run_sync(db.session, bulk, [s for s in states if s is not None])
     finally:
         bulk.close()
+
+
+REMINDERS_JOB_ID = "daily-reminders"
+
+
+def reminders_job() -> str:
+    """Send the day's reply reminders, then book tomorrow's run (only with Redis: a worker runs it)."""
+    def work() -> str:
+        config = current_app.config
+        with current_app.test_request_context(base_url=config["BASE_URL"]):
+            counts = send_due_reminders(db.session, config["SECRET_KEY"], int(config["REMINDER_DAYS"]))
+        db.session.commit()
+        jobs = queue()
+        if jobs is not None:
+            jobs.enqueue_in(timedelta(days=1), reminders_job, job_id=REMINDERS_JOB_ID)
+        return counts.describe()
+
+    return in_app(work)
+
+
+def schedule_reminders(jobs: Queue) -> None:
+    """Start the daily reminders unless a run is already waiting."""
+    if jobs.fetch_job(REMINDERS_JOB_ID) is None:
+        jobs.enqueue(reminders_job, job_id=REMINDERS_JOB_ID)

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
+import redis
+from rq import Queue
+from rq.registry import ScheduledJobRegistry
 from sqlalchemy import event, func, select
 
 from advocacy.extensions import db
@@ -14,6 +21,8 @@ from advocacy.models import AuditEvent, Campaign, Letter
 from tests.builders import make_legislator
 from tests.conftest import PASSWORD, AuthActions
 from tests.pages import csrf_token, link_with_text, save_letter, text_of
+
+PROJECT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -291,3 +300,37 @@ def test_an_organizer_with_campaigns_cannot_just_vanish(organizer):
     assert answer.status_code == 400
     assert "You still organize campaigns" in text_of(answer)
     assert db.session.scalar(select(func.count()).select_from(Campaign)) == 1
+
+
+def test_with_redis_the_worker_sends_reminders_daily(
+    app, client, smtp, lawmakers, database_url, redis_url, tmp_path
+):
+    tracking = save_letter(client, lawmakers[0].id)
+    client.post(f"{tracking}/sent", data={"csrf_token": csrf_token(client.get(tracking)), "channel": "email"})
+    letter = db.session.scalar(select(Letter))
+    letter.sent_at = datetime.now() - timedelta(days=20)
+    db.session.commit()
+    environment = {
+        **os.environ,
+        "ADVOCACY_INSTANCE_PATH": str(tmp_path),
+        "ADVOCACY_DATABASE_URL": database_url,
+        "ADVOCACY_REDIS_URL": redis_url,
+        "ADVOCACY_SMTP_URL": app.config["SMTP_URL"],
+        "ADVOCACY_SECRET_KEY": "worker-secret",
+        "ADVOCACY_BASE_URL": "https://advocacy.example",
+    }
+
+    worker = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "advocacy", "worker", "--burst"],
+        cwd=PROJECT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert worker.returncode == 0, worker.stderr
+    assert [m.message["Subject"] for m in smtp] == ["Did Senator Ada Senator answer your letter?"]
+    assert "https://advocacy.example/letters/reply/" in smtp[0].body
+    scheduled = ScheduledJobRegistry(queue=Queue("advocacy", connection=redis.Redis.from_url(redis_url)))
+    assert "daily-reminders" in scheduled.get_job_ids()  # tomorrow's run is booked
