@@ -79,6 +79,7 @@ REMINDERS_JOB_ID = "daily-reminders"
 
 def reminders_job() -> str:
     """Send the day's reply reminders, then book tomorrow's run (only with Redis: a worker runs it)."""
+
     def work() -> str:
         config = current_app.config
         with current_app.test_request_context(base_url=config["BASE_URL"]):
