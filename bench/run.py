@@ -5,18 +5,23 @@
   fraction of the first (a 304 or an unchanged hash per state, nothing parsed or written).
 - Pages: the state page and the legislator table against /healthz (one trivial query), so the
   ratio says what the page itself costs on this machine.
+- A campaign's dashboard figures with a million letters, against the same figures for a campaign
+  of a thousand: aggregation happens in the database, so the ratio stays far below a thousand.
+  Set BENCH_LETTERS to try another size.
 
 Uses ../shared/data/openstates when present, otherwise made-up files of the same size.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,12 +29,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import insert, select  # noqa: E402
+
 from advocacy import create_app  # noqa: E402
+from advocacy.campaigns.stats import campaign_stats  # noqa: E402
 from advocacy.cli import migrate_database  # noqa: E402
 from advocacy.clients.openstates import BulkSource  # noqa: E402
 from advocacy.extensions import db  # noqa: E402
 from advocacy.legislators.sync import run_sync  # noqa: E402
 from advocacy.letters.service import load_letter_templates  # noqa: E402
+from advocacy.models import (  # noqa: E402
+    Campaign,
+    IssueArea,
+    Legislator,
+    Letter,
+    TemplateRevision,
+    User,
+)
 from advocacy.reportcards.loader import load_report_cards  # noqa: E402
 from advocacy.reportcards.service import all_states, featured_framework  # noqa: E402
 from tests.builders import bulk_csv, bulk_row  # noqa: E402
@@ -103,6 +119,70 @@ def main() -> None:
         for label, url in pages.items():
             took = timed(lambda url=url: client.get(url), repeat=50)
             print(f"GET {label:32} {took * 1000:7.2f} ms  ({took / baseline:5.1f} x baseline)")
+
+        with app.app_context():
+            big = int(os.environ.get("BENCH_LETTERS", "1000000"))
+            small_campaign = _campaign_with_letters("small", 1000)
+            big_campaign = _campaign_with_letters("big", big)
+            small = timed(lambda: campaign_stats(db.session, small_campaign), repeat=3)
+            large = timed(lambda: campaign_stats(db.session, big_campaign), repeat=3)
+            stats = campaign_stats(db.session, big_campaign)
+            print(f"campaign figures, 1,000 letters:   {small * 1000:8.0f} ms (baseline)")
+            ratio = large / small
+            print(f"campaign figures, {big:,} letters: {large * 1000:8.0f} ms  ({ratio:5.1f} x baseline)")
+            print(
+                f"  {stats.letters:,} letters, {stats.sent:,} sent, {len(stats.lawmakers)} lawmakers "
+                f"reached, {len(stats.not_reached)} not reached, {len(stats.per_day)} days, "
+                f"reply rate {stats.reply_rate}%"
+            )
+
+
+def _campaign_with_letters(slug: str, count: int) -> Campaign:
+    """A Missouri campaign with `count` letters spread over its lawmakers, days, channels and replies."""
+    owner = User(
+        email=f"{slug}@example.org", password_hash="-", role="organizer", created_at=datetime(2026, 1, 1)
+    )
+    campaign = Campaign(
+        slug=slug,
+        title=slug,
+        state_abbr="mo",
+        target="legislature",
+        owner=owner,
+        created_at=datetime(2026, 1, 1),
+        goal=count,
+    )
+    db.session.add(campaign)
+    db.session.flush()
+    people = db.session.scalars(select(Legislator.id).where(Legislator.state_abbr == "mo")).all()
+    revision = db.session.scalar(select(TemplateRevision.id))
+    area = db.session.scalar(select(IssueArea.id).where(IssueArea.number == 2))
+    replies = ("", "", "yes", "no", "not-yet")
+    chunk = 20_000
+    for start in range(0, count, chunk):
+        db.session.execute(
+            insert(Letter),
+            [
+                {
+                    "token": f"{slug}-{n}",
+                    "batch": f"{slug}-{n}",
+                    "revision_id": revision,
+                    "state_abbr": "mo",
+                    "issue_area_id": area,
+                    "legislator_id": people[n % len(people)],
+                    "campaign_id": campaign.id,
+                    "subject": "s",
+                    "body": "b",
+                    "status": "sent" if n % 3 else "draft",
+                    "channel": ("email", "print", "phone")[n % 3] if n % 3 else None,
+                    "reply_status": replies[n % 5] if n % 3 else "",
+                    "reply_outcome": "supportive" if n % 15 == 2 else "",
+                    "created_at": datetime(2026, 1, 1) + timedelta(minutes=n % 100_000),
+                }
+                for n in range(start, min(start + chunk, count))
+            ],
+        )
+    db.session.commit()
+    return campaign
 
 
 if __name__ == "__main__":

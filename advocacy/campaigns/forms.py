@@ -13,10 +13,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from advocacy.campaigns.replies import OUTCOMES, REPLIES
 from advocacy.campaigns.service import TARGETS
-
-REPLIES = {"yes": "Yes, they answered", "not-yet": "Not yet", "no": "No, and I do not expect an answer"}
-OUTCOMES = {"supportive": "Supportive", "non-committal": "Non-committal", "opposed": "Opposed"}
 
 
 class CampaignForm(FlaskForm):

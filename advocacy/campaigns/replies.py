@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from advocacy.mail import MailNotSent, send_mail
 from advocacy.models import Legislator, Letter, State
 
+REPLIES = {"yes": "Yes, they answered", "not-yet": "Not yet", "no": "No, and I do not expect an answer"}
+OUTCOMES = {"supportive": "Supportive", "non-committal": "Non-committal", "opposed": "Opposed"}
 REPLY_LINK_MAX_AGE = 90 * 24 * 3600
 STATUS_FOR_REPLY = {"yes": "answered", "no": "no-answer", "not-yet": "sent"}
 

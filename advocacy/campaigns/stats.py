@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from advocacy.campaigns.replies import OUTCOMES, REPLIES
 from advocacy.campaigns.service import targets_of
 from advocacy.models import Campaign, IssueArea, Legislator, Letter
+from advocacy.models.letters import CHANNELS
+from advocacy.reportcards.service import featured_framework
 
 SENT = Letter.status != "draft"
 
@@ -49,24 +52,35 @@ class CampaignStats:
 
 
 def campaign_stats(session: Session, campaign: Campaign) -> CampaignStats:
+    """Every figure in three passes over the campaign's letters: totals, per day, per lawmaker."""
     where = Letter.campaign_id == campaign.id
-    stats = CampaignStats()
-    stats.letters, stats.sent = session.execute(
-        select(func.count(), func.count(case((SENT, 1)))).select_from(Letter).where(where)
-    ).one()
-    stats.replies = _grouped(session, Letter.reply_status, where, Letter.reply_status != "")
-    stats.outcomes = _grouped(session, Letter.reply_outcome, where, Letter.reply_outcome != "")
-    stats.channels = _grouped(session, Letter.channel, where, Letter.channel.is_not(None))
-    stats.areas = dict(
+    areas = list(
         session.execute(
-            select(IssueArea.name, func.count())
-            .select_from(Letter)
-            .join(IssueArea, Letter.issue_area_id == IssueArea.id)
-            .where(where)
-            .group_by(IssueArea.name, IssueArea.position)
+            select(IssueArea.id, IssueArea.name)
+            .where(IssueArea.framework_id == featured_framework(session).id, IssueArea.number.is_not(None))
             .order_by(IssueArea.position)
-        ).all()
+        )
     )
+    # One scan counts everything whose values are known in advance, each as a conditional count.
+    buckets = {
+        ("total", ""): func.count(),
+        ("sent", ""): func.count(case((SENT, 1))),
+        **{("channel", c): func.count(case((Letter.channel == c, 1))) for c in CHANNELS},
+        **{("reply", r): func.count(case((Letter.reply_status == r, 1))) for r in REPLIES},
+        **{("outcome", o): func.count(case((Letter.reply_outcome == o, 1))) for o in OUTCOMES},
+        **{("area", name): func.count(case((Letter.issue_area_id == area_id, 1))) for area_id, name in areas},
+    }
+    counted = dict(zip(buckets, session.execute(select(*buckets.values()).where(where)).one(), strict=True))
+    stats = CampaignStats(letters=counted[("total", "")], sent=counted[("sent", "")])
+    for (kind, key), n in counted.items():
+        target = {
+            "channel": stats.channels,
+            "reply": stats.replies,
+            "outcome": stats.outcomes,
+            "area": stats.areas,
+        }
+        if kind in target and n:
+            target[kind][key] = n
     day = func.date(Letter.created_at)
     stats.per_day = [
         (str(d), n)
@@ -108,10 +122,6 @@ def campaign_stats(session: Session, campaign: Campaign) -> CampaignStats:
                 )
             )
     return stats
-
-
-def _grouped(session: Session, column: object, *conditions: object) -> dict[str, int]:
-    return dict(session.execute(select(column, func.count()).where(*conditions).group_by(column)).all())
 
 
 @dataclass(frozen=True)
