@@ -60,7 +60,17 @@ class Letter(db.Model):
     __tablename__ = "letters"
     # Campaign dashboards group a campaign's letters by lawmaker and by day, in the database.
     __table_args__ = (
-        Index("ix_letters_campaign_legislator", "campaign_id", "legislator_id"),
+        # Covering indexes: a dashboard's grouped counts read the index alone, never the letters.
+        Index(
+            "ix_letters_campaign_totals",
+            "campaign_id",
+            "status",
+            "channel",
+            "reply_status",
+            "reply_outcome",
+            "issue_area_id",
+        ),
+        Index("ix_letters_campaign_legislator", "campaign_id", "legislator_id", "status", "reply_status"),
         Index("ix_letters_campaign_created", "campaign_id", "created_at"),
     )
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0006
 Revises: 0005
-Created: 2026-11-26 11:04:36.854154
+Created: 2026-11-26 11:19:28.310306
 """
 
 import sqlalchemy as sa
@@ -32,7 +32,14 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_letters_campaign_created", ["campaign_id", "created_at"], unique=False)
         batch_op.create_index(
-            "ix_letters_campaign_legislator", ["campaign_id", "legislator_id"], unique=False
+            "ix_letters_campaign_legislator",
+            ["campaign_id", "legislator_id", "status", "reply_status"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_letters_campaign_totals",
+            ["campaign_id", "status", "channel", "reply_status", "reply_outcome", "issue_area_id"],
+            unique=False,
         )
         batch_op.create_index(batch_op.f("ix_letters_reply_status"), ["reply_status"], unique=False)
 
@@ -40,6 +47,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("letters", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_letters_reply_status"))
+        batch_op.drop_index("ix_letters_campaign_totals")
         batch_op.drop_index("ix_letters_campaign_legislator")
         batch_op.drop_index("ix_letters_campaign_created")
         batch_op.drop_column("share_contact")
