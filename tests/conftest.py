@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import socket
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -269,3 +271,32 @@ def redis_url() -> str:
         pytest.skip(f"no Redis at {url}")
     redis.Redis.from_url(url).flushdb()
     return url
+
+
+@pytest.fixture
+def run_worker(app: Flask, database_url: str, redis_url: str, tmp_path: Path) -> Callable[..., object]:
+    """`advocacy worker --burst` in its own process, as deployed, against this test's services."""
+    app.config["REDIS_URL"] = redis_url
+
+    def run(**settings: str) -> subprocess.CompletedProcess:
+        environment = {
+            **os.environ,
+            "ADVOCACY_INSTANCE_PATH": str(tmp_path),
+            "ADVOCACY_DATABASE_URL": database_url,
+            "ADVOCACY_REDIS_URL": redis_url,
+            "ADVOCACY_SMTP_URL": app.config["SMTP_URL"],
+            "ADVOCACY_SECRET_KEY": "worker-secret",
+            **settings,
+        }
+        worker = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "advocacy", "worker", "--burst"],
+            cwd=Path(__file__).resolve().parents[1],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert worker.returncode == 0, worker.stderr
+        return worker
+
+    return run

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -302,34 +299,14 @@ def test_an_organizer_with_campaigns_cannot_just_vanish(organizer):
     assert db.session.scalar(select(func.count()).select_from(Campaign)) == 1
 
 
-def test_with_redis_the_worker_sends_reminders_daily(
-    app, client, smtp, lawmakers, database_url, redis_url, tmp_path
-):
+def test_with_redis_the_worker_sends_reminders_daily(client, smtp, lawmakers, redis_url, run_worker):
     tracking = save_letter(client, lawmakers[0].id)
     client.post(f"{tracking}/sent", data={"csrf_token": csrf_token(client.get(tracking)), "channel": "email"})
     letter = db.session.scalar(select(Letter))
     letter.sent_at = datetime.now() - timedelta(days=20)
     db.session.commit()
-    environment = {
-        **os.environ,
-        "ADVOCACY_INSTANCE_PATH": str(tmp_path),
-        "ADVOCACY_DATABASE_URL": database_url,
-        "ADVOCACY_REDIS_URL": redis_url,
-        "ADVOCACY_SMTP_URL": app.config["SMTP_URL"],
-        "ADVOCACY_SECRET_KEY": "worker-secret",
-        "ADVOCACY_BASE_URL": "https://advocacy.example",
-    }
+    run_worker(ADVOCACY_BASE_URL="https://advocacy.example")
 
-    worker = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "advocacy", "worker", "--burst"],
-        cwd=PROJECT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-    assert worker.returncode == 0, worker.stderr
     assert [m.message["Subject"] for m in smtp] == ["Did Senator Ada Senator answer your letter?"]
     assert "https://advocacy.example/letters/reply/" in smtp[0].body
     scheduled = ScheduledJobRegistry(queue=Queue("advocacy", connection=redis.Redis.from_url(redis_url)))

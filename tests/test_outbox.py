@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -403,33 +400,14 @@ def test_asking_is_rate_limited(make_app, smtp, letter_url):
     assert len(smtp) == 2
 
 
-def test_with_redis_the_worker_sends_the_letter(
-    app, client, smtp, letter_url, database_url, redis_url, tmp_path
-):
-    app.config["REDIS_URL"] = redis_url
+def test_with_redis_the_worker_sends_the_letter(client, smtp, letter_url, run_worker):
     ask_to_send(client, letter_url)
 
     confirmed = client.get(confirmation_links(smtp)[0])
 
     assert "your letter will be sent shortly" in text_of(client.get(confirmed.headers["Location"]))
     assert letters_to_lawmaker(smtp) == [] and the_message().status == "queued"
-    environment = {
-        **os.environ,
-        "ADVOCACY_INSTANCE_PATH": str(tmp_path),
-        "ADVOCACY_DATABASE_URL": database_url,
-        "ADVOCACY_REDIS_URL": redis_url,
-        "ADVOCACY_SMTP_URL": app.config["SMTP_URL"],
-        "ADVOCACY_SECRET_KEY": "worker-secret",
-    }
-    worker = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "advocacy", "worker", "--burst"],
-        cwd=PROJECT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    run_worker()
 
-    assert worker.returncode == 0, worker.stderr
     assert len(letters_to_lawmaker(smtp)) == 1
     assert "Status: sent (sent from this site)" in text_of(client.get(letter_url))
