@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 import redis
@@ -18,8 +17,6 @@ from advocacy.models import AuditEvent, Campaign, Letter
 from tests.builders import make_legislator
 from tests.conftest import PASSWORD, AuthActions
 from tests.pages import csrf_token, link_with_text, save_letter, text_of
-
-PROJECT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture

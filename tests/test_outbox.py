@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from email.parser import BytesParser
 from email.policy import default as default_policy
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -25,7 +24,6 @@ from tests.conftest import ReceivedMail
 from tests.pages import csrf_token, save_letter, text_of
 
 LAWMAKER = "jordan1@senate.example.gov"
-PROJECT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
