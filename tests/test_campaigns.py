@@ -174,6 +174,7 @@ def test_organizers_see_only_their_own_campaigns(organizer, app, auth):
         ({"ends_on": "2026-11-01"}, "the end date is before the start date"),
         ({"goal": "0"}, "Enter a goal of at least 1 letter."),
         ({"focus_areas": []}, "Choose at least one issue area."),
+        ({"state": ""}, "Choose the state whose lawmakers you write to."),
     ],
 )
 def test_a_bad_campaign_is_refused_with_a_reason(organizer, lawmakers, fields, message):

@@ -28,7 +28,9 @@ class CampaignForm(FlaskForm):
     description = TextAreaField(
         "What you ask people to do, in a few sentences", validators=[Optional(), Length(max=2000)]
     )
-    state = SelectField("State", validators=[DataRequired()])
+    state = SelectField(
+        "State", validators=[DataRequired(message="Choose the state whose lawmakers you write to.")]
+    )
     focus_areas = SelectMultipleField(
         "Issue areas", validators=[DataRequired(message="Choose at least one issue area.")]
     )

@@ -47,7 +47,10 @@ def _managed_or_403(slug: str) -> Campaign:
 
 def _choices(form: CampaignForm) -> None:
     framework = featured_framework(db.session)
-    form.state.choices = [SelectChoice(s.abbr, s.name) for s in all_states(db.session)]
+    form.state.choices = [
+        SelectChoice("", "Choose a state…"),
+        *(SelectChoice(s.abbr, s.name) for s in all_states(db.session)),
+    ]
     form.focus_areas.choices = [
         SelectChoice(a.slug, f"{a.number}. {a.name}") for a in framework.issue_areas if not a.is_extra_credit
     ]
