@@ -1,6 +1,7 @@
 """Error pages: HTML for people, JSON for the API."""
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 # What a person should do next, for the errors people meet.
@@ -20,6 +21,13 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+# A form whose protection token is missing or out of date is nearly always an old tab.
+FORM_EXPIRED = (
+    "This form was open too long, or cookies are blocked. Go back, reload the page and send it again; "
+    "anything you typed in a letter is usually still there."
+)
+
+
 def _handle_http(error: HTTPException) -> tuple[Response | str, int]:
     status = error.code or 500
     if _wants_json():
@@ -31,7 +39,7 @@ def _handle_http(error: HTTPException) -> tuple[Response | str, int]:
             status=status,
             title=error.name,
             message=error.description,
-            advice=ADVICE.get(status, ""),
+            advice=FORM_EXPIRED if isinstance(error, CSRFError) else ADVICE.get(status, ""),
         ),
         status,
     )

@@ -252,6 +252,7 @@ def test_posting_without_a_csrf_token_is_refused(client):
 
     assert page.status_code == 400
     assert "CSRF" in text_of(page)
+    assert "Go back, reload the page and send it again" in text_of(page)
     assert count_letters() == 0
 
 

@@ -56,23 +56,13 @@ def _state_choices(with_all: bool) -> list[SelectChoice]:
     return [SelectChoice("", "Every state"), *choices] if with_all else choices
 
 
-def _latest_runs() -> dict[str, SyncRun]:
-    """Each state's newest sync run (good or failed), in one query."""
-    newest = (
-        select(SyncRun.state_abbr, func.max(SyncRun.id).label("id")).group_by(SyncRun.state_abbr).subquery()
-    )
-    runs = db.session.scalars(select(SyncRun).join(newest, SyncRun.id == newest.c.id))
-    return {run.state_abbr: run for run in runs}
-
-
-def _latest_good_runs() -> dict[str, SyncRun]:
-    newest = (
-        select(SyncRun.state_abbr, func.max(SyncRun.id).label("id"))
-        .where(SyncRun.error == "")
-        .group_by(SyncRun.state_abbr)
-        .subquery()
-    )
-    runs = db.session.scalars(select(SyncRun).join(newest, SyncRun.id == newest.c.id))
+def _newest_runs(good_only: bool) -> dict[str, SyncRun]:
+    """Each state's newest sync run (or newest good one), in one query."""
+    newest = select(SyncRun.state_abbr, func.max(SyncRun.id).label("id")).group_by(SyncRun.state_abbr)
+    if good_only:
+        newest = newest.where(SyncRun.error == "")
+    ids = newest.subquery()
+    runs = db.session.scalars(select(SyncRun).join(ids, SyncRun.id == ids.c.id))
     return {run.state_abbr: run for run in runs}
 
 
@@ -95,8 +85,8 @@ def legislators() -> str:
     return render_template(
         "admin/legislators.html",
         states=all_states(db.session),
-        latest=_latest_runs(),
-        good=_latest_good_runs(),
+        latest=_newest_runs(good_only=False),
+        good=_newest_runs(good_only=True),
         sitting=sitting,
         now=now,
         stale_after=stale_after,

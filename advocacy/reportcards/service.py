@@ -151,9 +151,14 @@ def report_cards_for_state(session: Session, state: State) -> list[ReportCard]:
     )
 
 
-def choose_report_card(session: Session, state: State, year: int | None = None) -> ReportCard | None:
-    """The card for `year`, or by default the newest graded card of the featured framework."""
-    cards = report_cards_for_state(session, state)
+def choose_report_card(
+    session: Session, state: State, year: int | None = None, cards: list[ReportCard] | None = None
+) -> ReportCard | None:
+    """The card for `year`, or by default the newest graded card of the featured framework.
+
+    `cards` are the state's cards when the caller has them already (one query fewer).
+    """
+    cards = report_cards_for_state(session, state) if cards is None else cards
     if year is not None:
         if session.scalar(select(Edition).where(Edition.year == year)) is None:
             raise UnknownEdition(f"There is no report-card edition for {year}.")

@@ -41,21 +41,23 @@ def state_or_404(abbr: str) -> State:
         abort(404, description=str(error))
 
 
-def requested_card(abbr: str) -> tuple[State, ReportCard | None, int | None]:
+def requested_card(
+    abbr: str, cards: list[ReportCard] | None = None
+) -> tuple[State, ReportCard | None, int | None]:
     """The state and card that `/states/<abbr>?edition=YEAR` asks for, or the 400/404 saying why not."""
     year = parse_edition(request.args.get("edition"))
     state = state_or_404(abbr)
     try:
-        return state, choose_report_card(db.session, state, year), year
+        return state, choose_report_card(db.session, state, year, cards), year
     except UnknownEdition as error:
         abort(404, description=str(error))
 
 
 @bp.get("/states/<abbr>")
 def state(abbr: str) -> Response:
-    state, card, year = requested_card(abbr)
+    cards = report_cards_for_state(db.session, state_or_404(abbr))
+    state, card, year = requested_card(abbr, cards)
     summary = summarize(db.session, card) if card else None
-    cards = report_cards_for_state(db.session, state)
     page = render_template(
         "reportcards/state.html",
         state=state,
@@ -77,13 +79,14 @@ def national() -> Response:
     except UnknownEdition as error:
         abort(404, description=str(error))
     cards = cards_in_edition(db.session, edition)
+    states = all_states(db.session)
     page = render_template(
         "reportcards/national.html",
         edition=edition,
         editions=editions(db.session),
         cards=cards,
-        map=tile_map(all_states(db.session), cards),
+        map=tile_map(states, cards),
         held=grade_distribution(cards.values()),
-        states=all_states(db.session),
+        states=states,
     )
     return conditional(page, report_cards_changed_at(db.session))
