@@ -20,9 +20,10 @@ def test_the_map_has_one_linked_tile_per_state_dc_and_puerto_rico(client):
 
     assert len(found) == 52
     assert len({link for link, _ in found}) == 52
-    assert ("/states/dc", "District of Columbia: F (2021)") in found
-    assert ("/states/mo", "Missouri: F (2023)") in found
-    assert ("/states/pr", "Puerto Rico: no grade known") in found
+    # Each name starts with what the tile shows ("DC F"), so speech users can say what they see.
+    assert ("/states/dc", "DC F: District of Columbia, grade F in 2021") in found
+    assert ("/states/mo", "MO F: Missouri, grade F in 2023") in found
+    assert ("/states/pr", "PR: Puerto Rico, no grade known") in found
 
 
 def test_the_national_page_shows_the_distribution_and_average(client):

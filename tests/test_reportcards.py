@@ -92,8 +92,11 @@ def test_missouri_names_its_weakest_areas_from_the_published_finding(client):
         "Prevention and Training",
     ):
         assert f"{name} — named among the lowest in a published summary" in seen
-    assert seen.count("Basis: published finding; source: rehope.org") == 3
-    assert "Area scores for this report card are not available" in seen
+    # The basis of each claim, in plain words, under its "How we know".
+    area = "Shared Hope's 2022 report card names this among Missouri's lowest-scoring areas."
+    basis = f"{area} Source: rehope.org ."
+    assert seen.count(basis) == 3
+    assert "The scores for each area of this report card have not been published" in seen
     assert "Criminal Provisions Whether buyers" in seen  # every area is listed…
     assert "Score not published (out of 17.5 points)" in seen  # …and says its score is unknown
 
@@ -106,7 +109,7 @@ def test_scores_rank_the_weakest_areas_and_show_points_to_gain(client):
     assert "Continuum of Care — 4.5 of 15 points (30.0%); 10.5 points still to gain." in seen
     assert "Access to Justice for Trafficking Survivors — 6.5 of 15 points (43.3%)" in seen
     assert seen.index("Prevention and Training —") < seen.index("Continuum of Care —")
-    assert "Basis: scores" in seen
+    assert "From the area scores in the 2021 report card. Source:" in seen
     assert 'aria-label="12 of 27.5 points (43.6%)"' in page.get_data(as_text=True)
 
 
@@ -117,7 +120,7 @@ def test_a_state_with_only_a_grade_says_so_and_lets_the_citizen_choose(client):
     assert "Wyoming received a grade of F" in seen
     assert "Neither area scores nor a published finding name Wyoming's weakest areas" in seen
     assert link_with_text(page, "Write about prevention and training") == (
-        "/letters/new?state=wy&area=prevention-and-training"
+        "/lookup?state=wy&area=prevention-and-training"
     )
 
 

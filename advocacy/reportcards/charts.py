@@ -29,10 +29,18 @@ class Tile:
         return f"grade-{grade[0].lower()}" if grade else "grade-none"
 
     @property
+    def grade_text(self) -> str:
+        """What the tile shows under the state's postal code."""
+        return self.card.grade if self.card and self.card.grade else "–"
+
+    @property
     def label(self) -> str:
+        """The tile's accessible name: it starts with the tile's visible text, as speech users say it."""
+        abbr = self.state.abbr.upper()
         if self.card is None or not self.card.grade:
-            return f"{self.state.name}: no grade known"
-        return f"{self.state.name}: {self.card.grade} ({self.card.edition.year})"
+            return f"{abbr}: {self.state.name}, no grade known"
+        grade = self.card.grade
+        return f"{abbr} {grade}: {self.state.name}, grade {grade} in {self.card.edition.year}"
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,69 @@
 (function () {
   "use strict";
 
-  // Quick exit: forget any draft kept in this tab, leave at once, and replace this page in the
-  // history where the browser allows.
-  document.querySelectorAll("[data-quick-exit]").forEach(function (link) {
-    link.addEventListener("click", function (event) {
+  // Quick exit: forget any draft kept in this tab, leave at once, replace this page in the
+  // history, and leave no way Back. The control is a link with role="button", so it works without
+  // this script too; here it also answers Space (as a button does) and Esc anywhere on the site.
+  var EXITED = "quick-exit";
+  var exitControl = document.querySelector("[data-quick-exit]");
+  var exitUrl = exitControl ? exitControl.href : "https://www.weather.gov/";
+
+  // Each history entry remembers when it was first shown, so Back can tell the pages seen before
+  // a quick exit (which must not come back) from pages opened afresh after it.
+  try {
+    if (!(window.history.state && window.history.state.seenAt)) {
+      var stamped = Object.assign({}, window.history.state, { seenAt: Date.now() });
+      window.history.replaceState(stamped, "");
+    }
+  } catch (e) { /* history may be locked down; Back then still leaves below */ }
+
+  function leave(url) {
+    try {
+      window.sessionStorage.clear();
+      // Remembered after clearing: if Back brings this tab to a page seen before now, it leaves again.
+      window.sessionStorage.setItem(EXITED, JSON.stringify({ to: url, at: Date.now() }));
+    } catch (e) { /* storage may be disabled */ }
+    document.body.hidden = true; // nothing of this page is left to see, even from the page cache
+    window.location.replace(url);
+  }
+
+  function arrivedThroughHistory(event) {
+    if (event && event.persisted) { return true; }
+    var entries = window.performance && window.performance.getEntriesByType ?
+      window.performance.getEntriesByType("navigation") : [];
+    return entries.length > 0 && entries[0].type === "back_forward";
+  }
+
+  function guardAgainstBack(event) {
+    var exited = null;
+    try { exited = JSON.parse(window.sessionStorage.getItem(EXITED) || "null"); } catch (e) { return; }
+    if (!exited || !arrivedThroughHistory(event)) { return; }
+    var seenAt = window.history.state && window.history.state.seenAt;
+    if (!seenAt || seenAt <= exited.at) {
+      document.body.hidden = true;
+      window.location.replace(exited.to);
+    }
+  }
+  window.addEventListener("pageshow", guardAgainstBack);
+
+  if (exitControl) {
+    exitControl.addEventListener("click", function (event) {
       event.preventDefault();
-      try { window.sessionStorage.clear(); } catch (e) { /* storage may be disabled */ }
-      window.location.replace(link.href);
+      leave(exitUrl);
     });
+    exitControl.addEventListener("keydown", function (event) {
+      if (event.key === " " || event.key === "Spacebar") {
+        event.preventDefault(); // no page scroll: leave at once
+        leave(exitUrl);
+      }
+    });
+  }
+  document.addEventListener("keydown", function (event) {
+    // Esc while typing in an input method (Chinese, Japanese, Korean…) cancels the composition.
+    if (event.key !== "Escape" || event.isComposing || event.keyCode === 229 || event.repeat) { return; }
+    if (event.defaultPrevented) { return; } // something on the page used Esc already
+    event.preventDefault();
+    leave(exitUrl);
   });
 
   // Keep what the writer typed if the page reloads: in this tab only, gone when the tab closes.
@@ -27,21 +82,30 @@
     });
   });
 
-  // Copy a letter's subject and text to the clipboard.
+  // Copy a field to the clipboard; a letter's subject goes first when the button names one.
   document.querySelectorAll("[data-copy-target]").forEach(function (button) {
     var target = document.getElementById(button.getAttribute("data-copy-target"));
+    var subject = document.getElementById(button.getAttribute("data-copy-subject") || "");
     var status = document.querySelector(".copy-status");
     if (!target || !navigator.clipboard) { return; }
     button.hidden = false;
     button.addEventListener("click", function () {
-      navigator.clipboard.writeText(target.value).then(function () {
-        if (status) { status.textContent = "Copied. Paste it into your email or document."; }
+      var text = subject ? "Subject: " + subject.textContent.trim() + "\n\n" + target.value : target.value;
+      navigator.clipboard.writeText(text).then(function () {
+        if (status) { status.textContent = button.getAttribute("data-copy-done") || "Copied."; }
       }, function () {
         target.select();
         if (status) { status.textContent = "Select the text and copy it with Ctrl+C (or ⌘C)."; }
       });
     });
   });
+
+  // After a submit, take the reader to what changed: an error summary, or a preview.
+  var arrival = document.querySelector("[data-autofocus]");
+  if (arrival) {
+    arrival.focus();
+    arrival.scrollIntoView({ block: "start" });
+  }
 
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
