@@ -12,9 +12,17 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from advocacy.campaigns.replies import OUTCOMES, REPLIES
 from advocacy.campaigns.service import TARGETS
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes: each one a tap, where a multiple select needs Ctrl-click."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class CampaignForm(FlaskForm):
@@ -31,7 +39,7 @@ class CampaignForm(FlaskForm):
     state = SelectField(
         "State", validators=[DataRequired(message="Choose the state whose lawmakers you write to.")]
     )
-    focus_areas = SelectMultipleField(
+    focus_areas = CheckboxesField(
         "Issue areas", validators=[DataRequired(message="Choose at least one issue area.")]
     )
     template = SelectField("Letter", validators=[Optional()])
@@ -41,7 +49,7 @@ class CampaignForm(FlaskForm):
     target_districts = TextAreaField(
         "Districts, one per line (for chosen districts)", validators=[Optional()]
     )
-    target_legislators = SelectMultipleField("Lawmakers (for chosen lawmakers)", validators=[Optional()])
+    target_legislators = CheckboxesField("Lawmakers (for chosen lawmakers)", validators=[Optional()])
     goal = IntegerField(
         "Goal: number of letters",
         validators=[

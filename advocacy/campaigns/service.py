@@ -198,9 +198,18 @@ def targets_of(session: Session, campaign: Campaign) -> list[Legislator]:
     )
 
 
-def letters_written(session: Session, campaign: Campaign) -> int:
+def letters_sent(session: Session, campaign: Campaign) -> int:
+    """Letters that left the writer's hands (sent, answered or no answer): the count toward a goal.
+
+    Drafts are left out: anyone may start a letter and walk away, and an unsent draft reaches no one.
+    """
     return (
-        session.scalar(select(func.count()).select_from(Letter).where(Letter.campaign_id == campaign.id)) or 0
+        session.scalar(
+            select(func.count())
+            .select_from(Letter)
+            .where(Letter.campaign_id == campaign.id, Letter.status != "draft")
+        )
+        or 0
     )
 
 

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import ClassVar
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from advocacy.campaigns.replies import OUTCOMES
 from advocacy.campaigns.service import targets_of
 from advocacy.models import Campaign, IssueArea, Legislator, Letter
 from advocacy.reportcards.service import featured_framework
 
 SENT = Letter.status != "draft"
+# What the organizer reads for the values letters store, in sentence case. The writer's own
+# wording ("I sent it by email") reads oddly in a tally of everyone's letters.
+CHANNEL_NAMES = {
+    "email": "Email",
+    "print": "Printed and posted",
+    "phone": "Phone call",
+    "outbox": "Sent from this site",
+}
+REPLY_NAMES = {"yes": "Answered", "not-yet": "Not yet", "no": "No answer expected"}
 
 
 @dataclass(frozen=True)
@@ -43,10 +56,33 @@ class CampaignStats:
     districts: dict[str, list[DistrictCell]] = field(default_factory=dict)  # chamber -> cells
 
     @property
+    def drafts(self) -> int:
+        """Letters saved but not (yet) sent: they do not count toward the goal."""
+        return self.letters - self.sent
+
+    @property
+    def channel_rows(self) -> list[tuple[str, int]]:
+        return _named(self.channels, CHANNEL_NAMES)
+
+    @property
+    def reply_rows(self) -> list[tuple[str, int]]:
+        return _named(self.replies, REPLY_NAMES)
+
+    @property
+    def outcome_rows(self) -> list[tuple[str, int]]:
+        return _named(self.outcomes, OUTCOMES)
+
+    @property
     def reply_rate(self) -> int | None:
         answered = self.replies.get("yes", 0)
         told = sum(self.replies.values())
         return round(100 * answered / told) if told else None
+
+
+def _named(tally: dict[str, int], names: dict[str, str]) -> list[tuple[str, int]]:
+    """A tally's rows under the words people read, in the order the names are listed."""
+    known = [(names[key], tally[key]) for key in names if key in tally]
+    return known + [(key.replace("-", " ").capitalize(), n) for key, n in tally.items() if key not in names]
 
 
 def campaign_stats(session: Session, campaign: Campaign) -> CampaignStats:
@@ -129,22 +165,118 @@ def campaign_stats(session: Session, campaign: Campaign) -> CampaignStats:
 
 @dataclass(frozen=True)
 class Bar:
-    label: str
+    day: date
     value: int
     x: float
     y: float
+    width: float
     height: float
 
+    @property
+    def label(self) -> str:
+        return _long_date(self.day)
 
-CHART_HEIGHT = 120
-BAR_STEP = 14
+
+@dataclass(frozen=True)
+class Tick:
+    label: str
+    position: float  # y for the letters axis, x for the days axis, in chart units
 
 
-def day_bars(per_day: list[tuple[str, int]]) -> list[Bar]:
-    """Bars for the letters-per-day chart (an SVG the dashboard draws; a table gives the numbers)."""
-    top = max((n for _, n in per_day), default=0) or 1
+@dataclass(frozen=True)
+class DayChart:
+    """Letters per day as an SVG bar chart with both axes, and a sentence that says what it shows."""
+
+    bars: list[Bar]
+    letter_ticks: list[Tick]
+    day_ticks: list[Tick]
+    summary: str
+    # Chart units. The viewBox is about as wide as a phone so the labels stay legible there; on
+    # wider screens the stylesheet caps the chart's width so they do not grow huge.
+    width: ClassVar[int] = 360
+    height: ClassVar[int] = 212
+    left: ClassVar[int] = 44  # room for the letter counts and the axis title
+    top: ClassVar[int] = 12
+    plot_width: ClassVar[int] = 308
+    plot_height: ClassVar[int] = 148
+    bottom: ClassVar[int] = top + plot_height  # the days axis
+    right: ClassVar[int] = left + plot_width
+
+
+MAX_BAR_WIDTH = 36
+MAX_DAY_LABELS = 5
+
+
+def _long_date(day: date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def _short_date(day: date) -> str:
+    return f"{day:%b} {day.day}"
+
+
+def _letters(n: int) -> str:
+    return f"{n} letter" if n == 1 else f"{n} letters"
+
+
+def _step(top: int) -> int:
+    """A round step (1, 2, 5, 10, 20, 50…) giving at most five ticks above zero."""
+    magnitude = 1
+    while True:
+        for step in (magnitude, 2 * magnitude, 5 * magnitude):
+            if math.ceil(top / step) <= 5:
+                return step
+        magnitude *= 10
+
+
+def _every_day(per_day: list[tuple[str, int]]) -> list[tuple[date, int]]:
+    """Each day from the first letter to the last, days without letters counted as zero."""
+    counts = {date.fromisoformat(str(d)[:10]): n for d, n in per_day}
+    first, last = min(counts), max(counts)
+    return [
+        (first + timedelta(days=i), counts.get(first + timedelta(days=i), 0))
+        for i in range((last - first).days + 1)
+    ]
+
+
+def _describe(days: list[tuple[date, int]]) -> str:
+    total = sum(n for _, n in days)
+    first, last = days[0][0], days[-1][0]
+    if first == last:
+        return f"{_letters(total)}, all on {_long_date(first)}."
+    start = _long_date(first) if first.year != last.year else f"{first:%B} {first.day}"
+    span = f"from {start} to {_long_date(last)}"
+    busiest, most = max(days, key=lambda d: d[1])  # the earliest of equally busy days
+    return (
+        f"{_letters(total)} over {len(days)} days, {span}. "
+        f"The busiest day was {_long_date(busiest)}, with {_letters(most)}."
+    )
+
+
+def day_chart(per_day: list[tuple[str, int]]) -> DayChart | None:
+    """The letters-per-day chart for the dashboard, or None before the first letter.
+
+    Every day between the first and the last letter gets a slot, so quiet days show as gaps rather
+    than vanishing; a single day still gets both axes and its date.
+    """
+    if not per_day:
+        return None
+    days = _every_day(per_day)
+    most = max(n for _, n in days)
+    step = _step(most)
+    top = step * math.ceil(most / step)
+    c = DayChart
+    slot = c.plot_width / len(days)
+    width = min(MAX_BAR_WIDTH, max(1.0, slot * 0.7))
     bars = []
-    for index, (day, n) in enumerate(per_day):
-        height = CHART_HEIGHT * n / top
-        bars.append(Bar(day, n, index * BAR_STEP, CHART_HEIGHT - height, height))
-    return bars
+    for index, (day, n) in enumerate(days):
+        height = c.plot_height * n / top
+        x = c.left + index * slot + (slot - width) / 2
+        bars.append(Bar(day, n, round(x, 2), round(c.bottom - height, 2), round(width, 2), round(height, 2)))
+    letter_ticks = [
+        Tick(str(value), round(c.bottom - c.plot_height * value / top, 2))
+        for value in range(0, top + 1, step)
+    ]
+    every = math.ceil(len(days) / MAX_DAY_LABELS)
+    day_ticks = [Tick(_short_date(bar.day), round(bar.x + bar.width / 2, 2)) for bar in bars[::every]]
+    return DayChart(bars, letter_ticks, day_ticks, _describe(days))

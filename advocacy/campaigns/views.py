@@ -16,11 +16,11 @@ from advocacy.campaigns.service import (
     campaigns_for,
     can_manage,
     get_campaign,
-    letters_written,
+    letters_sent,
     save_campaign,
     targets_of,
 )
-from advocacy.campaigns.stats import CampaignStats, campaign_stats, day_bars
+from advocacy.campaigns.stats import CampaignStats, campaign_stats, day_chart
 from advocacy.extensions import db
 from advocacy.legislators.service import LegislatorQuery, search_legislators
 from advocacy.models import Campaign, LetterTemplate, State
@@ -28,7 +28,7 @@ from advocacy.reportcards.service import all_states, choose_report_card, feature
 from advocacy.spreadsheets import csv_download
 
 bp = Blueprint("campaigns", __name__)
-bp.add_app_template_filter(day_bars)
+bp.add_app_template_filter(day_chart)
 
 
 def _campaign_or_404(slug: str) -> Campaign:
@@ -63,8 +63,7 @@ def _choices(form: CampaignForm) -> None:
     state = db.session.get(State, form.state.data or "mo") or db.session.get(State, "mo")
     people = search_legislators(db.session, state, LegislatorQuery(per_page=1000)).items
     form.target_legislators.choices = [
-        SelectChoice(p.id, f"{p.title} {p.name} (district {p.district})", optgroup=p.chamber_name)
-        for p in people
+        SelectChoice(p.id, f"{p.name}, district {p.district}", optgroup=p.chamber_name) for p in people
     ]
 
 
@@ -152,7 +151,7 @@ def public(slug: str) -> str:
         "campaigns/public.html",
         campaign=campaign,
         summary=summarize(db.session, card) if card else None,
-        written=letters_written(db.session, campaign),
+        sent=letters_sent(db.session, campaign),
         targets=targets_of(db.session, campaign),
     )
 
@@ -178,6 +177,7 @@ def stats_json(campaign: Campaign, stats: CampaignStats) -> dict:
         "goal": campaign.goal,
         "letters": stats.letters,
         "sent": stats.sent,
+        "drafts": stats.drafts,  # saved but not sent: they do not count toward the goal
         "reply_rate": stats.reply_rate,
         "replies": stats.replies,
         "outcomes": stats.outcomes,
