@@ -49,4 +49,4 @@ def save_letter(client, legislator_id: str, campaign: str = "", **fields: str) -
     form.update(fields)
     saved = client.post(url, data=form)
     assert saved.status_code == 302, saved.get_data(as_text=True)
-    return saved.headers["Location"]
+    return saved.headers["Location"].split("#")[0]

@@ -42,23 +42,28 @@ def test_citizen_journey_from_state_page_to_a_sent_letter(client):
     db.session.commit()
 
     state_page = client.get("/states/mo")
-    seen = text_of(state_page)
-    assert "Missouri received a grade of F in Shared Hope International's 2023" in seen
-    assert "Identification of and Response to Victims — named among the lowest" in seen
-    assert "Basis: published finding from the 2022 report card" in seen
-    assert "https://www.rehope.org/post/human-trafficking-report-cards-how-did-we-do" in (
-        state_page.get_data(as_text=True)
-    )
-
+    assert "Missouri received a grade of F in Shared Hope International's 2023" in text_of(state_page)
+    # Address first: writing about a weak area starts with finding the writer's own lawmakers.
     write = link_with_text(state_page, "Write to your lawmakers about this")
-    assert write == "/letters/new?state=mo&area=identification-and-response"
-    form_page = client.get(f"{write}&to={senator.id}")
-    assert form_page.status_code == 200
-    assert "Senator Jane Roe — Senate, district 19" in text_of(form_page)
+    assert write == "/lookup?state=mo&area=identification-and-response"
+    lookup = text_of(client.get(write))
+    assert "write to them about identification of and response to victims" in lookup
+    list_link = link_with_text(client.get(write), "choose Missouri lawmakers from a list")
+    assert list_link == "/letters/new?state=mo&area=identification-and-response"
 
-    preview = client.post(f"{write}&to={senator.id}", data=letter_form(csrf_token(form_page), [senator.id]))
+    # The second route: a lawmaker chosen from the list, who was not found for the writer's address.
+    url = f"{list_link}&to={senator.id}"
+    form_page = client.get(url)
+    assert form_page.status_code == 200
+    assert "Senator Jane Roe Senate, district 19 Not found for your address" in text_of(form_page)
+    assert "Offices answer their own constituents first." in text_of(form_page)
+
+    preview = client.post(url, data=letter_form(csrf_token(form_page), [senator.id]))
     shown = text_of(preview)
     assert "Dear Senator Roe," in shown
+    assert "I live in Columbia, Missouri. I am writing to ask you" in shown
+    assert "constituent" not in shown.split("Dear Senator Roe,")[1]  # no claim the lookup did not make
+    assert "your district" not in shown
     assert "Missouri received a grade of F" in shown
     assert 'Missouri\'s 2022 report card listed "Identification of and Response to Victims"' in shown
     assert "among the areas where Missouri scored lowest" in shown
@@ -66,21 +71,19 @@ def test_citizen_journey_from_state_page_to_a_sent_letter(client):
     assert "<always>" not in preview.get_data(as_text=True)
     assert count_letters() == 0  # a preview stores nothing
 
-    saved = client.post(
-        f"{write}&to={senator.id}",
-        data=letter_form(csrf_token(preview), [senator.id], action="save"),
-    )
+    saved = client.post(url, data=letter_form(csrf_token(preview), [senator.id], action="save"))
     assert saved.status_code == 302
-    tracking_url = saved.headers["Location"]
+    tracking_url = saved.headers["Location"].split("#")[0]
     assert tracking_url.startswith("/letters/")
 
     letter = db.session.scalar(select(Letter))
-    assert letter.status == "draft"
+    assert (letter.status, letter.is_constituent) == ("draft", False)
     assert letter.legislator_id == senator.id
     assert PERSONAL in letter.body
     assert letter.revision.template.slug == "ask-identification-and-response"
 
     tracking = client.get(tracking_url)
+    assert "Not sent yet" in text_of(tracking)
     mailto = link_with_text(tracking, "Open in your email app")
     parts = urlsplit(mailto)
     assert parts.scheme == "mailto"
@@ -92,18 +95,22 @@ def test_citizen_journey_from_state_page_to_a_sent_letter(client):
     assert gmail["su"] == [letter.subject] and gmail["body"] == [letter.body]
     outlook = parse_qs(urlsplit(link_with_text(tracking, "Open in Outlook.com")).query)
     assert outlook["subject"] == [letter.subject] and outlook["body"] == [letter.body]
+    assert "This letter is long" not in text_of(tracking)  # an ordinary letter fits an email link
 
     sent = client.post(f"{tracking_url}/sent", data={"csrf_token": csrf_token(tracking), "channel": "email"})
     assert sent.status_code == 302
     after = text_of(client.get(tracking_url))
-    assert "Status: sent (i sent it by email)" in after
+    today = datetime.now(UTC).date()
+    assert f"Sent by email on {today:%B} {today.day}, {today.year}" in after
+    assert "Mark as sent" not in after
+    assert "Send again another way" in after
     db.session.refresh(letter)
     assert (letter.status, letter.channel) == ("sent", "email")
 
 
-def test_one_letter_per_recipient_each_with_its_own_tracking_link(client, no_csrf):
+def test_one_letter_per_recipient_on_one_page_each_with_its_own_link(client, no_csrf):
     senator = make_legislator(db.session, n=1)
-    rep = make_legislator(db.session, n=2, chamber="lower", district="44")
+    rep = make_legislator(db.session, n=2, chamber="lower", district="44", email="")
     db.session.commit()
 
     saved = client.post(
@@ -116,8 +123,33 @@ def test_one_letter_per_recipient_each_with_its_own_tracking_link(client, no_csr
     assert letters[0].token != letters[1].token
     assert "Dear Senator Example1," in letters[0].body
     assert "Dear Representative Example2," in letters[1].body
-    first = client.get(saved.headers["Location"])
-    assert link_with_text(first, "To Representative Jordan Example2") == (f"/letters/{letters[1].token}")
+    assert saved.headers["Location"] == f"/letters/batch/{letters[0].batch}#main"
+    batch = client.get(saved.headers["Location"])
+    shown = text_of(batch)
+    assert "Your 2 letters" in shown
+    assert "Senator Jordan Example1 Senate, district 1 Not sent yet" in shown
+    assert "Representative Jordan Example2 House of Representatives, district 44 Not sent yet" in shown
+    assert "Representative Jordan Example2 has no published email address." in shown
+    assert shown.count("Mark as sent") == 2
+    own_pages = re.findall(r'href="(/letters/[\w-]+)">Open this letter', batch.get_data(as_text=True))
+    assert own_pages == [f"/letters/{letters[0].token}", f"/letters/{letters[1].token}"]
+
+    # Marked from the batch page, the writer stays there and sees each letter's own state.
+    marked = client.post(f"/letters/{letters[1].token}/sent", data={"channel": "print", "back": "batch"})
+    assert marked.headers["Location"] == f"/letters/batch/{letters[0].batch}#letter-{letters[1].id}"
+    shown = text_of(client.get(marked.headers["Location"]))
+    assert "Senator Jordan Example1 Senate, district 1 Not sent yet" in shown
+    assert "district 44 Posted on" in shown
+    assert shown.count("Mark as sent") == 1
+    first = client.get(f"/letters/{letters[0].token}")
+    assert link_with_text(first, "see and send all 2 on one page") == f"/letters/batch/{letters[0].batch}"
+
+
+def test_an_unknown_batch_link_is_a_404(client):
+    page = client.get("/letters/batch/not-a-batch")
+
+    assert page.status_code == 404
+    assert "No letters have this link" in text_of(page)
 
 
 def test_weakest_area_is_chosen_when_the_link_names_none(client):
@@ -156,11 +188,14 @@ def test_missing_fields_show_the_form_again_with_errors_and_store_nothing(client
     )
 
     shown = text_of(page)
+    body = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "Please fix the fields marked below." in shown
-    assert "Enter your name: offices answer named constituents." in shown
-    assert "Enter your town so the office knows you are a constituent." in shown
-    assert "Enter an email address such as name@example.org." in shown
+    assert "There is a problem" in shown
+    # The summary links each message to its field, so a keyboard or screen-reader user gets there.
+    assert '<a href="#sender_name">Enter your name: offices answer letters that are signed.</a>' in body
+    assert '<a href="#sender_town">Enter your town or city so the office knows where you live.</a>' in body
+    assert '<a href="#sender_email">Enter an email address such as name@example.org.</a>' in body
+    assert 'id="sender_name"' in body and 'aria-invalid="true"' in body
     assert count_letters() == 0
 
 
@@ -171,6 +206,7 @@ def test_a_recipient_and_an_area_must_be_chosen(client, no_csrf):
     page = client.post("/letters/new?state=wy", data=letter_form("", [], action="save", area=""))
 
     assert "Choose at least one lawmaker to write to." in text_of(page)
+    assert '<a href="#recipients">Choose at least one lawmaker' in page.get_data(as_text=True)
     assert "Choose the issue your letter is about." in text_of(page)
     assert count_letters() == 0
 
@@ -192,7 +228,6 @@ def test_a_tampered_recipient_is_refused_not_a_crash(client, no_csrf):
 @pytest.mark.parametrize(
     ("query", "status", "message"),
     [
-        ("", 400, "Choose a state first"),
         ("state=zz", 404, "There is no state with the postal code 'ZZ'."),
         ("state=mo&area=9", 400, "There is no issue area '9'"),
         ("state=mo&to=ocd-person/nobody", 404, "No sitting Missouri lawmaker has the id"),
@@ -203,6 +238,14 @@ def test_bad_links_to_the_letter_form_explain_themselves(client, query, status, 
 
     assert page.status_code == status
     assert message in text_of(page)
+
+
+def test_the_letter_form_without_a_state_starts_with_the_address(client):
+    page = client.get("/letters/new?area=prevention-and-training")
+
+    assert page.status_code == 302
+    assert page.headers["Location"] == "/lookup?area=prevention-and-training"
+    assert "write to them about prevention and training" in text_of(client.get(page.headers["Location"]))
 
 
 def test_a_lawmaker_of_another_state_cannot_be_addressed(client):
@@ -256,11 +299,15 @@ def test_posting_without_a_csrf_token_is_refused(client):
     assert count_letters() == 0
 
 
-def test_the_writer_can_delete_their_letter(client, no_csrf):
+def test_the_writer_can_delete_their_letter_after_saying_so(client, no_csrf):
     senator = make_legislator(db.session, n=1)
     db.session.commit()
     tracking = save_letter(client, senator.id)
 
+    asked = client.get(link_with_text(client.get(tracking), "Delete this letter"))
+    assert "Delete your letter to Senator Jordan Example1?" in text_of(asked)
+    assert count_letters() == 1  # asking deletes nothing
+    assert link_with_text(asked, "No, keep it") == tracking
     deleted = client.post(f"{tracking}/delete")
 
     assert deleted.status_code == 302
@@ -296,7 +343,7 @@ def test_print_view_has_the_postal_address_and_the_letter(client, no_csrf):
 
     assert "Senator Jordan Example1 12 Main St, Hannibal, MO" in printed
     assert "Dear Senator Example1," in printed
-    assert "Pat Doe Columbia, Missouri" in printed
+    assert "Sincerely, Pat Doe Columbia, Missouri" in printed
 
 
 def test_a_lawmaker_without_email_is_offered_post_and_phone(client, no_csrf):
@@ -381,27 +428,49 @@ def test_the_phone_script_has_the_office_numbers_and_the_writers_details(client,
     shown = text_of(client.get(f"{tracking}/phone"))
 
     assert "Capitol office: 573-555-0100 District office: 573-555-0199" in shown
-    assert "Hello, my name is Pat Doe and I am a constituent of Senator Example1" in shown
+    # Chosen from the list, not found by address: the script makes no claim to be a constituent.
+    assert "Hello, my name is Pat Doe and I live in Columbia, Missouri." in shown
+    assert "constituent" not in shown
     assert "In Shared Hope International's 2023 report cards, Missouri received a grade of F." in shown
 
 
-def test_the_tracking_page_names_the_template_revision(client, no_csrf):
+def test_the_tracking_page_speaks_plainly(client, no_csrf):
     senator = make_legislator(db.session, n=1)
     db.session.commit()
     tracking = save_letter(client, senator.id)
 
+    shown = text_of(client.get(tracking))
+    today = datetime.now(UTC).date()
+    assert f"Written on {today:%B} {today.day}, {today.year}, about Prevention and Training." in shown
     letter = db.session.scalar(select(Letter))
-    assert f"(revision {letter.revision_id}), about Prevention and Training" in text_of(client.get(tracking))
+    assert "revision" not in shown.lower() and str(letter.revision_id) not in shown.split("Written on")[1]
+    assert "draft" not in shown.lower()
+    assert "Not sent yet" in shown
+
+
+def test_the_private_link_is_shown_to_copy_and_copy_takes_the_subject_too(client, no_csrf):
+    senator = make_legislator(db.session, n=1)
+    db.session.commit()
+    tracking = save_letter(client, senator.id)
+
+    body = client.get(tracking).get_data(as_text=True)
+
+    assert re.search(
+        rf'<input id="private-link-url" type="text" readonly value="http://localhost{tracking}">', body
+    )
+    assert 'data-copy-target="private-link-url"' in body
+    assert 'data-copy-target="letter-text" data-copy-subject="letter-subject"' in body
 
 
 def test_a_long_letter_offers_a_blank_email_to_paste_into(client, no_csrf):
     senator = make_legislator(db.session, n=1)
     db.session.commit()
-    tracking = save_letter(client, senator.id, personal_paragraph="Long. " * 300)
+    # Letters outside ASCII grow most when encoded for an email link.
+    tracking = save_letter(client, senator.id, personal_paragraph="Été " * 749)
 
     page = client.get(tracking)
 
-    assert "This letter is long; some email apps cut long links short." in text_of(page)
+    assert "This letter is long, and some email apps cut long letters short." in text_of(page)
     assert link_with_text(page, "a new email to jordan1@senate.example.gov").startswith(
         "mailto:jordan1@senate.example.gov?subject="
     )

@@ -7,7 +7,7 @@ import logging
 import time
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote_plus
+from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -16,6 +16,7 @@ from werkzeug import Request, Response
 
 from advocacy.clients.census import GeocoderUnavailable, parse_answer
 from advocacy.extensions import db
+from advocacy.legislators.constituency import read_found
 from tests.builders import make_legislator, person_id
 from tests.conftest import shared_data
 from tests.pages import link_with_text, text_of
@@ -42,6 +43,15 @@ def census(app, httpserver: HTTPServer):
 
 def lookup(client, address: str = ADDRESS):
     return client.get("/lookup", query_string={"address": address})
+
+
+def unsigned(write_url: str) -> tuple[str, set[str]]:
+    """The letter-form link without its signed `found` part, and the lawmakers that part vouches for."""
+    parts = urlsplit(write_url)
+    query = parse_qsl(parts.query)
+    found = read_found("test-secret", dict(query)["found"])
+    rest = urlencode([(k, v) for k, v in query if k != "found"], safe="/")
+    return f"{parts.path}?{rest}", set(found.ids)
 
 
 def missouri_lawmakers() -> None:
@@ -73,13 +83,20 @@ def test_an_address_shows_my_senator_and_representative_and_a_link_to_write(clie
     assert page.status_code == 200
     assert "Your lawmakers in Missouri" in seen
     assert "Address found: 100 EXAMPLE ST, SPRINGTOWN, MO, 65000" in seen
-    assert "Your senator Photo Name District Party Email Phone Ada Senator 19 Republican" in seen
-    assert "jordan1@senate.example.gov 573-555-0100" in seen
-    assert "Your representative Photo Name District Party Email Phone Bo Representative 44 Democratic" in seen
-    assert "bo@house.example.gov 573-555-0144" in seen
+    assert (
+        "Your senator Senator Ada Senator Senate, district 19 · Republican Yours: found for your address "
+        "jordan1@senate.example.gov · 573-555-0100" in seen
+    )
+    assert (
+        "Your representative Representative Bo Representative House of Representatives, district 44 · "
+        "Democratic Yours: found for your address bo@house.example.gov · 573-555-0144" in seen
+    )
     assert "Gone Member" not in seen and "Cy Elsewhere" not in seen
     write = link_with_text(page, "Write to them")
-    assert write == f"/letters/new?state=mo&to={person_id(1)}&to={person_id(2)}"
+    assert unsigned(write) == (
+        f"/letters/new?state=mo&to={person_id(1)}&to={person_id(2)}",
+        {person_id(1), person_id(2)},
+    )
     assert page.headers["Cache-Control"] == "no-store"
     sent = httpserver.log[0][0].args
     assert sent.to_dict() == {
@@ -92,8 +109,10 @@ def test_an_address_shows_my_senator_and_representative_and_a_link_to_write(clie
 
     letter_form = client.get(write)
     assert letter_form.status_code == 200
-    assert "Senator Ada Senator" in text_of(letter_form)
-    assert "Representative Bo Representative" in text_of(letter_form)
+    shown = text_of(letter_form)
+    assert "Senator Ada Senator Senate, district 19 Yours: found for your address" in shown
+    assert "Representative Bo Representative House of Representatives, district 44 Yours" in shown
+    assert 'value="Springtown"' in letter_form.get_data(as_text=True)  # the town the Census matched
 
 
 def test_the_real_recorded_answer_with_a_failed_layer_is_reported_not_a_crash(client, census, httpserver):
@@ -191,12 +210,14 @@ def test_a_district_with_two_representatives_lists_both(client, census):
     page = lookup(client, "12 Example Rd, Mesaville, AZ")
 
     seen = text_of(page)
-    assert "Your senator Photo Name District Party Email Phone Sen Twelve 12" in seen
-    assert "Your representatives" in seen and "Rep One 12" in seen and "Rep Two 12" in seen
+    assert "Your senator Senator Sen Twelve Senate, district 12" in seen
+    assert "Your representatives" in seen
+    assert "Rep One House of Representatives, district 12" in seen
+    assert "Rep Two House of Representatives, district 12" in seen
     assert "Rep Other" not in seen
-    assert link_with_text(page, "Write to them") == (
-        f"/letters/new?state=az&to={person_id(10)}&to={person_id(11)}&to={person_id(12)}"
-    )
+    url, found = unsigned(link_with_text(page, "Write to them"))
+    assert url == f"/letters/new?state=az&to={person_id(10)}&to={person_id(11)}&to={person_id(12)}"
+    assert found == {person_id(10), person_id(11), person_id(12)}
 
 
 def test_nebraska_has_one_chamber(client, census):
@@ -212,10 +233,13 @@ def test_nebraska_has_one_chamber(client, census):
     page = lookup(client, "21 Example Ave, Prairieville, NE")
 
     seen = text_of(page)
-    assert "Your senator Photo Name District Party Email Phone Una Cameral 21" in seen
+    assert "Your senator Senator Una Cameral Legislature, district 21" in seen
     assert "Other Senator" not in seen and "representative" not in seen.lower()
     assert "The Census" not in seen  # nothing went wrong, so nothing to report
-    assert link_with_text(page, "Write to them") == f"/letters/new?state=ne&to={person_id(14)}"
+    assert unsigned(link_with_text(page, "Write to them")) == (
+        f"/letters/new?state=ne&to={person_id(14)}",
+        {person_id(14)},
+    )
 
 
 def test_a_district_that_no_longer_exists_is_reported_not_guessed(client, census):
@@ -226,7 +250,7 @@ def test_a_district_that_no_longer_exists_is_reported_not_guessed(client, census
 
     seen = text_of(lookup(client, "9 Example St, Plainstown, ND"))
 
-    assert "Your senator Photo Name District Party Email Phone Nine Senator 9" in seen
+    assert "Your senator Senator Nine Senator Senate, district 9" in seen
     assert (
         "We could not match the Census's “State House District 9A” (code 3809A) to a current House "
         "district, so we cannot name your representative for it." in seen
@@ -404,8 +428,12 @@ def test_the_api_answers_districts_lawmakers_and_problems(client, census):
             ],
         },
         "problems": [],
-        "write_url": f"/letters/new?state=mo&to={person_id(1)}&to={person_id(2)}",
+        "write_url": body["write_url"],
     }
+    assert unsigned(body["write_url"]) == (
+        f"/letters/new?state=mo&to={person_id(1)}&to={person_id(2)}",
+        {person_id(1), person_id(2)},
+    )
 
 
 def test_the_api_gives_nebraska_one_chamber(client, census):
@@ -439,7 +467,7 @@ def test_the_api_lists_what_it_could_not_tell(client, census):
         "district, so we cannot name your representative for it. The North Dakota lawmaker table "
         "lists every member.",
     ]
-    assert body["write_url"] == f"/letters/new?state=nd&to={person_id(16)}"
+    assert unsigned(body["write_url"]) == (f"/letters/new?state=nd&to={person_id(16)}", {person_id(16)})
 
 
 @pytest.mark.parametrize(

@@ -126,7 +126,9 @@ def test_a_confirmed_letter_goes_from_the_site_with_replies_to_the_writer(client
     assert asked.headers["Location"] == letter_url
     waiting = text_of(client.get(letter_url))
     assert "We sent a link to pat@example.org. Open it to confirm your email address" in waiting
-    assert "Waiting for your confirmation" in waiting
+    assert "Waiting for you to confirm your email address, then it goes from this site" in waiting
+    # While it waits, the other ways fold away and nothing offers to mark it sent.
+    assert "Send it another way instead" in waiting and "Mark as sent" not in waiting
     assert [mail.message["Subject"] for mail in smtp] == ["Confirm your letter before it is sent"]
     assert "Jordan Example1" in smtp[0].body and letters_to_lawmaker(smtp) == []
     # Until the writer confirms, the outbox holds none of their words or address.
@@ -146,8 +148,10 @@ def test_a_confirmed_letter_goes_from_the_site_with_replies_to_the_writer(client
     assert sent.body.replace("\r\n", "\n").strip() == letter.body.strip()
     shown = text_of(client.get(letter_url))
     assert "Your letter was sent to Senator Jordan Example1." in shown
-    assert "Status: sent (sent from this site)" in shown
+    sent_on = f"{letter.sent_at:%B} {letter.sent_at.day}, {letter.sent_at.year}"
+    assert f"Sent from this site on {sent_on}" in shown
     assert f"Sent from this site on {letter.sent_at.day} " in shown and f"to {LAWMAKER}" in shown
+    assert "Send again another way" in shown and "Mark as sent" not in shown
     assert (letter.status, letter.channel) == ("sent", "outbox")
     # The letter keeps its text; the outbox keeps none of the writer's words or address.
     assert (the_message().body, the_message().reply_to) == ("", "")
@@ -170,18 +174,48 @@ def test_double_clicks_repeated_confirmations_and_runs_deliver_once(app, client,
     assert len(letters_to_lawmaker(smtp)) == 1
 
 
-def test_a_letter_marked_sent_after_asking_is_not_sent_by_the_link(client, smtp, letter_url):
+def test_marking_sent_never_cancels_a_site_send_and_the_writer_can_stop_it(client, smtp, letter_url):
     ask_to_send(client, letter_url)
-    client.post(
-        f"{letter_url}/sent", data={"csrf_token": csrf_token(client.get(letter_url)), "channel": "email"}
+    token = csrf_token(client.get(letter_url))
+
+    # A stale page's "Mark as sent" is refused, and the site send is still waiting.
+    refused = client.post(f"{letter_url}/sent", data={"csrf_token": token, "channel": "email"})
+    shown = text_of(client.get(refused.headers["Location"]))
+    assert "This letter is on its way from this site, so it was not marked as sent another way." in shown
+    assert (db.session.scalar(select(Letter.status)), the_message().status) == (
+        "draft",
+        "waiting-confirmation",
     )
+
+    stopped = client.post(f"{letter_url}/outbox/cancel", data={"csrf_token": token})
+    shown = text_of(client.get(stopped.headers["Location"]))
+    assert "Sending from this site is stopped: the link we emailed you will send nothing." in shown
+    assert "Not sent yet" in shown and "Mark as sent" in shown
+    client.post(f"{letter_url}/sent", data={"csrf_token": token, "channel": "email"})
+
+    answer = client.get(confirmation_links(smtp)[0])
+    assert answer.headers["Location"] == letter_url
+    shown = text_of(client.get(letter_url))
+    assert "You stopped this letter from being sent from this site, so nothing was sent." in shown
+    assert letters_to_lawmaker(smtp) == [] and the_message().status == "cancelled"
+    assert "Sent by email on" in shown
+
+
+def test_a_link_opened_after_the_letter_was_marked_sent_explains_on_the_letters_page(
+    client, smtp, letter_url
+):
+    ask_to_send(client, letter_url)
+    letter = db.session.scalar(select(Letter))
+    letter.status, letter.channel = "sent", "print"  # marked before this site's safeguards existed
+    db.session.commit()
 
     answer = client.get(confirmation_links(smtp)[0])
 
-    assert answer.status_code == 400
-    assert "This letter is already marked as sent." in text_of(answer)
+    assert answer.headers["Location"] == letter_url
+    shown = text_of(client.get(letter_url))
+    assert "This letter is already marked as sent. Nothing was sent from this site." in shown
     assert letters_to_lawmaker(smtp) == [] and the_message().status == "waiting-confirmation"
-    assert "Send it from this site" not in text_of(client.get(letter_url))
+    assert "Send it from this site" not in shown
 
 
 def test_a_refusing_server_is_retried_with_backoff_then_the_failure_is_shown(
@@ -208,7 +242,7 @@ def test_a_refusing_server_is_retried_with_backoff_then_the_failure_is_shown(
     shown = text_of(client.get(letter_url))
     assert "Sending did not complete. Tried 4 times; the last time, the mail server at 127.0.0.1:" in shown
     assert "refused: 451 4.3.0 Try again later." in shown
-    assert "Status: draft" in shown and "Send it again from this site" in shown
+    assert "Not sent yet" in shown and "Send it again from this site" in shown and "Mark as sent" in shown
     assert send_outbox(app, runner) == "sent 0, retrying 0, failed 0\n" and server.attempts == 4
 
 
@@ -241,7 +275,7 @@ def test_a_server_that_hangs_up_before_taking_the_letter_is_tried_again(
     assert retried.outcome == "sent"
     [sent] = letters_to_lawmaker(smtp)
     assert sent.message["Message-ID"] == f"<{the_message().idempotency_key}@advocacy.local>"
-    assert "Status: sent (sent from this site)" in text_of(client.get(letter_url))
+    assert "Sent from this site on" in text_of(client.get(letter_url))
 
 
 def test_a_server_that_hangs_up_after_taking_the_letter_is_not_sent_again(
@@ -365,16 +399,20 @@ def test_confirmation_links_that_are_forged_or_expired_are_refused(app, client, 
     expired = client.get(
         f"/letters/outbox/confirm/{old.dumps({'id': message.id, 'key': message.idempotency_key})}"
     )
-    forged = client.get("/letters/outbox/confirm/eyJpZCI6MX0.forged.signature")
 
-    assert expired.status_code == 400 and "This link has expired." in text_of(expired)
+    # An expired link is still genuine: it lands on the letter's page, which offers a new link.
+    assert expired.headers["Location"] == letter_url
+    shown = text_of(client.get(letter_url))
+    assert "This confirmation link has expired, so nothing was sent. Ask for a new link below." in shown
+    assert "Send me a new link" in shown
+    forged = client.get("/letters/outbox/confirm/eyJpZCI6MX0.forged.signature")
     assert forged.status_code == 400 and "This link is not valid." in text_of(forged)
     assert the_message().status == "waiting-confirmation" and letters_to_lawmaker(smtp) == []
 
 
 def test_deleting_the_letter_or_the_account_removes_its_outbox_message(client, smtp, letter_url, auth):
     ask_to_send(client, letter_url)
-    client.post(f"{letter_url}/delete", data={"csrf_token": csrf_token(client.get(letter_url))})
+    client.post(f"{letter_url}/delete", data={"csrf_token": csrf_token(client.get(f"{letter_url}/delete"))})
     assert (count(Letter), count(OutboxMessage)) == (0, 0)
 
     auth.create()
@@ -408,4 +446,4 @@ def test_with_redis_the_worker_sends_the_letter(client, smtp, letter_url, run_wo
     run_worker()
 
     assert len(letters_to_lawmaker(smtp)) == 1
-    assert "Status: sent (sent from this site)" in text_of(client.get(letter_url))
+    assert "Sent from this site on" in text_of(client.get(letter_url))

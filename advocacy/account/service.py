@@ -15,7 +15,11 @@ def letters_of(session: Session, user: User) -> list[Letter]:
         session.scalars(
             select(Letter)
             .where(Letter.user_id == user.id)
-            .options(selectinload(Letter.legislator), selectinload(Letter.issue_area))
+            .options(
+                selectinload(Letter.legislator),
+                selectinload(Letter.issue_area),
+                selectinload(Letter.outbox_message),  # where each letter stands
+            )
             .order_by(Letter.created_at.desc(), Letter.id.desc())
         )
     )
@@ -55,6 +59,8 @@ def export_user_data(session: Session, user: User) -> dict:
                 "sender_name": letter.sender_name,
                 "sender_town": letter.sender_town,
                 "sender_email": letter.sender_email,
+                "sender_address": letter.sender_address,
+                "is_constituent": letter.is_constituent,
                 "channel": letter.channel,
                 "status": letter.status,
                 "created_at": _iso(letter.created_at),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import (
     Blueprint,
     Response,
@@ -16,8 +18,10 @@ from flask import (
 from wtforms import Form, StringField
 from wtforms.validators import DataRequired, Length
 
+from advocacy.campaigns.service import get_campaign, targets_of
 from advocacy.clients.census import CensusGeocoder, GeocoderAnswer, GeocoderUnavailable
 from advocacy.extensions import db, limiter
+from advocacy.legislators.constituency import sign_found
 from advocacy.legislators.lookup import (
     AddressOutsideStates,
     ChamberLookup,
@@ -25,8 +29,8 @@ from advocacy.legislators.lookup import (
     NoAddressMatch,
     find_lawmakers,
 )
-from advocacy.models import Legislator
-from advocacy.reportcards.service import all_states
+from advocacy.models import Campaign, IssueArea, Legislator, State
+from advocacy.reportcards.service import all_states, featured_framework, find_issue_area
 
 bp = Blueprint("lookup", __name__)
 
@@ -74,8 +78,40 @@ def _private(response: Response) -> Response:
     return response
 
 
-def _page(form: AddressForm, status: int = 200, **context: object) -> Response:
-    page = render_template("legislators/lookup.html", form=form, **context)
+@dataclass(frozen=True)
+class Intent:
+    """What the visitor came to write about, carried from the page that sent them here."""
+
+    state: State | None
+    area: IssueArea | None
+    campaign: Campaign | None
+    problem: str  # a parameter that could not be used, in words that say what to do
+
+
+def _intent() -> Intent:
+    problems = []
+    state = area = campaign = None
+    if abbr := request.args.get("state", "").strip():
+        state = db.session.get(State, abbr.lower())
+        if state is None:
+            problems.append(f"There is no state {abbr!r}: use a two-letter postal code such as mo.")
+    if key := request.args.get("area", "").strip():
+        framework = featured_framework(db.session)
+        area = find_issue_area(framework, key) if framework else None
+        if area is None:
+            problems.append(
+                f"There is no issue area {key!r}: use a number from 1 to 6, "
+                "or the area's name as links give it."
+            )
+    if slug := request.args.get("campaign", "").strip():
+        campaign = get_campaign(db.session, slug)
+        if campaign is None:
+            problems.append(f"There is no campaign called {slug!r}.")
+    return Intent(state or (campaign.state if campaign else None), area, campaign, " ".join(problems))
+
+
+def _page(form: AddressForm, intent: Intent, status: int = 200, **context: object) -> Response:
+    page = render_template("legislators/lookup.html", form=form, intent=intent, **context)
     return _private(make_response(page, status))
 
 
@@ -83,32 +119,66 @@ def _page(form: AddressForm, status: int = 200, **context: object) -> Response:
 @limiter.limit(_lookup_limit, exempt_when=_no_address)
 def page() -> Response:
     form = AddressForm(request.args)
+    intent = _intent()
+    if intent.problem:
+        return _page(form, intent, 400)
     if "address" not in request.args:
-        return _page(form)
+        return _page(form, intent)
     if not form.validate():
-        return _page(form, 400)
+        return _page(form, intent, 400)
     # The Census is asked before the database is touched: no transaction waits on the network.
     try:
         answer = _locate(form.address.data)
     except GeocoderUnavailable:
-        return _page(form, 503, trouble="unavailable", states=all_states(db.session))
+        return _page(form, intent, 503, trouble="unavailable", states=all_states(db.session))
     try:
         result = find_lawmakers(db.session, answer)
     except NoAddressMatch:
-        return _page(form, 404, trouble="not_found", states=all_states(db.session))
+        return _page(form, intent, 404, trouble="not_found", states=all_states(db.session))
     except AddressOutsideStates as error:
-        return _page(form, 404, trouble="outside", message=str(error), states=all_states(db.session))
-    return _page(form, result=result, write_url=_write_url(result))
+        return _page(form, intent, 404, trouble="outside", message=str(error), states=all_states(db.session))
+    return _page(form, intent, result=result, plan=_writing_plan(result, intent))
 
 
-def _write_url(result: LookupResult) -> str | None:
-    """The letter form addressed to every lawmaker found; it suggests the state's weakest area."""
-    ids = [person.id for person in result.legislators]
-    if not ids:
-        return None
-    # From a campaign's page, the letters belong to that campaign.
-    campaign = request.args.get("campaign", "").strip() or None
-    return url_for("letters.new", state=result.state.abbr, to=ids, campaign=campaign)
+@dataclass(frozen=True)
+class WritingPlan:
+    """Where "Write to them" leads: the writer's own lawmakers, and a campaign's targets among them."""
+
+    write_url: str | None  # letters to the lawmakers the lookup found (the campaign's, in a campaign)
+    target_ids: frozenset[str]  # the campaign's targets, to mark them; empty without a campaign
+    others_url: str | None  # in a campaign: the writer's own lawmakers it does not write to
+    targets: tuple[Legislator, ...]  # offered when none of the writer's own lawmakers is a target
+
+
+def _write_url(
+    result: LookupResult, people: list[Legislator], campaign: Campaign | None, intent: Intent
+) -> str:
+    return url_for(
+        "letters.new",
+        state=result.state.abbr,
+        to=[p.id for p in people],
+        area=intent.area.slug if intent.area else None,
+        campaign=campaign.slug if campaign else None,
+        found=sign_found(current_app.config["SECRET_KEY"], result),
+    )
+
+
+def _writing_plan(result: LookupResult, intent: Intent) -> WritingPlan:
+    found = list(result.legislators)
+    campaign = intent.campaign
+    if campaign is None or campaign.state_abbr != result.state.abbr:
+        url = _write_url(result, found, None, intent) if found else None
+        return WritingPlan(url, frozenset(), None, ())
+    targets = targets_of(db.session, campaign)
+    ids = frozenset(p.id for p in targets)
+    theirs = [p for p in found if p.id in ids]
+    others = [p for p in found if p.id not in ids]
+    return WritingPlan(
+        write_url=_write_url(result, theirs, campaign, intent) if theirs else None,
+        target_ids=ids,
+        others_url=_write_url(result, others, None, intent) if others else None,
+        targets=() if theirs else tuple(targets),
+    )
 
 
 def _legislator(person: Legislator) -> dict:
@@ -142,7 +212,7 @@ def _result(result: LookupResult) -> dict:
         "upper": _chamber(result.upper),
         "lower": _chamber(result.lower),
         "problems": list(result.problems),
-        "write_url": _write_url(result),
+        "write_url": _writing_plan(result, _intent()).write_url,
     }
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-# Some mail programs drop mailto links longer than about 2,000 characters.
-MAILTO_SAFE_LENGTH = 2000
+# Current mail programs take mailto links of several thousand characters, which holds an ordinary
+# letter with a personal paragraph; past this length some cut the text short. (Very old desktop
+# programs stopped near 2,000 characters, which is why the letter's page always offers Copy too.)
+MAILTO_SAFE_LENGTH = 8000
 
 
 @dataclass(frozen=True)

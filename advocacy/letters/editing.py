@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -76,10 +76,12 @@ SAMPLE = LetterContext(
     report_card=ReportCardFacts(2023, "Report Cards on Child & Youth Sex Trafficking", "F", None, None, ""),
     area=AreaFacts(2, "Identification of and Response to Victims", None, is_weakest=True),
     recipient=RecipientFacts("Senator", "Jordan Example", "Example", "1", "Senate"),
-    sender=SenderFacts("Pat Doe", "Columbia"),
+    sender=SenderFacts("Pat Doe", "Columbia", is_constituent=True, postal_address="12 Elm St\nColumbia, MO"),
     personal_paragraph="My own words.",
     today=date(2026, 1, 1),
 )
+# The same writer where the lookup did not find the recipient for them: templates must work both ways.
+SAMPLE_ELSEWHERE = replace(SAMPLE, sender=SenderFacts("Pat Doe", "Columbia"))
 
 
 def check_text(subject: str, body: str) -> None:
@@ -87,7 +89,8 @@ def check_text(subject: str, body: str) -> None:
     problems = lint_template(subject, "subject") + lint_template(body, "body")
     if not problems:
         try:
-            render_letter(subject, body, SAMPLE)
+            for sample in (SAMPLE, SAMPLE_ELSEWHERE):
+                render_letter(subject, body, sample)
         except LetterRenderError as error:
             problems.append(str(error))
     if problems:

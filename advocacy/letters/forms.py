@@ -1,9 +1,18 @@
 """Forms for drafting a letter and for the writer's tracking page."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from advocacy.models.letters import CHANNELS
 
@@ -11,6 +20,13 @@ CHANNEL_LABELS = {
     "email": "I sent it by email",
     "print": "I printed and posted it",
     "phone": "I called the office",
+    "outbox": "Sent from this site",
+}
+# How a sent letter went, as the writer's page says it: "Sent by email on 30 November 2026".
+CHANNEL_PHRASES = {
+    "email": "Sent by email",
+    "print": "Posted",
+    "phone": "Called the office",
     "outbox": "Sent from this site",
 }
 
@@ -33,19 +49,30 @@ class LetterForm(FlaskForm):
     to = SelectMultipleField(
         "Lawmakers",
         validators=[DataRequired(message="Choose at least one lawmaker to write to.")],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
     )
+    # Signed by the address lookup: which recipients represent the writer's address.
+    found = HiddenField()
     sender_name = StringField(
         "Your full name",
         validators=[
-            DataRequired(message="Enter your name: offices answer named constituents."),
-            Length(max=200),
+            DataRequired(message="Enter your name: offices answer letters that are signed."),
+            Length(max=200, message="Keep your name under 200 characters."),
         ],
     )
     sender_town = StringField(
         "Your town or city",
         validators=[
-            DataRequired(message="Enter your town so the office knows you are a constituent."),
-            Length(max=200),
+            DataRequired(message="Enter your town or city so the office knows where you live."),
+            Length(max=200, message="Keep your town under 200 characters."),
+        ],
+    )
+    sender_address = TextAreaField(
+        "Your postal address (optional)",
+        validators=[
+            Optional(),
+            Length(max=300, message="Keep your postal address under 300 characters."),
         ],
     )
     sender_email = EmailField(
@@ -70,12 +97,25 @@ class MarkSentForm(FlaskForm):
     channel = SelectField(
         "How did you send it?",
         choices=[SelectChoice(c, CHANNEL_LABELS[c]) for c in CHANNELS if c != "outbox"],
-        validators=[DataRequired()],
+        validators=[DataRequired(message="Choose how you sent the letter.")],
     )
+    # "batch" when marked from the page listing all the letters of one visit.
+    back = HiddenField()
 
 
 class DeleteLetterForm(FlaskForm):
     pass
+
+
+class EmailLinkForm(FlaskForm):
+    email = EmailField(
+        "Your email address",
+        validators=[
+            DataRequired(message="Enter the email address to send the link to."),
+            Email(message="Enter an email address such as name@example.org."),
+            Length(max=254, message="An email address is at most 254 characters long."),
+        ],
+    )
 
 
 class ClaimLetterForm(FlaskForm):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import fields
 
 from jinja2 import TemplateSyntaxError, nodes
@@ -27,6 +29,53 @@ VARIABLES: dict[str, frozenset[str] | None] = {
 }
 
 
+# Words that tell a lawmaker the writer lives in their district. Only the address lookup can
+# establish that, so a template may say them only where `sender.is_constituent` is true.
+CONSTITUENCY_CLAIM = re.compile(r"\bconstituents?\b|\byour district\b", re.IGNORECASE)
+
+
+def _tests_constituency(test: nodes.Node) -> bool:
+    """True for `sender.is_constituent` and tests that require it (`sender.is_constituent and …`)."""
+    if isinstance(test, nodes.Getattr):
+        return (
+            isinstance(test.node, nodes.Name) and test.node.name == "sender" and test.attr == "is_constituent"
+        )
+    if isinstance(test, nodes.And):
+        return _tests_constituency(test.left) or _tests_constituency(test.right)
+    return False
+
+
+def _unguarded_text(node: nodes.Node, guarded: bool = False) -> Iterator[nodes.TemplateData]:
+    """Literal text outside any `{% if sender.is_constituent %}` branch."""
+    if isinstance(node, nodes.TemplateData):
+        if not guarded:
+            yield node
+        return
+    if isinstance(node, nodes.If):
+        yield from _unguarded_text(node.test, guarded)
+        for child in node.body:
+            yield from _unguarded_text(child, guarded or _tests_constituency(node.test))
+        for branch in (*node.elif_, *node.else_):
+            yield from _unguarded_text(branch, guarded)
+        return
+    for child in node.iter_child_nodes():
+        yield from _unguarded_text(child, guarded)
+
+
+def _constituency_claims(tree: nodes.Template, prefix: str) -> list[str]:
+    problems = []
+    for data in _unguarded_text(tree):
+        match = CONSTITUENCY_CLAIM.search(data.data)
+        if match:
+            line = data.lineno + data.data[: match.start()].count("\n")
+            problems.append(
+                f"{prefix}line {line}: “{match.group(0)}” claims the writer lives in the lawmaker's "
+                "district; say it only inside {% if sender.is_constituent %}, which is true only when "
+                "the address lookup found this lawmaker for the writer"
+            )
+    return problems
+
+
 def lint_template(text: str, where: str = "") -> list[str]:
     """Every problem in one template text, each with its line number; empty when it is fine."""
     prefix = f"{where}: " if where else ""
@@ -47,4 +96,5 @@ def lint_template(text: str, where: str = "") -> list[str]:
                     f"{prefix}line {attribute.lineno}: {attribute.node.name} has no "
                     f"{attribute.attr!r}; it has {', '.join(sorted(allowed))}"
                 )
+    problems += _constituency_claims(tree, prefix)
     return sorted(set(problems), key=lambda p: (int(p.split("line ")[1].split(":")[0]), p))

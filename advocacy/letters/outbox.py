@@ -32,12 +32,24 @@ MAY_HAVE_ARRIVED = (
 INTERRUPTED = "Sending was interrupted before the mail server confirmed it. " + MAY_HAVE_ARRIVED
 
 
+# A site send on its way: the writer asked (and may still confirm), or confirmed and it is being sent.
+PENDING = ("waiting-confirmation", "queued", "sending")
+
+
 class CannotSendFromSite(ValueError):
     """This letter cannot go out from this site; the message says why and what to do instead."""
+
+    def __init__(self, message: str, letter_token: str = "") -> None:
+        super().__init__(message)
+        self.letter_token = letter_token  # the letter's page can explain, when the letter is known
 
 
 class InvalidConfirmation(ValueError):
     """A confirmation link that is forged, expired, or for a request that has been replaced."""
+
+    def __init__(self, message: str, letter_token: str = "") -> None:
+        super().__init__(message)
+        self.letter_token = letter_token
 
 
 class OutboxUnavailable(RuntimeError):
@@ -93,7 +105,7 @@ def request_send(session: Session, letter: Letter, secret: str) -> str:
     if message is None:
         message = OutboxMessage(idempotency_key=uuid.uuid4().hex, letter=letter)
         session.add(message)
-    elif message.status not in ("waiting-confirmation", "failed"):
+    elif message.status not in ("waiting-confirmation", "failed", "cancelled"):
         raise CannotSendFromSite("This letter is already on its way from this site.")
     message.to_address = letter.legislator.email
     message.status = "waiting-confirmation"
@@ -114,22 +126,26 @@ def confirmation_expired(message: OutboxMessage, now: datetime) -> bool:
 
 def confirm_send(session: Session, secret: str, token: str) -> OutboxMessage:
     """The writer opened the link: queue the letter as it is now. Opening it again changes nothing."""
+    serializer = _serializer(secret)
     try:
-        data = _serializer(secret).loads(token, max_age=CONFIRM_MAX_AGE)
+        data = serializer.loads(token, max_age=CONFIRM_MAX_AGE)
     except SignatureExpired as error:
+        # The signature is genuine, only old: the letter's own page can offer a new link.
+        message = _message_for(session, serializer.load_payload(error.payload))
         raise InvalidConfirmation(
-            "This link has expired. Open your letter's private page to ask for a new one."
+            "This confirmation link has expired, so nothing was sent. Ask for a new link below.",
+            message.letter.token if message else "",
         ) from error
     except BadSignature as error:
         raise InvalidConfirmation("This link is not valid. Check that you copied all of it.") from error
-    message = session.get(OutboxMessage, data.get("id")) if isinstance(data, dict) else None
-    if message is None or message.idempotency_key != data.get("key"):
+    message = _message_for(session, data)
+    if message is None:
         raise InvalidConfirmation("This link is no longer valid: the letter may have been deleted.")
     if message.status == "waiting-confirmation":
         # Checked again: the letter may have been marked sent, or purged, since the writer asked.
         problem = why_not_sendable(message.letter)
         if problem:
-            raise CannotSendFromSite(problem)
+            raise CannotSendFromSite(f"{problem} Nothing was sent from this site.", message.letter.token)
         letter = message.letter
         message.to_address = letter.legislator.email
         message.reply_to = letter.sender_email
@@ -138,6 +154,24 @@ def confirm_send(session: Session, secret: str, token: str) -> OutboxMessage:
         message.status = "queued"
         message.next_attempt_at = _now()
     return message
+
+
+def _message_for(session: Session, data: object) -> OutboxMessage | None:
+    message = session.get(OutboxMessage, data.get("id")) if isinstance(data, dict) else None
+    if message is None or message.idempotency_key != data.get("key"):
+        return None
+    return message
+
+
+def cancel_send(letter: Letter) -> None:
+    """The writer changed their mind before confirming: the link they were sent will send nothing."""
+    message = letter.outbox_message
+    if message is None or message.status != "waiting-confirmation":
+        raise CannotSendFromSite(
+            "Only a letter waiting for your confirmation can be stopped; this one is not.", letter.token
+        )
+    message.status = "cancelled"
+    message.last_error = ""
 
 
 @dataclass(frozen=True)

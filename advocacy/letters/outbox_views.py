@@ -14,6 +14,7 @@ from advocacy.jobs import submit
 from advocacy.letters.outbox import (
     CannotSendFromSite,
     InvalidConfirmation,
+    cancel_send,
     confirm_send,
     confirmation_expired,
     deliver_job,
@@ -53,7 +54,7 @@ class OutboxState:
     def offered(self) -> bool:
         """The writer may ask now: the first time, for a new link, or again after a failure."""
         status = self.message.status if self.message else None
-        return not self.problem and status in (None, "waiting-confirmation", "failed")
+        return not self.problem and status in (None, "waiting-confirmation", "failed", "cancelled")
 
     @property
     def sent_on(self) -> str:
@@ -70,7 +71,8 @@ def outbox_state(letter: Letter) -> OutboxState | None:
     message = letter.outbox_message
     if not mail_configured():
         return None
-    if letter.status != "draft" and (message is None or message.status in ("waiting-confirmation", "failed")):
+    moot = ("waiting-confirmation", "failed", "cancelled")
+    if letter.status != "draft" and (message is None or message.status in moot):
         return None  # sent some other way: nothing to offer, and an old request is moot
     now = datetime.now(UTC).replace(tzinfo=None)
     return OutboxState(
@@ -129,14 +131,39 @@ def ask(token: str) -> Response:
     return redirect(url_for("letters.track", token=token))
 
 
+@bp.post("/letters/<token>/outbox/cancel")
+def cancel(token: str) -> Response:
+    letter = _letter_or_404(token)
+    if not OutboxForm().validate_on_submit():
+        abort(400, description="The request was not valid; reload the page and try again.")
+    try:
+        cancel_send(letter)
+    except CannotSendFromSite as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash("Sending from this site is stopped: the link we emailed you will send nothing.")
+    return redirect(url_for("letters.track", token=token))
+
+
 @bp.get("/letters/outbox/confirm/<signed>")
 def confirm(signed: str) -> Response:
     try:
         message = confirm_send(db.session, current_app.config["SECRET_KEY"], signed)
     except (InvalidConfirmation, CannotSendFromSite) as error:
-        abort(400, description=str(error))
+        if not error.letter_token:
+            abort(400, description=str(error))
+        # The letter is known: its page explains what happened and offers what is still possible.
+        flash(str(error), "error" if isinstance(error, InvalidConfirmation) else "message")
+        return redirect(url_for("letters.track", token=error.letter_token))
     db.session.commit()
     token = message.letter.token
+    if message.status == "cancelled":
+        flash(
+            "You stopped this letter from being sent from this site, so nothing was sent. "
+            "You can still send it yourself, or ask again below."
+        )
+        return redirect(url_for("letters.track", token=token))
     if message.status == "queued" and mail_configured():
         # Without Redis this sends now, within this request; with it, `advocacy worker` does.
         submit(deliver_job, message.id)

@@ -73,6 +73,9 @@ class RecipientFacts:
 class SenderFacts:
     name: str
     town: str
+    # True only when the address lookup found this recipient for the writer's own address.
+    is_constituent: bool = False
+    postal_address: str = ""  # the street address the writer chose to give, "" when none
 
 
 @dataclass(frozen=True)

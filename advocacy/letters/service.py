@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import difflib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from advocacy.legislators.constituency import NOBODY, FoundLawmakers
 from advocacy.letters.lint import lint_template
 from advocacy.letters.render import (
     AreaFacts,
@@ -129,6 +130,12 @@ class Sender:
     town: str
     email: str
     personal_paragraph: str
+    postal_address: str = ""  # as the writer typed it for an envelope, "" when not given
+
+
+def postal_address(text: str) -> str:
+    """The writer's address as typed for an envelope: each line trimmed, blank lines dropped."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def letter_context(
@@ -138,6 +145,7 @@ def letter_context(
     legislator: Legislator,
     sender: Sender,
     today: date,
+    is_constituent: bool = False,
 ) -> LetterContext:
     card_facts = None
     area_facts = AreaFacts(number=area.number or 0, name=area.name, max_points=plain_points(area.max_points))
@@ -180,10 +188,24 @@ def letter_context(
             district=legislator.district,
             chamber_name=legislator.chamber_name,
         ),
-        sender=SenderFacts(name=sender.name, town=sender.town),
+        sender=SenderFacts(
+            name=sender.name,
+            town=sender.town,
+            is_constituent=is_constituent,
+            postal_address=sender.postal_address,
+        ),
         personal_paragraph=sender.personal_paragraph,
         today=today,
     )
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One recipient's letter, rendered but not saved."""
+
+    legislator: Legislator
+    letter: RenderedLetter
+    is_constituent: bool  # the address lookup found this lawmaker for the writer
 
 
 def draft_letters(
@@ -194,26 +216,43 @@ def draft_letters(
     recipients: list[Legislator],
     sender: Sender,
     today: date,
-) -> list[tuple[Legislator, RenderedLetter]]:
+    found: FoundLawmakers = NOBODY,
+) -> list[Draft]:
     """One rendered letter per recipient, or LetterRenderError before any is returned."""
     revision = template.current
-    return [
-        (
-            person,
-            render_letter(
-                revision.subject,
-                revision.body,
-                letter_context(summary, state, area, person, sender, today),
-            ),
-        )
-        for person in recipients
-    ]
+    drafts = []
+    for person in recipients:
+        mine = found.represents(person.id)
+        context = letter_context(summary, state, area, person, sender, today, is_constituent=mine)
+        drafts.append(Draft(person, render_letter(revision.subject, revision.body, context), mine))
+    return drafts
+
+
+def own_words_share(
+    template: LetterTemplate,
+    summary: CardSummary | None,
+    state: State,
+    area: IssueArea,
+    drafts: list[Draft],
+    sender: Sender,
+    today: date,
+) -> int:
+    """How much of the first letter is the template's wording: 100 when the writer added nothing."""
+    if not drafts or not sender.personal_paragraph:
+        return 100
+    first = drafts[0]
+    bare = replace(sender, personal_paragraph="")
+    context = letter_context(
+        summary, state, area, first.legislator, bare, today, is_constituent=first.is_constituent
+    )
+    plain = render_letter(template.current.subject, template.current.body, context)
+    return similarity(first.letter.body, plain.body)
 
 
 def save_letters(
     session: Session,
     template: LetterTemplate,
-    drafts: list[tuple[Legislator, RenderedLetter]],
+    drafts: list[Draft],
     state: State,
     area: IssueArea,
     sender: Sender,
@@ -224,7 +263,8 @@ def save_letters(
     """Store one letter per recipient, all in one batch, each with its own private token."""
     batch = secrets.token_urlsafe(16)
     letters = []
-    for legislator, rendered in drafts:
+    for draft in drafts:
+        legislator, rendered = draft.legislator, draft.letter
         letter = Letter(
             token=secrets.token_urlsafe(24),
             batch=batch,
@@ -238,6 +278,8 @@ def save_letters(
             sender_name=sender.name,
             sender_town=sender.town,
             sender_email=sender.email,
+            sender_address=sender.postal_address,
+            is_constituent=draft.is_constituent,
             user_id=user_id,
             campaign_id=campaign_id,
             share_contact=share_contact and campaign_id is not None,
@@ -272,6 +314,20 @@ def batch_letters(session: Session, letter: Letter) -> list[Letter]:
     )
 
 
+def letters_in_batch(session: Session, batch: str) -> list[Letter]:
+    """The letters written together in one visit, in the order they were written."""
+    if not batch:
+        return []
+    return list(
+        session.scalars(
+            select(Letter)
+            .where(Letter.batch == batch)
+            .options(selectinload(Letter.legislator), selectinload(Letter.outbox_message))
+            .order_by(Letter.id)
+        )
+    )
+
+
 def mark_sent(letter: Letter, channel: str) -> None:
     letter.status = "sent"
     letter.channel = channel
@@ -286,7 +342,7 @@ PURGED_BODY = "(The writer's details and words were removed after the retention 
 
 
 def purge_personal_details(session: Session, older_than: datetime) -> int:
-    """Remove names, towns, emails and own words from letters written before `older_than`.
+    """Remove names, towns, emails, postal addresses and own words from letters before `older_than`.
 
     The letter's text holds the writer's name and words too, so it goes; what stays (lawmaker,
     issue, dates, status, channel) cannot point to the writer and still counts.
@@ -298,6 +354,7 @@ def purge_personal_details(session: Session, older_than: datetime) -> int:
             sender_name="",
             sender_town="",
             sender_email="",
+            sender_address="",
             personal_paragraph="",
             body=PURGED_BODY,
             purged_at=_now(),

@@ -1,8 +1,7 @@
-"""Drafting a letter, and the writer's private tracking page for it."""
+"""Drafting letters, the page of one visit's letters, and each letter's private page."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -15,12 +14,13 @@ from advocacy.campaigns.forms import ReplyForm
 from advocacy.campaigns.replies import InvalidReplyLink, letter_token_from_link, record_reply
 from advocacy.campaigns.service import get_campaign
 from advocacy.extensions import db, limiter
-from advocacy.legislators.service import sitting_legislators
-from advocacy.letters.delivery import email_links
+from advocacy.legislators.constituency import NOBODY, FoundLawmakers, LookupExpired, read_found
+from advocacy.letters.delivery import EmailLinks, email_links
+from advocacy.letters.drafting import CannotWrite, letter_setup, phone_script, write_letters
 from advocacy.letters.forms import (
-    CHANNEL_LABELS,
     ClaimLetterForm,
     DeleteLetterForm,
+    EmailLinkForm,
     LetterForm,
     MarkSentForm,
 )
@@ -31,30 +31,39 @@ from advocacy.letters.service import (
     UnknownLetter,
     batch_letters,
     delete_letter,
-    draft_letters,
     get_letter,
+    letters_in_batch,
     mark_sent,
-    save_letters,
-    similarity,
-    template_for,
+    postal_address,
 )
-from advocacy.models import Legislator, Letter
-from advocacy.reportcards.service import (
-    choose_report_card,
-    featured_framework,
-    find_issue_area,
-    suggested_area,
-    summarize,
-)
+from advocacy.letters.standing import letter_standing
+from advocacy.mail import MailNotSent, UnsafeHeader, mail_configured, send_mail
+from advocacy.models import Campaign, Letter, State
 from advocacy.reportcards.views import state_or_404
 
 bp = Blueprint("letters", __name__)
+bp.add_app_template_global(letter_standing)
 
 
-def _recipient_label(legislator: Legislator) -> str:
-    party = f", {legislator.party}" if legislator.party else ""
-    where = f"{legislator.chamber_name}, district {legislator.district}"
-    return f"{legislator.title} {legislator.name} ({where}{party})"
+def _campaign_for(state: State) -> Campaign | None:
+    slug = request.args.get("campaign", "").strip()
+    if not slug:
+        return None
+    campaign = get_campaign(db.session, slug)
+    if campaign is None or campaign.state_abbr != state.abbr:
+        abort(404, description=f"There is no campaign called {slug!r} for {state.name}.")
+    return campaign
+
+
+def _found_lawmakers(signed: str) -> tuple[FoundLawmakers, str]:
+    """Who the writer's address lookup found, and a notice when the lookup can no longer be read."""
+    try:
+        return read_found(current_app.config["SECRET_KEY"], signed), ""
+    except LookupExpired as error:
+        return (
+            NOBODY,
+            f"{error} Look up your address again to write to your own lawmakers as their constituent.",
+        )
 
 
 @bp.route("/letters/new", methods=["GET", "POST"])
@@ -62,109 +71,87 @@ def _recipient_label(legislator: Legislator) -> str:
 def new() -> str | Response:
     abbr = request.args.get("state", "").strip()
     if not abbr:
-        abort(400, description="Choose a state first: the letter needs the state's report card.")
-    state = state_or_404(abbr)
-    campaign = None
-    if request.args.get("campaign"):
-        campaign = get_campaign(db.session, request.args["campaign"])
-        if campaign is None or campaign.state_abbr != state.abbr:
-            abort(404, description="There is no such campaign for this state.")
-    framework = featured_framework(db.session)
-    if framework is None:
-        abort(503, description="Report cards are not loaded yet: run `advocacy seed`.")
-    card = choose_report_card(db.session, state)
-    summary = summarize(db.session, card) if card else None
-
-    requested_area = request.args.get("area", "").strip()
-    area = find_issue_area(framework, requested_area) if requested_area else None
-    if requested_area and area is None:
-        abort(
-            400,
-            description=f"There is no issue area {requested_area!r}: use a number from 1 to 6 "
-            "or the area's name as it appears in links.",
-        )
-    if area is None and campaign is not None and campaign.focus_areas:
-        area = campaign.focus_areas[0]
-    area = area or suggested_area(summary, framework)
-
-    legislators = {person.id: person for person in sitting_legislators(db.session, state)}
-    requested_to = request.args.getlist("to")
-    for person_id in requested_to:
-        if person_id not in legislators:
-            abort(
-                404,
-                description=f"No sitting {state.name} lawmaker has the id {person_id!r}. "
-                "Choose one from the state's lawmaker table.",
+        # Address first: the lookup finds the writer's state and their own lawmakers.
+        return redirect(
+            url_for(
+                "lookup.page",
+                area=request.args.get("area") or None,
+                campaign=request.args.get("campaign") or None,
             )
+        )
+    state = state_or_404(abbr)
+    campaign = _campaign_for(state)
+    try:
+        setup = letter_setup(
+            db.session, state, campaign, request.args.get("area", ""), request.args.getlist("to")
+        )
+    except CannotWrite as error:
+        abort(404 if request.args.getlist("to") else 400, description=str(error))
 
     form = LetterForm()
-    areas = [a for a in framework.issue_areas if not a.is_extra_credit]
-    form.area.choices = [SelectChoice(a.slug, f"{a.number}. {a.name}") for a in areas]
-    if area is None:
+    form.area.choices = [SelectChoice(a.slug, f"{a.number}. {a.name}") for a in setup.areas]
+    if setup.area is None:
         form.area.choices.insert(0, SelectChoice("", "Choose an issue…"))
-    form.to.choices = [
-        SelectChoice(pid, _recipient_label(p), optgroup=p.chamber_name) for pid, p in legislators.items()
-    ]
+    form.to.choices = [SelectChoice(pid, p.name) for pid, p in setup.legislators.items()]
+    found, lookup_notice = _found_lawmakers(
+        form.found.data if form.is_submitted() else request.args.get("found", "")
+    )
     if request.method == "GET":
-        form.area.data = area.slug if area else ""
-        form.to.data = requested_to
+        form.area.data = setup.area.slug if setup.area else ""
+        form.to.data = [p.id for p in setup.requested]
+        form.found.data = request.args.get("found", "")
+        form.sender_town.data = found.town or None
 
-    previews = []
-    render_error = ""
-    same = None
+    written, render_error = None, ""
     if form.validate_on_submit():
-        chosen_area = find_issue_area(framework, form.area.data)
-        template = template_for(db.session, chosen_area, form.variant.data)
-        if campaign is not None and campaign.template is not None and form.variant.data == "ask":
-            template = campaign.template
-        if template is None:
-            abort(503, description=f"There is no letter of that kind for {chosen_area.name} yet.")
         sender = Sender(
             name=form.sender_name.data.strip(),
             town=form.sender_town.data.strip(),
             email=(form.sender_email.data or "").strip(),
             personal_paragraph=(form.personal_paragraph.data or "").strip(),
+            postal_address=postal_address(form.sender_address.data or ""),
         )
-        recipients = [legislators[pid] for pid in form.to.data]
+        saving = request.form.get("action") == "save"
         try:
-            previews = draft_letters(template, summary, state, chosen_area, recipients, sender, date.today())
-            if previews and sender.personal_paragraph:
-                bare = replace(sender, personal_paragraph="")
-                plain = draft_letters(
-                    template, summary, state, chosen_area, recipients[:1], bare, date.today()
-                )
-                same = similarity(previews[0][1].body, plain[0][1].body)
-            else:
-                same = 100
-        except LetterRenderError as error:
-            render_error = str(error)
-        if previews and request.form.get("action") == "save":
-            user_id = current_user.id if current_user.is_authenticated else None
-            letters = save_letters(
+            written = write_letters(
                 db.session,
-                template,
-                previews,
-                state,
-                chosen_area,
+                setup,
+                form.area.data,
+                form.variant.data,
+                form.to.data,
                 sender,
-                user_id,
-                campaign_id=campaign.id if campaign else None,
+                found,
+                date.today(),
+                save=saving,
+                user_id=current_user.id if current_user.is_authenticated else None,
                 share_contact=bool(form.share_contact.data),
             )
+        except CannotWrite as error:
+            render_error = str(error)
+        except LetterRenderError as error:
+            render_error = f"{error} Nothing was saved; please tell the site's team."
+        if written and written.saved:
             db.session.commit()
-            flash("Your letter is saved. Bookmark this page: it is your private link to it.")
-            return redirect(url_for("letters.track", token=letters[0].token))
+            first = written.saved[0]
+            if len(written.saved) == 1:
+                flash("Your letter is saved. Now send it: the buttons below open it ready to go.")
+                # An explicit fragment: otherwise the browser keeps the form's "#preview-heading".
+                return redirect(url_for("letters.track", token=first.token, _anchor="main"))
+            flash(f"Your {len(written.saved)} letters are saved. Send each one from this page.")
+            return redirect(url_for("letters.batch", batch=first.batch, _anchor="main"))
+    chosen = set(form.to.data or [])
     return render_template(
         "letters/new.html",
+        setup=setup,
         state=state,
-        summary=summary,
-        form=form,
-        area=area,
-        fixed_recipients=[legislators[pid] for pid in (form.to.data or []) if pid in legislators],
-        previews=previews,
-        render_error=render_error,
-        same=same,
+        summary=setup.summary,
         campaign=campaign,
+        form=form,
+        found=found,
+        lookup_notice=lookup_notice,
+        chosen=[p for pid, p in setup.legislators.items() if pid in chosen],
+        written=written,
+        render_error=render_error,
     )
 
 
@@ -180,10 +167,9 @@ def track(token: str) -> str:
     return _track(_letter_or_404(token))
 
 
-def _track(letter: Letter, reply_form: ReplyForm | None = None) -> str:
-    links = (
-        email_links(letter.legislator.email, letter.subject, letter.body) if letter.legislator.email else None
-    )
+def _track(
+    letter: Letter, reply_form: ReplyForm | None = None, email_form: EmailLinkForm | None = None
+) -> str:
     if reply_form is None:
         reply_form = ReplyForm(
             formdata=None,
@@ -191,17 +177,68 @@ def _track(letter: Letter, reply_form: ReplyForm | None = None) -> str:
             reply_outcome=letter.reply_outcome or None,
             reply_notes=letter.reply_notes,
         )
+    if email_form is None:
+        email_form = EmailLinkForm(formdata=None, email=letter.sender_email or None)
     return render_template(
         "letters/track.html",
         letter=letter,
-        links=links,
+        links=_email_links(letter),
+        standing=letter_standing(letter),
         others=batch_letters(db.session, letter),
-        sent_form=MarkSentForm(),
+        sent_form=MarkSentForm(formdata=None),
         claim_form=ClaimLetterForm(),
-        delete_form=DeleteLetterForm(),
         reply_form=reply_form,
-        channel_labels=CHANNEL_LABELS,
+        email_form=email_form,
+        can_email_link=mail_configured(),
     )
+
+
+def _email_links(letter: Letter) -> EmailLinks | None:
+    person = letter.legislator
+    return email_links(person.email, letter.subject, letter.body) if person.email else None
+
+
+@bp.get("/letters/batch/<batch>")
+def batch(batch: str) -> str:
+    """Every letter of one visit on one page, each with its own ways to send and its own state."""
+    letters = letters_in_batch(db.session, batch)
+    if not letters:
+        abort(404, description="No letters have this link; they may have been deleted.")
+    return render_template(
+        "letters/batch.html",
+        letters=[(letter, _email_links(letter), letter_standing(letter)) for letter in letters],
+        batch=batch,
+        sent_form=MarkSentForm(formdata=None, back="batch"),
+    )
+
+
+@bp.post("/letters/<token>/email-link")
+@limiter.limit(lambda: current_app.config["RATE_LIMIT_OUTBOX"], methods=["POST"])
+def email_link(token: str) -> Response | tuple[str, int]:
+    """Send the writer their private link, so they can find the letter again."""
+    letter = _letter_or_404(token)
+    form = EmailLinkForm()
+    if not form.validate_on_submit():
+        return _track(letter, email_form=form), 400
+    if not mail_configured():
+        flash("This site cannot send email. Copy the link instead, or bookmark this page.", "error")
+        return redirect(url_for("letters.track", token=token, _anchor="private-link"))
+    person = letter.legislator
+    link = current_app.config["BASE_URL"].rstrip("/") + url_for("letters.track", token=token)
+    try:
+        send_mail(
+            form.email.data.strip(),
+            f"Your letter to {person.title} {person.name}",
+            f"Hello,\n\nThis is the private link to your letter to {person.title} {person.name}. "
+            "Open it to send the letter, to note that you sent it, or to tell us whether the office "
+            f"answered:\n\n{link}\n\nAnyone with this link can see and delete the letter, so keep it "
+            "to yourself.\n\nAdvocacy\n",
+        )
+    except (MailNotSent, UnsafeHeader):
+        flash("We could not send the email just now. Copy the link instead, or try again later.", "error")
+    else:
+        flash(f"We emailed the link to {form.email.data.strip()}.")
+    return redirect(url_for("letters.track", token=token, _anchor="private-link"))
 
 
 @bp.post("/letters/<token>/claim")
@@ -261,24 +298,10 @@ def phone(token: str) -> str:
     """What to say when calling the office, from the phone script, with the letter's own details."""
     letter = _letter_or_404(token)
     script, error = None, ""
-    template = template_for(db.session, letter.issue_area, "phone") if letter.issue_area else None
-    if template is None:
-        error = "There is no phone script yet."
-    else:
-        card = choose_report_card(db.session, letter.state)
-        sender = Sender(letter.sender_name, letter.sender_town, "", letter.personal_paragraph)
-        try:
-            script = draft_letters(
-                template,
-                summarize(db.session, card) if card else None,
-                letter.state,
-                letter.issue_area,
-                [letter.legislator],
-                sender,
-                date.today(),
-            )[0][1]
-        except LetterRenderError as failure:
-            error = str(failure)
+    try:
+        script = phone_script(db.session, letter, date.today())
+    except (CannotWrite, LetterRenderError) as failure:
+        error = str(failure)
     return render_template("letters/phone.html", letter=letter, script=script, error=error)
 
 
@@ -286,19 +309,43 @@ def phone(token: str) -> str:
 def sent(token: str) -> Response:
     letter = _letter_or_404(token)
     form = MarkSentForm()
+    back = (
+        url_for("letters.batch", batch=letter.batch, _anchor=f"letter-{letter.id}")
+        if form.back.data == "batch"
+        else url_for("letters.track", token=token)
+    )
     if not form.validate_on_submit():
         flash("Choose how you sent the letter.", "error")
-        return redirect(url_for("letters.track", token=token))
+        return redirect(back)
+    standing = letter_standing(letter)
+    if standing.site_send_pending:
+        # Marking it sent must never cancel, or race, a send the writer asked this site to make.
+        flash(
+            "This letter is on its way from this site, so it was not marked as sent another way. "
+            + (
+                "Stop the send from this site first if you sent it yourself."
+                if standing.waiting_confirmation
+                else ""
+            ),
+            "error",
+        )
+        return redirect(back)
+    if standing.sent:
+        flash("This letter is already marked as sent.")
+        return redirect(back)
     mark_sent(letter, form.channel.data)
     db.session.commit()
     flash("Thank you! The letter is marked as sent.")
-    return redirect(url_for("letters.track", token=token))
+    return redirect(back)
 
 
-@bp.post("/letters/<token>/delete")
+@bp.route("/letters/<token>/delete", methods=["GET", "POST"])
 def delete(token: str) -> Response | str:
+    """Deleting asks first: the GET shows what will go, the POST deletes it."""
     letter = _letter_or_404(token)
     form = DeleteLetterForm()
+    if request.method == "GET":
+        return render_template("letters/delete.html", letter=letter, form=form)
     if not form.validate_on_submit():
         abort(400, description="The delete request was not valid; reload the page and try again.")
     state_abbr = letter.state_abbr

@@ -90,6 +90,11 @@ class Letter(db.Model):
     sender_name: Mapped[str] = mapped_column(String(200), default="")
     sender_town: Mapped[str] = mapped_column(String(200), default="")
     sender_email: Mapped[str] = mapped_column(String(254), default="")
+    # The street address the writer chose to print under their signature ("" when not given).
+    sender_address: Mapped[str] = mapped_column(String(300), default="")
+    # The address lookup found this lawmaker for the writer's address: only then may the letter
+    # say "I am your constituent" and name the district.
+    is_constituent: Mapped[bool] = mapped_column(default=False)
     channel: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="draft")
     reply_notes: Mapped[str] = mapped_column(Text, default="")
@@ -125,7 +130,8 @@ class OutboxMessage(db.Model):
     reply_to: Mapped[str] = mapped_column(String(254), default="")
     subject: Mapped[str] = mapped_column(String(300), default="")
     body: Mapped[str] = mapped_column(Text, default="")
-    # waiting-confirmation → queued → sending → sent, or back to queued to retry, or failed
+    # waiting-confirmation → queued → sending → sent, or back to queued to retry, or failed;
+    # waiting-confirmation → cancelled when the writer stops it before confirming
     status: Mapped[str] = mapped_column(String(24), default="waiting-confirmation", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]

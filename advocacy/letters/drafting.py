@@ -1,0 +1,171 @@
+"""The letter form's work: which areas and lawmakers it offers, and the letters it drafts and saves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from advocacy.campaigns.service import targets_of
+from advocacy.legislators.constituency import FoundLawmakers
+from advocacy.legislators.service import sitting_legislators
+from advocacy.letters.render import RenderedLetter
+from advocacy.letters.service import (
+    Draft,
+    Sender,
+    draft_letters,
+    own_words_share,
+    save_letters,
+    template_for,
+)
+from advocacy.models import Campaign, Framework, IssueArea, Legislator, Letter, LetterTemplate, State
+from advocacy.reportcards.service import (
+    CardSummary,
+    choose_report_card,
+    featured_framework,
+    find_issue_area,
+    suggested_area,
+    summarize,
+)
+
+
+class CannotWrite(LookupError):
+    """The form cannot be offered as asked (an unknown area or lawmaker); the message says what to do."""
+
+
+@dataclass(frozen=True)
+class LetterSetup:
+    """What the letter form offers for one state (and campaign), before anything is typed."""
+
+    state: State
+    campaign: Campaign | None
+    framework: Framework
+    summary: CardSummary | None
+    areas: list[IssueArea]  # the areas a writer may choose
+    area: IssueArea | None  # the one chosen for them: asked for, the campaign's, or the weakest
+    legislators: dict[str, Legislator]  # who may receive it: sitting members, or the campaign's targets
+    requested: list[Legislator]  # recipients chosen before the form opened (lookup, table, campaign)
+
+
+def letter_setup(
+    session: Session,
+    state: State,
+    campaign: Campaign | None,
+    requested_area: str,
+    requested_to: list[str],
+) -> LetterSetup:
+    framework = featured_framework(session)
+    if framework is None:
+        raise CannotWrite("Report cards are not loaded yet: run `advocacy seed`.")
+    card = choose_report_card(session, state)
+    summary = summarize(session, card) if card else None
+    areas = [a for a in framework.issue_areas if not a.is_extra_credit]
+    if campaign is not None and campaign.focus_areas:
+        areas = [a for a in areas if a in campaign.focus_areas]
+    area = None
+    if requested_area.strip():
+        area = find_issue_area(framework, requested_area)
+        if area is None or area not in areas:
+            names = ", ".join(a.slug for a in areas)
+            raise CannotWrite(
+                f"There is no issue area {requested_area.strip()!r} to write about here: use one of {names}."
+            )
+    suggested = suggested_area(summary, framework)
+    area = area or (suggested if suggested in areas else None) or (areas[0] if campaign else None)
+
+    people = targets_of(session, campaign) if campaign is not None else sitting_legislators(session, state)
+    legislators = {person.id: person for person in people}
+    requested = []
+    for person_id in dict.fromkeys(requested_to):
+        if person_id not in legislators:
+            if campaign is not None:
+                raise CannotWrite(
+                    f"The lawmaker {person_id!r} is not one of the lawmakers “{campaign.title}” writes to. "
+                    "You can write to them outside the campaign from their page."
+                )
+            raise CannotWrite(
+                f"No sitting {state.name} lawmaker has the id {person_id!r}. "
+                "Find your lawmakers by address, or choose one from the state's lawmaker table."
+            )
+        requested.append(legislators[person_id])
+    return LetterSetup(state, campaign, framework, summary, areas, area, legislators, requested)
+
+
+@dataclass(frozen=True)
+class WrittenLetters:
+    """What one press of Preview (or Save) made."""
+
+    template: LetterTemplate
+    area: IssueArea
+    drafts: list[Draft]
+    template_share: int  # percent of the first letter that is the template's wording
+    saved: list[Letter]  # empty for a preview
+
+
+def write_letters(
+    session: Session,
+    setup: LetterSetup,
+    area_key: str,
+    variant: str,
+    recipient_ids: list[str],
+    sender: Sender,
+    found: FoundLawmakers,
+    today: date,
+    save: bool = False,
+    user_id: int | None = None,
+    share_contact: bool = False,
+) -> WrittenLetters:
+    """Draft one letter per recipient (LetterRenderError if the template fails), and save when asked.
+
+    The letter says the writer is a constituent only to lawmakers the address lookup found.
+    """
+    area = find_issue_area(setup.framework, area_key)
+    if area is None or area not in setup.areas:
+        raise CannotWrite("Choose the issue your letter is about.")
+    template = template_for(session, area, variant)
+    campaign = setup.campaign
+    if campaign is not None and campaign.template is not None and variant == "ask":
+        template = campaign.template
+    if template is None:
+        raise CannotWrite(f"There is no letter of that kind for {area.name} yet. Choose another kind.")
+    recipients = [setup.legislators[pid] for pid in dict.fromkeys(recipient_ids)]
+    drafts = draft_letters(template, setup.summary, setup.state, area, recipients, sender, today, found)
+    share = own_words_share(template, setup.summary, setup.state, area, drafts, sender, today)
+    saved = []
+    if save:
+        saved = save_letters(
+            session,
+            template,
+            drafts,
+            setup.state,
+            area,
+            sender,
+            user_id,
+            campaign_id=campaign.id if campaign else None,
+            share_contact=share_contact,
+        )
+    return WrittenLetters(template, area, drafts, share, saved)
+
+
+def phone_script(session: Session, letter: Letter, today: date) -> RenderedLetter:
+    """What to say on the phone about a saved letter, claiming no more than the letter did."""
+    template = template_for(session, letter.issue_area, "phone") if letter.issue_area else None
+    if template is None:
+        raise CannotWrite("There is no phone script yet.")
+    card = choose_report_card(session, letter.state)
+    sender = Sender(
+        letter.sender_name, letter.sender_town, "", letter.personal_paragraph, letter.sender_address
+    )
+    found = FoundLawmakers(frozenset({letter.legislator_id} if letter.is_constituent else ()), "")
+    drafts = draft_letters(
+        template,
+        summarize(session, card) if card else None,
+        letter.state,
+        letter.issue_area,
+        [letter.legislator],
+        sender,
+        today,
+        found,
+    )
+    return drafts[0].letter
