@@ -42,10 +42,12 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# The whole suite on SQLite (browser test included), then again on PostgreSQL when
-# ADVOCACY_TEST_DATABASE_URL names one.
+# The whole suite on SQLite (browser tests included: Debian's /usr/bin/chromium, offline), then
+# again on PostgreSQL when ADVOCACY_TEST_DATABASE_URL names one. The browser tests print the taps
+# per journey and each page's audit at the end, and keep them as JSON in BROWSER_REPORT.
+BROWSER_REPORT ?= .pytest_cache/browser-report.json
 test: lint
-	env -u ADVOCACY_TEST_DATABASE_URL $(BIN)/pytest
+	env -u ADVOCACY_TEST_DATABASE_URL ADVOCACY_BROWSER_REPORT=$(BROWSER_REPORT) $(BIN)/pytest
 	@if [ -n "$$ADVOCACY_TEST_DATABASE_URL" ]; then \
 		echo "again on $$ADVOCACY_TEST_DATABASE_URL"; \
 		$(BIN)/pytest -m "not browser"; \
