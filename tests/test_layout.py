@@ -189,3 +189,16 @@ def test_quick_exit_is_a_button_that_names_its_key(client):
     control = re.search(r"<a [^>]*data-quick-exit[^>]*>([^<]*)</a>", body)
     assert control and control.group(1) == "Quick exit"
     assert 'role="button"' in control.group(0) and 'aria-keyshortcuts="Escape"' in control.group(0)
+
+
+def test_a_failed_submit_summarises_the_problems_with_links_to_their_fields(client, no_csrf):
+    answer = client.post(
+        "/auth/register", data={"email": "not an email", "password": "", "password_again": ""}
+    )
+
+    body = answer.get_data(as_text=True)
+    summary = body.split('<div class="error-summary"')[1].split("</div>")[0]
+    assert 'role="alert"' in summary and "data-autofocus" in summary and "There is a problem" in summary
+    links = re.findall(r'<a href="#([\w-]+)">', summary)
+    assert links and links[0] == "email"
+    assert all(f'id="{target}"' in body for target in links)  # every link lands on its field
