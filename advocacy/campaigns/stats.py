@@ -1,4 +1,4 @@
-"""A campaign's figures, aggregated in the database: a handful of queries however many letters there are."""
+"""A campaign's figures, read from its tallies: a handful of queries however many letters there are."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import ClassVar
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from advocacy.campaigns.replies import OUTCOMES
 from advocacy.campaigns.service import targets_of
-from advocacy.models import Campaign, IssueArea, Legislator, Letter
+from advocacy.campaigns.tallies import campaign_tallies
+from advocacy.models import Campaign, IssueArea, Legislator
 from advocacy.reportcards.service import featured_framework
 
-SENT = Letter.status != "draft"
 # What the organizer reads for the values letters store, in sentence case. The writer's own
 # wording ("I sent it by email") reads oddly in a tally of everyone's letters.
 CHANNEL_NAMES = {
@@ -86,8 +86,7 @@ def _named(tally: dict[str, int], names: dict[str, str]) -> list[tuple[str, int]
 
 
 def campaign_stats(session: Session, campaign: Campaign) -> CampaignStats:
-    """Every figure in three grouped queries over the campaign's letters: totals, per day, per lawmaker."""
-    where = Letter.campaign_id == campaign.id
+    """Every figure from the campaign's tallies: one read of a few hundred rows, however many letters."""
     areas = list(
         session.execute(
             select(IssueArea.id, IssueArea.name)
@@ -95,54 +94,29 @@ def campaign_stats(session: Session, campaign: Campaign) -> CampaignStats:
             .order_by(IssueArea.position)
         )
     )
-    # One pass over a covering index, grouped by the few values letters can take: at most a few
-    # hundred rows come back, however many letters there are.
-    dimensions = (
-        Letter.status,
-        Letter.channel,
-        Letter.reply_status,
-        Letter.reply_outcome,
-        Letter.issue_area_id,
-    )
-    grouped = session.execute(select(*dimensions, func.count()).where(where).group_by(*dimensions)).all()
-    names = dict(areas)
+    tallies = campaign_tallies(session, campaign.id)
     stats = CampaignStats()
-    for status, channel, reply_status, outcome, area_id, n in grouped:
+    for status, n in tallies.get("status", {}).items():
         stats.letters += n
         if status != "draft":
             stats.sent += n
-        for tally, key in (
-            (stats.channels, channel),
-            (stats.replies, reply_status),
-            (stats.outcomes, outcome),
-            (stats.areas, names.get(area_id)),
-        ):
-            if key:
-                tally[key] = tally.get(key, 0) + n
-    stats.areas = {name: stats.areas[name] for _, name in areas if name in stats.areas}  # framework order
-    day = func.date(Letter.created_at)
-    stats.per_day = [
-        (str(d), n)
-        for d, n in session.execute(select(day, func.count()).where(where).group_by(day).order_by(day))
-    ]
-    tallies = session.execute(
-        select(
-            Letter.legislator_id,
-            func.count(),
-            func.count(case((SENT, 1))),
-            func.count(case((Letter.reply_status == "yes", 1))),
-        )
-        .where(where)
-        .group_by(Letter.legislator_id)
-    ).all()
+    # Rows for letters with no value ("") are kept in the tallies but are not a figure of their own.
+    stats.channels = {key: n for key, n in tallies.get("channel", {}).items() if key}
+    stats.replies = {key: n for key, n in tallies.get("reply", {}).items() if key}
+    stats.outcomes = {key: n for key, n in tallies.get("outcome", {}).items() if key}
+    per_area = tallies.get("area", {})
+    stats.areas = {name: per_area[str(i)] for i, name in areas if str(i) in per_area}  # framework order
+    stats.per_day = sorted(tallies.get("day", {}).items())
+    sent, answered = tallies.get("lawmaker-sent", {}), tallies.get("lawmaker-answered", {})
+    counts = tallies.get("lawmaker", {})
     people = {p.id: p for p in targets_of(session, campaign)}
-    missing = [pid for pid, *_ in tallies if pid not in people]
+    missing = [pid for pid in counts if pid not in people]
     if missing:  # letters to lawmakers outside the targets still count
         people.update(
             {p.id: p for p in session.scalars(select(Legislator).where(Legislator.id.in_(missing)))}
         )
     stats.lawmakers = sorted(
-        (LawmakerTally(people[pid], n, sent, answered) for pid, n, sent, answered in tallies),
+        (LawmakerTally(people[pid], n, sent.get(pid, 0), answered.get(pid, 0)) for pid, n in counts.items()),
         key=lambda t: (-t.letters, t.legislator.name),
     )
     reached = {t.legislator.id for t in stats.lawmakers}

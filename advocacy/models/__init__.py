@@ -1,7 +1,7 @@
 """The domain model, one module per domain; importing this package registers every table."""
 
 from advocacy.models.accounts import AuditEvent, User
-from advocacy.models.campaigns import Campaign
+from advocacy.models.campaigns import Campaign, CampaignTally
 from advocacy.models.legislators import ContactCorrection, ContactOverride, Legislator, SyncRun
 from advocacy.models.letters import Letter, LetterTemplate, OutboxMessage, TemplateRevision
 from advocacy.models.reportcards import (
@@ -21,6 +21,7 @@ __all__ = [
     "AreaScore",
     "AuditEvent",
     "Campaign",
+    "CampaignTally",
     "ContactCorrection",
     "ContactOverride",
     "Edition",
