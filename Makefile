@@ -28,15 +28,15 @@ instance/config.py:
 	@$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
 	@echo "created $@ with a new secret key"
 
-# The access log leaves out query strings: an address typed into /lookup is never written down.
+# Production settings from gunicorn.conf.py (workers, timeouts, an access log without query
+# strings: an address typed into /lookup is never written down); --bind wins over the file.
 run: install instance/config.py
 	$(BIN)/advocacy init-db
 	$(BIN)/advocacy seed
 	@echo ""
 	@echo "Advocacy is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@echo ""
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - \
-		--access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s' 'advocacy:create_app()'
+	$(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) 'advocacy:create_app()'
 
 lint: install-test
 	$(BIN)/ruff check .
@@ -57,8 +57,15 @@ format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Every page over HTTP under gunicorn, against a plain Flask hello, on SQLite and (when one answers)
+# PostgreSQL; `make bench QUICK=1` is the two-minute version. wrk comes from Debian.
+QUICK ?=
 bench: install-test
-	$(BIN)/python bench/run.py
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "installing wrk (Debian package)"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; $$SUDO apt-get update -qq && $$SUDO apt-get install -y wrk; \
+	} || { echo "wrk is missing and could not be installed: apt-get install wrk" >&2; exit 2; }
+	QUICK=$(QUICK) $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

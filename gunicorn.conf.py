@@ -1,0 +1,49 @@
+"""Gunicorn settings for Advocacy in production (`make run` and `make bench` use them too).
+
+Anything here can be overridden on the command line (`--bind`, `--workers`, …), which wins over
+this file, or through GUNICORN_CMD_ARGS.
+"""
+
+import os
+
+# Where to listen. Behind a reverse proxy keep 127.0.0.1; `make run` passes --bind HOST:PORT.
+bind = os.environ.get("ADVOCACY_BIND", "127.0.0.1:8000")
+
+# Chosen by measurement on the 2-core machine (2026-11-30; wrk -t2, 4 s per URL, the state page and
+# the letter form at 16 and 64 connections, hello beside them, no errors in any setting; the machine
+# was busy with test runs, load average 5 to 12, so single figures moved by ±30 %):
+#   sync, 2 workers       hello 4,800/4,300 req/s   state page 2,800/3,000   (letter form uncached then)
+#   sync, 3 workers       hello 4,300-4,500         state page 2,000-2,300/1,100-2,600   form 1,800-2,000
+#   sync, 4 workers       hello 2,300/3,600         state page 1,800/2,700   form 1,500/2,600
+#   gthread 2 x 4 threads hello 6,900-7,000/6,600   state page 3,300-4,300/3,300-4,200   form 1,500-3,200
+#   gthread 3 x 2 threads hello 5,600-7,700/6,200-6,600   state page 3,500-3,900/3,800-4,100
+#                         form 2,600-3,400/1,800-3,200, p99 at 64 connections 33-141 ms
+#   gthread 3 x 4, 2 x 8  no better than 3 x 2, and worse p99 at 64 connections (100-500 ms)
+# Threaded workers keep connections alive (sync workers close each one), which is most of their lead,
+# and a thread waiting on the Census Geocoder during /lookup leaves its worker serving the others.
+# 3 x 2 served the state page and the letter form best at both loads. WEB_CONCURRENCY overrides.
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+worker_class = "gthread"
+threads = 2
+
+# No preload_app: measured no gain in req/s (3 x 2 with --preload: state page 3,000/2,100 req/s,
+# without: 3,500-3,900/3,800-4,100), and each worker then builds its own database engine and Redis
+# connections after the fork, so none is ever shared between processes.
+preload_app = False
+
+# A page that takes longer than this is a bug or a stuck database: the worker is replaced.
+# Long jobs (syncs, mail) run on `advocacy worker`, never in a request.
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+
+# Access log on stdout without query strings (%(U)s is the path only): an address typed into
+# /lookup?address=… must never be written down.
+accesslog = "-"
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s'
+errorlog = "-"
+
+# Gunicorn 27's control socket sits at one path per user ($HOME/.gunicorn/gunicorn.ctl), so two
+# servers on one machine (the app and another app server, or `make bench`'s hello) would take it
+# from each other; nothing here uses it. Older gunicorns ignore the setting.
+control_socket_disable = True
