@@ -39,7 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    from advocacy import api, cli, errors, pages, security, templating
+    from advocacy import api, caching, cli, errors, pages, security, static_files, templating
     from advocacy.account import views as account_views
     from advocacy.admin import legislators as _admin_legislators  # noqa: F401  (adds its routes)
     from advocacy.admin import reportcards as _admin_reportcards  # noqa: F401  (adds its routes)
@@ -65,8 +65,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(account_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(campaign_views.bp)
+    caching.register(app)
     errors.register(app)
     security.register(app)
     cli.register(app)
     templating.register(app)
+    static_files.register(app)
     return app

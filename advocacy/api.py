@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from advocacy.caching import conditional, report_cards_changed_at
+from advocacy.caching import cached_page, conditional, report_cards_changed_at
 from advocacy.extensions import csrf, db, limiter
 from advocacy.legislators.service import LegislatorQuery, search_legislators
 from advocacy.models import Edition, Legislator, ReportCard
@@ -49,6 +49,7 @@ def _edition(edition: Edition) -> dict:
 
 
 @bp.get("/editions")
+@cached_page()
 def list_editions() -> Response:
     found = editions(db.session)
     return conditional(
@@ -57,6 +58,7 @@ def list_editions() -> Response:
 
 
 @bp.get("/frameworks")
+@cached_page()
 def list_frameworks() -> Response:
     found = frameworks(db.session)
     items = [
@@ -90,6 +92,7 @@ def list_frameworks() -> Response:
 
 
 @bp.get("/states")
+@cached_page()
 def list_states() -> Response:
     latest: dict[str, dict[str, ReportCard]] = {}
     for card in graded_cards(db.session):  # oldest first, so the newest per framework wins
@@ -159,6 +162,7 @@ def _report_card(summary: CardSummary) -> dict:
 
 
 @bp.get("/states/<abbr>/report-card")
+@cached_page()
 def report_card(abbr: str) -> Response:
     state, card, year = requested_card(abbr)
     if card is None:
@@ -184,6 +188,7 @@ def _legislator(person: Legislator) -> dict:
 
 
 @bp.get("/states/<abbr>/legislators")
+@cached_page()
 def legislators(abbr: str) -> Response:
     state = state_or_404(abbr)
     try:

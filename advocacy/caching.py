@@ -1,14 +1,115 @@
-"""Conditional responses: an ETag and Last-Modified on report-card pages, so a repeat visit is a 304."""
+"""Caching: whole pages for anonymous visitors, invalidated by any write they show, and conditional GET.
+
+A page marked `@cached_page` is kept, as sent, for visitors who are not logged in, under a key
+that holds the cache's *generation*. Any committed change to the data such pages show (report
+cards, lawmakers, templates, campaigns; not letters, which every campaign writes by the
+thousand) moves the generation on, so every process and every app server stops using the old
+pages at their next request. The generation lives where all processes see it: in Redis when
+ADVOCACY_REDIS_URL is set, otherwise in a file of the instance folder (one machine). Pages
+that show counts of letters keep a short lifetime instead.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
 
-from flask import Response, make_response, request
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from flask import Flask, Response, current_app, g, make_response, request, session
+from flask_caching import Cache
+from flask_wtf.csrf import generate_csrf
+from redis import RedisError
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
-from advocacy.models import ReportCard
+from advocacy.models import Letter, OutboxMessage, ReportCard
+
+View = TypeVar("View", bound=Callable[..., object])
+
+cache = Cache()
+
+# Committed changes to these tables leave every cached page as it was: what they hold is private
+# or shown only with a short lifetime (letters, through counts).
+QUIET_TABLES = frozenset(
+    {
+        "letters",
+        "outbox_messages",
+        "audit_events",
+        "users",
+        "sync_runs",
+        "contact_corrections",
+        "campaign_tallies",
+    }
+)
+GENERATION_KEY = "advocacy:generation"
+HEADERS_KEPT = ("Content-Type", "ETag", "Last-Modified", "Cache-Control")
+# Where a kept form page had its visitor's CSRF token; it cannot occur in a page by chance.
+TOKEN_HOLE = b"\x00csrf-token\x00"
+# Seconds. Edits move the generation on at once; this bounds what an edit made while Redis was
+# unreachable (so the generation could not move) may leave behind.
+LONG = 600
+SHORT = 15  # for pages that count letters, which do not move the generation
+
+
+def cached_page(
+    ttl: int = LONG, form_token: bool = False, version: Callable[..., object] | None = None
+) -> Callable[[View], View]:
+    """Keep this view's answers for anonymous visitors; `ttl` bounds how long a page may be served.
+
+    With `form_token`, the page holds a form: it is kept with its CSRF token cut out, and each
+    visitor's own token is put back in as it is served. `version`, called with the view's
+    arguments, names the state of what the page shows (a letter's number of changes, say): the
+    page is kept per version, and not at all when it returns None.
+    """
+
+    def mark(view: View) -> View:
+        view.page_cache_ttl = ttl  # type: ignore[attr-defined]
+        view.page_form_token = form_token  # type: ignore[attr-defined]
+        view.page_version = version  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+class LocalPages:
+    """The pages this process served lately: a hit costs no round trip to Redis.
+
+    Keys carry the generation, so a page here is never served after an edit; `size` bounds memory.
+    """
+
+    def __init__(self, size: int = 300) -> None:
+        self.size = size
+        self._pages: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple | None:
+        with self._lock:
+            found = self._pages.get(key)
+            if found is None:
+                return None
+            expires, page = found
+            if expires < time.monotonic():
+                del self._pages[key]
+                return None
+            self._pages.move_to_end(key)
+            return page
+
+    def set(self, key: str, page: tuple, ttl: int) -> None:
+        with self._lock:
+            self._pages[key] = (time.monotonic() + ttl, page)
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+
+local_pages = LocalPages()
 
 
 def report_cards_changed_at(session: Session, state_abbr: str | None = None) -> datetime | None:
@@ -31,3 +132,215 @@ def conditional(body: str | Response, last_modified: datetime | None) -> Respons
         response.last_modified = last_modified
     response.add_etag()
     return response.make_conditional(request)
+
+
+# --- the generation -------------------------------------------------------------------------
+
+
+def _generation_file(app: Flask) -> Path:
+    return Path(app.config["CACHE_GENERATION_FILE"])
+
+
+def generation() -> str:
+    """The current generation: cached pages of any other generation are never served."""
+    app = current_app._get_current_object()
+    if app.config["REDIS_URL"]:
+        return str(cache.get(GENERATION_KEY) or 0)  # RedisError when Redis is down: see _serve_cached
+    try:
+        return str(_generation_file(app).stat().st_mtime_ns)
+    except FileNotFoundError:
+        return "0"
+
+
+def move_generation_on(app: Flask) -> None:
+    """Every process, on every app server, stops serving the pages cached so far."""
+    with app.app_context():
+        if app.config["REDIS_URL"]:
+            try:
+                if not cache.cache.inc(GENERATION_KEY):
+                    cache.set(GENERATION_KEY, 1, timeout=0)
+            except RedisError as error:
+                # The write is committed either way; pages cached before it expire within LONG.
+                app.logger.warning("could not move the page cache's generation on: %s", error)
+            return
+    path = _generation_file(app)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+    # Two writes within the file system's time resolution must still differ.
+    stamp = path.stat().st_mtime_ns
+    os.utime(path, ns=(stamp, stamp + 1))
+
+
+def kept_fragment(key: str, ttl: int, make: Callable[[], str]) -> str:
+    """A piece of a page kept under `key` (which must name everything it shows), or made now."""
+    full_key = f"fragment:{current_app.config['CACHE_RELEASE']}:{generation()}:{key}"
+    kept = local_pages.get(full_key)
+    if kept is None:
+        with suppress(RedisError):
+            kept = cache.get(full_key)
+    if kept is None:
+        kept = (make(),)
+        with suppress(RedisError):
+            cache.set(full_key, kept, timeout=ttl)
+    local_pages.set(full_key, kept, ttl)
+    return kept[0]
+
+
+# --- watching the session for writes that pages show ----------------------------------------
+
+
+def _tables_written(session: Session) -> set[str]:
+    objects = [*session.new, *session.dirty, *session.deleted]
+    return {obj.__table__.name for obj in objects if hasattr(obj, "__table__")}
+
+
+def _remember_writes(session: Session, *_: object) -> None:
+    if _tables_written(session) - QUIET_TABLES:
+        session.info["moves_generation"] = True
+    _number_letter_changes(session)
+
+
+def _number_letter_changes(session: Session) -> None:
+    """A changed letter, or a change to its outbox message, gives the letter's page a new version."""
+    changed = {obj for obj in session.dirty if isinstance(obj, Letter) and session.is_modified(obj)}
+    with session.no_autoflush:
+        for obj in [*session.new, *session.dirty]:
+            if isinstance(obj, OutboxMessage) and obj.letter is not None:
+                changed.add(obj.letter)
+    for letter in changed:
+        if letter.id is not None:
+            letter.version = (letter.version or 0) + 1
+
+
+def _remember_bulk_writes(execution: ORMExecuteState) -> None:
+    if execution.is_select:
+        return
+    mapper = execution.bind_mapper
+    table = getattr(mapper, "local_table", None) if mapper is not None else None
+    name = getattr(table, "name", None)
+    if name is None or name not in QUIET_TABLES:
+        execution.session.info["moves_generation"] = True
+
+
+def _after_commit(session: Session) -> None:
+    if session.info.pop("moves_generation", False):
+        app = session.info.get("app")
+        if app is None and current_app:
+            app = current_app._get_current_object()
+        if app is not None:
+            move_generation_on(app)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop("moves_generation", None)
+
+
+def watch_writes() -> None:
+    """Listen on every ORM session: a committed write that pages show moves the generation on."""
+    if not event.contains(Session, "before_flush", _remember_writes):
+        event.listen(Session, "before_flush", _remember_writes)
+        event.listen(Session, "do_orm_execute", _remember_bulk_writes)
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_soft_rollback", lambda session, _: _after_rollback(session))
+
+
+# --- serving and keeping pages ---------------------------------------------------------------
+
+
+def _anonymous() -> bool:
+    """No one is logged in and nothing waits to be flashed: the page is the same for everyone."""
+    if request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")):
+        return False
+    return "_user_id" not in session and "_flashes" not in session
+
+
+def release(app: Flask) -> str:
+    """What this deployment serves pages from: a new release never uses pages an older one cached."""
+    digest = hashlib.sha256()
+    for folder in (app.template_folder, app.static_folder):
+        for path in sorted(Path(app.root_path, folder or "").rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
+
+
+def _page_key(version: object = "") -> str:
+    release = current_app.config["CACHE_RELEASE"]
+    return f"page:{release}:{generation()}:{version}:{request.host}:{request.full_path}"
+
+
+def _serve_cached() -> Response | None:
+    if request.method not in ("GET", "HEAD") or not request.endpoint:
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    ttl = getattr(view, "page_cache_ttl", None)
+    if ttl is None or not _anonymous():
+        return None
+    version_of = getattr(view, "page_version", None)
+    version = version_of(**(request.view_args or {})) if version_of else ""
+    if version is None:
+        return None
+    try:
+        key = _page_key(version)
+        kept = local_pages.get(key) or cache.get(key)
+    except RedisError:
+        return None  # Redis is unreachable: the page is made afresh, and not kept
+    form_token = getattr(view, "page_form_token", False)
+    if kept is None:
+        g.page_cache = (key, ttl, form_token)
+        return None
+    local_pages.set(key, kept, ttl)
+    status, headers, body = kept
+    if form_token:
+        body = body.replace(TOKEN_HOLE, generate_csrf().encode())
+        headers = [(name, value) for name, value in headers if name != "ETag"]
+    response = Response(body, status=status, headers=headers)
+    return response.make_conditional(request)
+
+
+def _keep(response: Response) -> Response:
+    plan = g.pop("page_cache", None)
+    if plan is None:
+        return response
+    key, ttl, form_token = plan
+    # Nothing of this visitor's may be kept. Their session may hold a form token and the flag
+    # Flask-Login leaves in any anonymous session ("not freshly logged in"), but nothing else
+    # (no message waiting to be shown), and their token may be in the page only where it is cut
+    # out again.
+    cacheable = (
+        response.status_code == 200
+        and not response.direct_passthrough
+        and set(session) <= {"csrf_token", "_fresh"}
+        and (form_token or not g.get("csrf_token"))
+        and "Set-Cookie" not in response.headers
+        and not response.cache_control.no_store
+        and not response.cache_control.private
+    )
+    if cacheable:
+        body = response.get_data()
+        token = g.get("csrf_token")
+        if form_token and token:
+            body = body.replace(token.encode(), TOKEN_HOLE)
+        headers = [(name, response.headers[name]) for name in HEADERS_KEPT if name in response.headers]
+        local_pages.set(key, (200, headers, body), ttl)
+        with suppress(RedisError):
+            cache.set(key, (200, headers, body), timeout=ttl)
+    return response
+
+
+def register(app: Flask) -> None:
+    app.config.setdefault("CACHE_GENERATION_FILE", str(Path(app.instance_path) / "cache-generation"))
+    if app.config["REDIS_URL"]:
+        app.config.setdefault("CACHE_TYPE", "RedisCache")
+        app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
+        app.config.setdefault("CACHE_KEY_PREFIX", "advocacy:")
+    else:
+        app.config.setdefault("CACHE_TYPE", "SimpleCache")
+        app.config.setdefault("CACHE_THRESHOLD", 2000)
+    app.config.setdefault("CACHE_DEFAULT_TIMEOUT", LONG)
+    app.config.setdefault("CACHE_RELEASE", release(app))
+    cache.init_app(app)
+    watch_writes()
+    app.before_request(_serve_cached)
+    app.after_request(_keep)

@@ -13,16 +13,20 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from rq import Worker
+from sqlalchemy import select
 
 from advocacy.audit import record
 from advocacy.auth.service import EmailTaken, WeakPassword, create_user
+from advocacy.caching import move_generation_on
 from advocacy.campaigns.replies import send_due_reminders
+from advocacy.campaigns.tallies import campaign_tallies, rebuild_tallies
 from advocacy.extensions import db
 from advocacy.jobs import queue, schedule_reminders, sync_job
 from advocacy.legislators.sync import StateOutcome, SyncCounts
 from advocacy.letters.outbox import OutboxUnavailable, deliver_due, summarize
 from advocacy.letters.render import InvalidTemplateFile
 from advocacy.letters.service import load_letter_templates, purge_personal_details
+from advocacy.models import Campaign
 from advocacy.models.accounts import ROLES
 from advocacy.reportcards.imports import InvalidReportCardFile, parse_card_csv, save_figures
 from advocacy.reportcards.loader import InvalidReportCardData, load_report_cards
@@ -169,6 +173,31 @@ def purge_command(days: int | None) -> None:
     click.echo(f"removed personal details from {purged} letter(s) written before {cutoff:%Y-%m-%d}")
 
 
+@click.command("recount-campaigns")
+@click.argument("slugs", nargs=-1)
+def recount_campaigns_command(slugs: tuple[str, ...]) -> None:
+    """Count campaigns' figures afresh from their letters: every campaign, or the ones named."""
+    query = select(Campaign).order_by(Campaign.slug)
+    if slugs:
+        query = query.where(Campaign.slug.in_(slugs))
+    campaigns = db.session.scalars(query).all()
+    unknown = sorted(set(slugs) - {c.slug for c in campaigns})
+    if unknown:
+        raise click.BadParameter(f"no campaign has the address {', '.join(unknown)}", param_hint="SLUGS")
+    for campaign in campaigns:
+        rebuild_tallies(db.session, campaign.id)
+        db.session.commit()
+        letters = sum(campaign_tallies(db.session, campaign.id).get("status", {}).values())
+        click.echo(f"{campaign.slug}: {letters} letters counted")
+
+
+@click.command("clear-cache")
+def clear_cache_command() -> None:
+    """Stop serving every cached page, in every process: after a database restore, for example."""
+    move_generation_on(current_app._get_current_object())
+    click.echo("cached pages: cleared")
+
+
 @click.command("send-outbox")
 def send_outbox_command() -> None:
     """Send the confirmed letters that are due, and retry failed attempts whose wait is over."""
@@ -221,6 +250,8 @@ def register(app: Flask) -> None:
         worker_command,
         send_reminders_command,
         send_outbox_command,
+        recount_campaigns_command,
+        clear_cache_command,
     ):
         app.cli.add_command(cmd)
 

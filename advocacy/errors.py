@@ -2,7 +2,7 @@
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 # What a person should do next, for the errors people meet.
 ADVICE = {
@@ -30,6 +30,9 @@ FORM_EXPIRED = (
 
 def _handle_http(error: HTTPException) -> tuple[Response | str, int]:
     status = error.code or 500
+    if isinstance(error, SecurityError):
+        # A host name outside TRUSTED_HOSTS: no link can be built for it, so no page either.
+        return Response("Unknown host name.\n", mimetype="text/plain"), status
     if _wants_json():
         code = (error.name or "error").lower().replace(" ", "_")
         return json_error(status, code, error.description or error.name)

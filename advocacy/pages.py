@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from sqlalchemy import func, select, text
 from werkzeug.wrappers import Response
 
-from advocacy.caching import conditional, report_cards_changed_at
+from advocacy.caching import cached_page, conditional, report_cards_changed_at
 from advocacy.extensions import db
 from advocacy.models import Legislator
 from advocacy.reportcards.charts import tile_map
@@ -14,6 +14,7 @@ bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
+@cached_page()
 def home() -> str | Response:
     chosen = request.args.get("state", "").strip().lower()
     if chosen:
@@ -28,6 +29,7 @@ def home() -> str | Response:
 
 
 @bp.get("/privacy")
+@cached_page()
 def privacy() -> str:
     return render_template("privacy.html", retention_days=current_app.config["LETTER_RETENTION_DAYS"])
 

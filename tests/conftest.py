@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -20,7 +21,7 @@ import redis
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, delete, text
+from sqlalchemy import create_engine, delete, event, text
 
 from advocacy import create_app
 from advocacy.auth.service import create_user
@@ -32,6 +33,7 @@ from advocacy.models import (
     AreaScore,
     AuditEvent,
     Campaign,
+    CampaignTally,
     ContactCorrection,
     ContactOverride,
     Legislator,
@@ -53,6 +55,7 @@ VOLATILE = (
     OutboxMessage,
     Letter,
     campaign_focus_areas,
+    CampaignTally,
     Campaign,
     AuditEvent,
     SyncRun,
@@ -105,6 +108,7 @@ def _config(url: str, instance: Path) -> dict:
         "LETTER_TEMPLATES_DIR": str(LETTER_TEMPLATES),
         "RATELIMIT_ENABLED": False,  # the rate-limit tests turn it on
         "PHOTO_CACHE_DIR": str(instance / "photos"),
+        "CACHE_GENERATION_FILE": str(instance / "cache-generation"),
         "SMTP_URL": "",
     }
 
@@ -127,6 +131,32 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         db.engine.dispose()
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], AbstractContextManager[list[str]]]:
+    """The SQL the served app runs during a block: `with count_queries() as statements: client.get(...)`.
+
+    It listens on the engine of `app`, the app that serves the requests; the test body's own
+    `db.engine` belongs to another app and would count nothing.
+    """
+    with app.app_context():
+        engine = db.engine
+
+    @contextmanager
+    def count() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def record(connection, cursor, statement, parameters, context, executemany) -> None:
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return count
 
 
 @pytest.fixture

@@ -205,7 +205,7 @@ def test_the_campaign_form_offers_checkboxes_not_ctrl_click(organizer, lawmakers
     assert "House of Representatives (2) Cy Member, district 3 Di Member, district 4" in shown
     # The filter is JavaScript's to show: without it the whole list stays in view.
     assert '<div class="list-filter" data-filter-list="lawmaker-choices" hidden>' in body
-    assert 'src="/static/js/filter-list.js" defer' in body
+    assert re.search(r'src="/static/js/filter-list\.js\?v=[0-9a-f]{12}" defer', body)
 
 
 def test_ticking_areas_and_lawmakers_saves_the_campaign(organizer, lawmakers):

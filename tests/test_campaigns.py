@@ -10,7 +10,7 @@ import pytest
 import redis
 from rq import Queue
 from rq.registry import ScheduledJobRegistry
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from advocacy.extensions import db
 from advocacy.models import AuditEvent, Campaign, Letter
@@ -114,7 +114,7 @@ def test_the_dashboard_shows_who_has_been_reached(organizer, app, lawmakers):
     assert stats["not_reached"] == [lawmakers[1].id]
 
 
-def test_the_dashboard_runs_a_fixed_number_of_queries(organizer, app, lawmakers):
+def test_the_dashboard_runs_a_fixed_number_of_queries(organizer, app, lawmakers, count_queries):
     create(organizer)
     campaign = db.session.scalar(select(Campaign))
     for n in range(60):
@@ -134,16 +134,12 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(organizer, app, lawmakers)
             )
         )
     db.session.commit()
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+
+    with count_queries() as statements:
         page = organizer.get("/campaigns/mo-safe-harbor/dashboard")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
 
     assert "30 of 10 letters sent" in text_of(page)
-    assert len(statements) <= 15
+    assert len(statements) <= 15, statements
 
 
 def test_organizers_see_only_their_own_campaigns(organizer, app, auth):

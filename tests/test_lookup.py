@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit
 
 import pytest
 from pytest_httpserver import HTTPServer
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from werkzeug import Request, Response
 
 from advocacy.clients.census import GeocoderUnavailable, parse_answer
@@ -280,23 +280,20 @@ def test_a_chamber_with_no_lawmakers_on_file_says_so(client, census):
     assert "We have no Missouri House members on file yet, so we cannot name your representative." in seen
 
 
-def test_a_lookup_runs_a_fixed_number_of_queries(client, census):
+def test_a_lookup_runs_a_fixed_number_of_queries(client, census, count_queries):
     for n in range(1, 40):
         make_legislator(
             db.session, n=n, district="19" if n < 3 else str(n), chamber="upper" if n % 2 else "lower"
         )
     db.session.commit()
     census("missouri")
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+
+    with count_queries() as statements:
         assert client.get("/api/v1/lookup", query_string={"address": ADDRESS}).status_code == 200
         assert lookup(client).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
 
-    assert len(statements) <= 4  # per lookup: the state, and its lawmakers
+    # Per lookup: the state, its seats (districts, without loading anyone), the members found.
+    assert len(statements) == 6, statements
 
 
 def test_a_census_server_error_is_retried_then_explained(client, census, httpserver):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from advocacy.auth.access import role_required
+from advocacy.caching import SHORT, cached_page, kept_fragment
 from advocacy.campaigns.forms import CampaignForm
 from advocacy.campaigns.service import (
     CampaignProblem,
@@ -21,6 +23,7 @@ from advocacy.campaigns.service import (
     targets_of,
 )
 from advocacy.campaigns.stats import CampaignStats, campaign_stats, day_chart
+from advocacy.campaigns.tallies import tallies_fingerprint
 from advocacy.extensions import db
 from advocacy.legislators.service import LegislatorQuery, search_legislators
 from advocacy.models import Campaign, LetterTemplate, State
@@ -144,6 +147,7 @@ def edit(slug: str) -> str | Response:
 
 
 @bp.get("/campaigns/<slug>")
+@cached_page(SHORT)  # the count of letters sent moves with every letter, which does not move the generation
 def public(slug: str) -> str:
     campaign = _campaign_or_404(slug)
     card = choose_report_card(db.session, campaign.state)
@@ -160,15 +164,26 @@ def public(slug: str) -> str:
 @role_required("organizer", "admin")
 def dashboard(slug: str) -> str:
     campaign = _managed_or_403(slug)
-    stats = campaign_stats(db.session, campaign)
     order = request.args.get("sort", "letters")
-    if order == "name":
-        stats.lawmakers.sort(key=lambda t: t.legislator.name)
-    elif order == "district":
-        stats.lawmakers.sort(
-            key=lambda t: (t.legislator.chamber, len(t.legislator.district), t.legislator.district)
-        )
-    return render_template("campaigns/dashboard.html", campaign=campaign, stats=stats, order=order)
+    if order not in ("letters", "name", "district"):
+        order = "letters"
+
+    def figures() -> str:
+        stats = campaign_stats(db.session, campaign)
+        if order == "name":
+            stats.lawmakers.sort(key=lambda t: t.legislator.name)
+        elif order == "district":
+            stats.lawmakers.sort(
+                key=lambda t: (t.legislator.chamber, len(t.legislator.district), t.legislator.district)
+            )
+        return render_template("campaigns/_figures.html", campaign=campaign, stats=stats, order=order)
+
+    # The figures change only when a letter does: kept until the campaign's totals move.
+    fingerprint = tallies_fingerprint(db.session, campaign.id)
+    key = f"dashboard:{campaign.id}:{order}:{request.host}:{fingerprint}"
+    return render_template(
+        "campaigns/dashboard.html", campaign=campaign, figures=Markup(kept_fragment(key, SHORT, figures))
+    )
 
 
 def stats_json(campaign: Campaign, stats: CampaignStats) -> dict:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from advocacy.clients.census import AddressMatch, DistrictLayer, GeocoderAnswer
@@ -31,6 +31,10 @@ class ChamberLookup:
     title: str  # what a member is called: Senator, Delegate, Councilmember…
     districts: tuple[str, ...]  # Open States district names
     legislators: tuple[Legislator, ...]  # sitting members, every member of a multi-member district
+
+    @property
+    def seats(self) -> list[tuple[str, str]]:
+        return [(self.chamber, district) for district in self.districts]
 
 
 @dataclass(frozen=True)
@@ -63,14 +67,25 @@ def find_lawmakers(session: Session, answer: GeocoderAnswer) -> LookupResult:
             f"the first, {match.matched_address}. If that is not your address, add your city and "
             "ZIP code and search again."
         )
-    people = _legislators_of(session, state)
+    seats = _seats_of(session, state)
     if state.lower_chamber:
-        upper = _chamber(state, "upper", match.upper, people, problems)
-        lower = _chamber(state, "lower", match.lower, people, problems)
+        chambers = [
+            _chamber(state, "upper", match.upper, seats, problems),
+            _chamber(state, "lower", match.lower, seats, problems),
+        ]
     else:  # NE's unicameral legislature and DC's council: Census SLDU, Open States "legislature"
-        upper, lower = _chamber(state, "legislature", match.upper, people, problems), None
+        chambers = [_chamber(state, "legislature", match.upper, seats, problems)]
+    members = _sitting_members(session, state, chambers)
+    upper, *lower = (
+        replace(c, legislators=tuple(p for p in members if (p.chamber, p.district) in c.seats))
+        for c in chambers
+    )
     return LookupResult(
-        address=match.matched_address, state=state, upper=upper, lower=lower, problems=tuple(problems)
+        address=match.matched_address,
+        state=state,
+        upper=upper,
+        lower=lower[0] if lower else None,
+        problems=tuple(problems),
     )
 
 
@@ -88,28 +103,55 @@ def _state_of(session: Session, match: AddressMatch) -> State:
     return state
 
 
-def _legislators_of(session: Session, state: State) -> list[Legislator]:
-    """Every lawmaker of the state Open States has listed: retired ones still name real districts."""
+def _seats_of(session: Session, state: State) -> list[tuple[str, str, bool]]:
+    """(chamber, district, held by a sitting member) for every seat Open States has listed.
+
+    Retired members still name real districts, so their seats count as districts that exist.
+    """
+    return [
+        (chamber, district, bool(sitting))
+        for chamber, district, sitting in session.execute(
+            select(
+                Legislator.chamber,
+                Legislator.district,
+                func.max(case((Legislator.retired_at.is_(None), 1), else_=0)),
+            )
+            .where(Legislator.state_abbr == state.abbr)
+            .group_by(Legislator.chamber, Legislator.district)
+        )
+    ]
+
+
+def _sitting_members(session: Session, state: State, chambers: list[ChamberLookup]) -> list[Legislator]:
+    """The sitting members of the districts found, loaded at once (a state has up to 400 members)."""
+    wanted = [seat for chamber in chambers for seat in chamber.seats]
+    if not wanted:
+        return []
     return list(
         session.scalars(
             select(Legislator)
-            .where(Legislator.state_abbr == state.abbr)
+            .where(
+                Legislator.state_abbr == state.abbr,
+                Legislator.retired_at.is_(None),
+                tuple_(Legislator.chamber, Legislator.district).in_(wanted),
+            )
             .order_by(func.length(Legislator.district), Legislator.district, Legislator.family_name)
         )
     )
 
 
 def _chamber(
-    state: State, chamber: str, layer: DistrictLayer, people: list[Legislator], problems: list[str]
+    state: State, chamber: str, layer: DistrictLayer, seats: list[tuple[str, str, bool]], problems: list[str]
 ) -> ChamberLookup:
+    """The chamber's districts for the address; its members are filled in by the caller."""
     name, title = (
         (state.lower_chamber, state.lower_title)
         if chamber == "lower"
         else (state.upper_chamber, state.upper_title)
     )
     short = name.split(" of ")[0]  # "House of Delegates" → "House district 12"
-    members = [p for p in people if p.chamber == chamber]
-    candidates = {p.district for p in members}
+    candidates = {district for seat_chamber, district, _ in seats if seat_chamber == chamber}
+    held = {district for seat_chamber, district, sitting in seats if seat_chamber == chamber and sitting}
     districts: list[str] = []
     if not layer.known:
         problems.append(
@@ -136,15 +178,8 @@ def _chamber(
                 f"{title.lower()} for it. The {state.name} lawmaker table lists every member."
             )
         districts.extend(d for d in found if d not in districts)
-    sitting = [p for p in members if p.retired_at is None]
     for district in districts:
-        if not any(p.district == district for p in sitting):
+        if district not in held:
             problems.append(f"{short} district {district} has no sitting {title.lower()} right now.")
-    districts.extend(d for d in JURISDICTION_WIDE_DISTRICTS if any(p.district == d for p in sitting))
-    return ChamberLookup(
-        chamber=chamber,
-        name=name,
-        title=title,
-        districts=tuple(districts),
-        legislators=tuple(p for p in sitting if p.district in districts),
-    )
+    districts.extend(d for d in JURISDICTION_WIDE_DISTRICTS if d in held)
+    return ChamberLookup(chamber=chamber, name=name, title=title, districts=tuple(districts), legislators=())

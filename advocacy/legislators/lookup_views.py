@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from flask import (
@@ -66,10 +67,18 @@ def _no_address() -> bool:
     return not request.args.get("address", "").strip()
 
 
+# One Geocoder session per thread, kept between requests: its connection stays open, so a lookup
+# does not pay for a new connection (and, against the real Census, a new TLS handshake) each time.
+_geocoders = threading.local()
+
+
 def _locate(address: str) -> GeocoderAnswer:
     config = current_app.config
-    with CensusGeocoder(config["CENSUS_URL"], config["HTTP_TIMEOUT"]) as geocoder:
-        return geocoder.locate(address)
+    key = (config["CENSUS_URL"], float(config["HTTP_TIMEOUT"]))
+    kept: dict[tuple[str, float], CensusGeocoder] = _geocoders.__dict__.setdefault("by_setting", {})
+    if key not in kept:
+        kept[key] = CensusGeocoder(*key)
+    return kept[key].locate(address)
 
 
 def _private(response: Response) -> Response:

@@ -15,6 +15,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
+from advocacy.caching import SHORT, cached_page
 from advocacy.campaigns.replies import responsiveness
 from advocacy.clients.photos import PhotoCache, PhotoUnavailable
 from advocacy.extensions import db, limiter
@@ -47,6 +48,7 @@ def _query(per_page: int) -> LegislatorQuery:
 
 
 @bp.get("/states/<abbr>/legislators")
+@cached_page()
 def table(abbr: str) -> str:
     state = state_or_404(abbr)
     query = _query(current_app.config["LEGISLATORS_PER_PAGE"])
@@ -57,6 +59,7 @@ def table(abbr: str) -> str:
 
 
 @bp.get("/states/<abbr>/responsiveness")
+@cached_page(SHORT)  # reply rates move with every answer, which does not move the generation
 def responsiveness_table(abbr: str) -> str:
     state = state_or_404(abbr)
     minimum = int(current_app.config["RESPONSIVENESS_MINIMUM"])

@@ -6,10 +6,11 @@ import difflib
 import secrets
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from advocacy.legislators.constituency import NOBODY, FoundLawmakers
 from advocacy.letters.lint import lint_template
@@ -303,15 +304,35 @@ def get_letter(session: Session, token: str) -> Letter:
     return letter
 
 
-def batch_letters(session: Session, letter: Letter) -> list[Letter]:
-    return list(
-        session.scalars(
-            select(Letter)
-            .where(Letter.batch == letter.batch, Letter.id != letter.id)
-            .options(selectinload(Letter.legislator))
-            .order_by(Letter.id)
+@cache
+def _letter_page_query() -> Select:
+    """Built once: constructing the correlated count costs more than running it."""
+    same_batch = aliased(Letter)
+    batch_size = (
+        select(func.count()).where(same_batch.batch == Letter.batch).correlate(Letter).scalar_subquery()
+    )
+    return (
+        select(Letter, batch_size)
+        .where(Letter.token == bindparam("token"))
+        .options(
+            joinedload(Letter.legislator).joinedload(Legislator.state),
+            joinedload(Letter.outbox_message),
+            joinedload(Letter.issue_area),
         )
     )
+
+
+def letter_version(session: Session, token: str) -> int | None:
+    """How many times the letter has changed: its page is kept until the next change."""
+    return session.scalar(select(Letter.version).where(Letter.token == token))
+
+
+def letter_page_data(session: Session, token: str) -> tuple[Letter, int]:
+    """A letter with all its page shows, and how many letters its batch holds: one query."""
+    row = session.execute(_letter_page_query(), {"token": token}).first()
+    if row is None:
+        raise UnknownLetter("No letter has this tracking link; it may have been deleted.")
+    return row[0], row[1]
 
 
 def letters_in_batch(session: Session, batch: str) -> list[Letter]:
@@ -356,6 +377,7 @@ def purge_personal_details(session: Session, older_than: datetime) -> int:
             sender_email="",
             sender_address="",
             personal_paragraph="",
+            version=Letter.version + 1,  # its cached page held the words being removed
             body=PURGED_BODY,
             purged_at=_now(),
         )

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from advocacy.account.service import claim_letter
+from advocacy.caching import SHORT, cached_page
 from advocacy.campaigns.forms import ReplyForm
 from advocacy.campaigns.replies import InvalidReplyLink, letter_token_from_link, record_reply
 from advocacy.campaigns.service import get_campaign
@@ -29,9 +30,10 @@ from advocacy.letters.render import LetterRenderError
 from advocacy.letters.service import (
     Sender,
     UnknownLetter,
-    batch_letters,
     delete_letter,
     get_letter,
+    letter_page_data,
+    letter_version,
     letters_in_batch,
     mark_sent,
     postal_address,
@@ -67,6 +69,7 @@ def _found_lawmakers(signed: str) -> tuple[FoundLawmakers, str]:
 
 
 @bp.route("/letters/new", methods=["GET", "POST"])
+@cached_page(form_token=True)
 @limiter.limit(lambda: current_app.config["RATE_LIMIT_LETTERS"], methods=["POST"])
 def new() -> str | Response:
     abbr = request.args.get("state", "").strip()
@@ -162,13 +165,25 @@ def _letter_or_404(token: str) -> Letter:
         abort(404, description=str(error))
 
 
+def _letter_version(token: str) -> int | None:
+    return letter_version(db.session, token)
+
+
 @bp.get("/letters/<token>")
+@cached_page(SHORT, form_token=True, version=_letter_version)
 def track(token: str) -> str:
-    return _track(_letter_or_404(token))
+    try:
+        letter, batch_size = letter_page_data(db.session, token)
+    except UnknownLetter as error:
+        abort(404, description=str(error))
+    return _track(letter, batch_size=batch_size)
 
 
 def _track(
-    letter: Letter, reply_form: ReplyForm | None = None, email_form: EmailLinkForm | None = None
+    letter: Letter,
+    reply_form: ReplyForm | None = None,
+    email_form: EmailLinkForm | None = None,
+    batch_size: int | None = None,
 ) -> str:
     if reply_form is None:
         reply_form = ReplyForm(
@@ -184,7 +199,7 @@ def _track(
         letter=letter,
         links=_email_links(letter),
         standing=letter_standing(letter),
-        others=batch_letters(db.session, letter),
+        batch_size=len(letters_in_batch(db.session, letter.batch)) if batch_size is None else batch_size,
         sent_form=MarkSentForm(formdata=None),
         claim_form=ClaimLetterForm(),
         reply_form=reply_form,

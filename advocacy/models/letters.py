@@ -95,6 +95,8 @@ class Letter(db.Model):
     # The address lookup found this lawmaker for the writer's address: only then may the letter
     # say "I am your constituent" and name the district.
     is_constituent: Mapped[bool] = mapped_column(default=False)
+    # Moves on with every change to the letter or its outbox message: the key of its cached page.
+    version: Mapped[int] = mapped_column(default=0)
     channel: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="draft")
     reply_notes: Mapped[str] = mapped_column(Text, default="")

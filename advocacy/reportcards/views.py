@@ -2,7 +2,7 @@
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from advocacy.caching import conditional, report_cards_changed_at
+from advocacy.caching import cached_page, conditional, report_cards_changed_at
 from advocacy.extensions import db
 from advocacy.models import ReportCard, State
 from advocacy.reportcards.charts import grade_trends, tile_map
@@ -54,6 +54,7 @@ def requested_card(
 
 
 @bp.get("/states/<abbr>")
+@cached_page()
 def state(abbr: str) -> Response:
     cards = report_cards_for_state(db.session, state_or_404(abbr))
     state, card, year = requested_card(abbr, cards)
@@ -73,6 +74,7 @@ def state(abbr: str) -> Response:
 
 
 @bp.get("/national")
+@cached_page()
 def national() -> Response:
     try:
         edition = edition_for_year(db.session, parse_edition(request.args.get("edition")))
