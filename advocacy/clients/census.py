@@ -109,6 +109,9 @@ class CensusGeocoder:
         self.url = f"{base.rstrip('/')}/geographies/onelineaddress"
         self.timeout = float(timeout)
         self._http = _session()
+        # Proxy settings from the environment, read once: requests would read them on every call.
+        self._http.proxies.update(requests.utils.get_environ_proxies(self.url))
+        self._http.trust_env = False
 
     def __enter__(self) -> CensusGeocoder:
         return self

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from advocacy.clients.census import LegislativeDistrict
 
@@ -81,6 +82,7 @@ def openstates_districts(
     return ()
 
 
+@lru_cache(maxsize=16_384)  # every lookup keys all of a chamber's district names: 7,000 in all
 def _key(text: str) -> str:
     """What identifies a district name: "Second Worcester District" and "2nd Worcester" → "2nd worcester"."""
     text = re.sub(r"[\W_]+", " ", text.casefold().replace("&", " and "))
