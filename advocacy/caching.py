@@ -32,6 +32,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from advocacy.models import Letter, OutboxMessage, ReportCard
 
 View = TypeVar("View", bound=Callable[..., object])
+Kept = TypeVar("Kept")
 
 cache = Cache()
 
@@ -171,19 +172,20 @@ def move_generation_on(app: Flask) -> None:
     os.utime(path, ns=(stamp, stamp + 1))
 
 
-def kept_fragment(key: str, ttl: int, make: Callable[[], str]) -> str:
-    """A piece of a page kept under `key` (which must name everything it shows), or made now."""
-    full_key = f"fragment:{current_app.config['CACHE_RELEASE']}:{generation()}:{key}"
-    kept = local_pages.get(full_key)
-    if kept is None:
+def kept(key: str, ttl: int, make: Callable[[], Kept]) -> Kept:
+    """A value (a piece of a page, plain data) kept under `key`, which must name everything it
+    depends on but what the generation covers; made by `make` when no process has it."""
+    full_key = f"kept:{current_app.config['CACHE_RELEASE']}:{generation()}:{key}"
+    found = local_pages.get(full_key)
+    if found is None:
         with suppress(RedisError):
-            kept = cache.get(full_key)
-    if kept is None:
-        kept = (make(),)
+            found = cache.get(full_key)
+    if found is None:
+        found = (make(),)
         with suppress(RedisError):
-            cache.set(full_key, kept, timeout=ttl)
-    local_pages.set(full_key, kept, ttl)
-    return kept[0]
+            cache.set(full_key, found, timeout=ttl)
+    local_pages.set(full_key, found, ttl)
+    return found[0]
 
 
 # --- watching the session for writes that pages show ----------------------------------------

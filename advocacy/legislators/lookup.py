@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.orm import Session
 
+from advocacy.caching import LONG, kept
 from advocacy.clients.census import AddressMatch, DistrictLayer, GeocoderAnswer
 from advocacy.legislators.districts import openstates_districts
 from advocacy.models import Legislator, State
@@ -107,7 +108,12 @@ def _seats_of(session: Session, state: State) -> list[tuple[str, str, bool]]:
     """(chamber, district, held by a sitting member) for every seat Open States has listed.
 
     Retired members still name real districts, so their seats count as districts that exist.
+    They change only with a sync, which moves the cache's generation on: kept until then.
     """
+    return kept(f"seats:{state.abbr}", LONG, lambda: _seats_in_database(session, state))
+
+
+def _seats_in_database(session: Session, state: State) -> list[tuple[str, str, bool]]:
     return [
         (chamber, district, bool(sitting))
         for chamber, district, sitting in session.execute(

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from advocacy.account.service import claim_letter
-from advocacy.caching import SHORT, cached_page
+from advocacy.caching import cached_page
 from advocacy.campaigns.forms import ReplyForm
 from advocacy.campaigns.replies import InvalidReplyLink, letter_token_from_link, record_reply
 from advocacy.campaigns.service import get_campaign
@@ -165,12 +165,17 @@ def _letter_or_404(token: str) -> Letter:
         abort(404, description=str(error))
 
 
+# A letter's page is kept per version of the letter; this bounds only what the clock changes on
+# it (a confirmation link that expires).
+LETTER_PAGE_KEPT = 60
+
+
 def _letter_version(token: str) -> int | None:
     return letter_version(db.session, token)
 
 
 @bp.get("/letters/<token>")
-@cached_page(SHORT, form_token=True, version=_letter_version)
+@cached_page(LETTER_PAGE_KEPT, form_token=True, version=_letter_version)
 def track(token: str) -> str:
     try:
         letter, batch_size = letter_page_data(db.session, token)
