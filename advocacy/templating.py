@@ -1,5 +1,6 @@
 """Template filters shared by every page."""
 
+from datetime import date
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -13,6 +14,11 @@ def points(value: Decimal | None) -> str:
     return "—" if value is None else str(plain_points(value))
 
 
+def long_date(day: date) -> str:
+    """November 30, 2026: the site's one way of writing a date in a sentence."""
+    return f"{day:%B} {day.day}, {day.year}"
+
+
 def host(url: str) -> str:
     """A source's site name, for link text: https://www.rehope.org/post/… → rehope.org."""
     return urlsplit(url.strip()).netloc.removeprefix("www.") or url
@@ -21,4 +27,5 @@ def host(url: str) -> str:
 def register(app: Flask) -> None:
     app.add_template_filter(points)
     app.add_template_filter(host)
+    app.add_template_filter(long_date)
     app.add_template_filter(letter_html)

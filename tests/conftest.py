@@ -46,6 +46,7 @@ from advocacy.models import (
 from advocacy.models.campaigns import campaign_focus_areas
 from advocacy.reportcards.loader import load_report_cards
 from advocacy.reportcards.service import featured_framework
+from tests.builders import make_legislator
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 LETTER_TEMPLATES = Path(__file__).resolve().parents[1] / "letter_templates"
@@ -287,6 +288,27 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
+
+
+@pytest.fixture
+def lawmakers(app: Flask) -> list[Legislator]:
+    """Two Missouri senators and two representatives: a campaign to the Senate writes to the first two."""
+    people = [
+        make_legislator(db.session, n=1, name="Ada Senator", district="1"),
+        make_legislator(db.session, n=2, name="Bo Senator", district="2"),
+        make_legislator(db.session, n=3, name="Cy Member", chamber="lower", district="3"),
+        make_legislator(db.session, n=4, name="Di Member", chamber="lower", district="4"),
+    ]
+    db.session.commit()
+    return people
+
+
+@pytest.fixture
+def organizer(client: FlaskClient, auth: AuthActions) -> FlaskClient:
+    """The test client, logged in as an organizer."""
+    auth.create("org@example.org", role="organizer")
+    auth.login("org@example.org")
+    return client
 
 
 @pytest.fixture

@@ -14,32 +14,12 @@ from advocacy.extensions import db
 from advocacy.letters.service import purge_personal_details
 from advocacy.models import Campaign, IssueArea, Letter, TemplateRevision
 from advocacy.models.campaigns import CampaignTally
-from tests.builders import make_legislator
 from tests.conftest import PASSWORD, AuthActions
 from tests.pages import csrf_token, save_letter, text_of
 from tests.test_campaigns import create, write
 
 MIGRATION = next((Path(__file__).parents[1] / "migrations" / "versions").glob("0008_*.py"))
 AREA = "Identification of and Response to Victims"
-
-
-@pytest.fixture
-def lawmakers():
-    """Two senators the campaign writes to, and a member of the House it does not."""
-    people = [
-        make_legislator(db.session, n=1, name="Ada Senator", district="1"),
-        make_legislator(db.session, n=2, name="Bo Senator", district="2"),
-        make_legislator(db.session, n=3, name="Cy Member", chamber="lower", district="3"),
-    ]
-    db.session.commit()
-    return people
-
-
-@pytest.fixture
-def organizer(client, auth):
-    auth.create("org@example.org", role="organizer")
-    auth.login("org@example.org")
-    return client
 
 
 def tallies(campaign_id: int) -> set[tuple[str, str, int]]:

@@ -14,28 +14,8 @@ from sqlalchemy import func, select
 
 from advocacy.extensions import db
 from advocacy.models import AuditEvent, Campaign, Letter
-from tests.builders import make_legislator
 from tests.conftest import PASSWORD, AuthActions
 from tests.pages import csrf_token, link_with_text, save_letter, text_of
-
-
-@pytest.fixture
-def lawmakers():
-    people = [
-        make_legislator(db.session, n=1, name="Ada Senator", district="1"),
-        make_legislator(db.session, n=2, name="Bo Senator", district="2"),
-        make_legislator(db.session, n=3, name="Cy Member", chamber="lower", district="3"),
-        make_legislator(db.session, n=4, name="Di Member", chamber="lower", district="4"),
-    ]
-    db.session.commit()
-    return people
-
-
-@pytest.fixture
-def organizer(client, auth):
-    auth.create("org@example.org", role="organizer")
-    auth.login("org@example.org")
-    return client
 
 
 def create(client, **fields):

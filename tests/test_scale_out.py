@@ -17,6 +17,7 @@ import requests
 from tests.builders import bulk_csv, bulk_row
 from tests.conftest import PASSWORD
 from tests.pages import csrf_token, text_of
+from tests.test_reportcard_admin import card_form
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SECRET_KEY = "scale-out-secret"
@@ -168,25 +169,7 @@ def test_an_admin_edit_on_one_server_shows_on_the_other_at_once(servers, admin):
     assert log_in(a, admin, "admin@example.org").status_code == 302
 
     form = a.get(admin, "/admin/report-cards/mo/2023")
-    saved = a.post(
-        admin,
-        "/admin/report-cards/mo/2023",
-        {
-            "csrf_token": csrf_token(form),
-            "grade": "F",
-            "total_score": "41",
-            "rank": "",
-            "area_1": "10",
-            "area_2": "6",
-            "area_3": "7",
-            "area_4": "4.5",
-            "area_5": "7.5",
-            "area_6": "3",
-            "extra_credit": "3",
-            "source": "https://reportcards.sharedhope.org/missouri",
-            "notes": "Entered from the state's report card.",
-        },
-    )
+    saved = a.post(admin, "/admin/report-cards/mo/2023", card_form(form))
 
     assert saved.status_code == 302, text_of(saved)
     assert figures in text_of(b.get(visitor, "/states/mo"))

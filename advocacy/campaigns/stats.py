@@ -15,6 +15,7 @@ from advocacy.campaigns.service import targets_of
 from advocacy.campaigns.tallies import campaign_tallies
 from advocacy.models import Campaign, IssueArea, Legislator
 from advocacy.reportcards.service import featured_framework
+from advocacy.templating import long_date
 
 # What the organizer reads for the values letters store, in sentence case. The writer's own
 # wording ("I sent it by email") reads oddly in a tally of everyone's letters.
@@ -148,7 +149,7 @@ class Bar:
 
     @property
     def label(self) -> str:
-        return _long_date(self.day)
+        return long_date(self.day)
 
 
 @dataclass(frozen=True)
@@ -179,10 +180,6 @@ class DayChart:
 
 MAX_BAR_WIDTH = 36
 MAX_DAY_LABELS = 5
-
-
-def _long_date(day: date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
 
 
 def _short_date(day: date) -> str:
@@ -217,13 +214,13 @@ def _describe(days: list[tuple[date, int]]) -> str:
     total = sum(n for _, n in days)
     first, last = days[0][0], days[-1][0]
     if first == last:
-        return f"{_letters(total)}, all on {_long_date(first)}."
-    start = _long_date(first) if first.year != last.year else f"{first:%B} {first.day}"
-    span = f"from {start} to {_long_date(last)}"
+        return f"{_letters(total)}, all on {long_date(first)}."
+    start = long_date(first) if first.year != last.year else f"{first:%B} {first.day}"
+    span = f"from {start} to {long_date(last)}"
     busiest, most = max(days, key=lambda d: d[1])  # the earliest of equally busy days
     return (
         f"{_letters(total)} over {len(days)} days, {span}. "
-        f"The busiest day was {_long_date(busiest)}, with {_letters(most)}."
+        f"The busiest day was {long_date(busiest)}, with {_letters(most)}."
     )
 
 

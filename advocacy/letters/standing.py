@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from advocacy.letters.forms import CHANNEL_PHRASES
 from advocacy.letters.outbox import PENDING, confirmation_expired
 from advocacy.models import Letter
+from advocacy.templating import long_date
 
 REPLY_PHRASES = {"answered": "they answered", "no-answer": "no answer came"}
 
@@ -31,7 +32,7 @@ def letter_standing(letter: Letter, now: datetime | None = None) -> Standing:
     if letter.status != "draft":
         label = CHANNEL_PHRASES.get(letter.channel or "", "Sent")
         if letter.sent_at:
-            label += f" on {letter.sent_at:%B} {letter.sent_at.day}, {letter.sent_at.year}"
+            label += f" on {long_date(letter.sent_at)}"
         if letter.status in REPLY_PHRASES:
             label += f": {REPLY_PHRASES[letter.status]}"
         return Standing(label, sent=True, site_send_pending=False, waiting_confirmation=False)

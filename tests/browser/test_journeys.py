@@ -6,12 +6,13 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from advocacy.extensions import db
-from advocacy.models import Letter, LetterTemplate, TemplateRevision
+from advocacy.models import LetterTemplate
 from tests.browser.harness import Taps, audit
 from tests.conftest import PASSWORD
+from tests.test_template_admin import restore_templates  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -103,18 +104,9 @@ def test_an_organizer_creates_a_campaign_a_visitor_writes_through_it_and_the_das
     audit(page)
 
 
-@pytest.fixture
-def restore_templates(app):
-    """Put the shipped revisions back: the journey adds revisions to a template."""
-    yield
-    db.session.rollback()
-    db.session.execute(delete(Letter))  # letters point at the revisions about to go
-    db.session.execute(delete(TemplateRevision).where(TemplateRevision.author_id.is_not(None)))
-    db.session.commit()
-
-
+@pytest.mark.usefixtures("restore_templates")
 def test_an_admin_edits_a_template_previews_it_on_a_real_lawmaker_and_restores_the_earlier_revision(
-    live_server, page, home_lawmakers, auth, restore_templates
+    live_server, page, home_lawmakers, auth
 ):
     auth.create("admin@example.org", role="admin")
     shipped = db.session.scalar(select(LetterTemplate).where(LetterTemplate.slug == TEMPLATE)).current
