@@ -151,13 +151,13 @@ def test_the_dashboard_costs_the_same_few_queries_for_any_number_of_letters(
 
     assert "100 of 10 letters sent 100 drafts not sent yet" in text_of(page)
     assert counts["mo-safe-harbor"] == counts["mo-big"]
-    # The user, the campaign and what it shows (4), the totals' fingerprint (1), then the figures:
-    # framework, areas, tallies, targets and their states (5), and its lawmakers outside the
-    # targets when there are any.
+    # The user, the campaign, the totals' fingerprint (3), then the figures: the campaign's state
+    # and focus areas, framework, areas, tallies, targets and their states (7), and its lawmakers
+    # outside the targets when there are any.
     assert counts["mo-big"][0] <= 11, counts
     with count_queries() as again:
         assert "100 of 10 letters sent" in text_of(organizer.get("/campaigns/mo-big/dashboard"))
-    assert len(again) == 6  # the user and campaign, then the totals only: the figures are kept
+    assert len(again) == 3  # the user, the campaign and its totals: the figures are kept
 
 
 def test_letters_inserted_or_deleted_in_bulk_are_counted_and_a_recount_repairs(

@@ -288,13 +288,33 @@ def test_a_lookup_runs_a_fixed_number_of_queries(client, census, count_queries):
     db.session.commit()
     census("missouri")
 
-    with count_queries() as statements:
+    with count_queries() as first:
         assert client.get("/api/v1/lookup", query_string={"address": ADDRESS}).status_code == 200
+    with count_queries() as then:
         assert lookup(client).status_code == 200
+        assert client.get("/api/v1/lookup", query_string={"address": ADDRESS}).status_code == 200
 
-    # Per lookup: the state and the members found; the state's seats (its districts, without
-    # loading anyone) only the first time, as they change only with a sync.
-    assert len(statements) == 5, statements
+    # The first lookup reads the states and the state's seats and sitting members; later ones only
+    # wait for the Census, until a sync changes the lawmakers.
+    assert len(first) == 4, first
+    assert then == []
+
+
+def test_a_change_to_the_lawmakers_shows_at_the_next_lookup(client, census):
+    ada = make_legislator(db.session, n=1, name="Ada Senator", district="19")
+    db.session.commit()
+    census("missouri")
+    assert "Ada Senator" in text_of(lookup(client))
+
+    ada.name = "Ada Renamed"
+    make_legislator(db.session, n=2, name="Bo Newcomer", chamber="lower", district="44")
+    db.session.commit()
+
+    seen = text_of(lookup(client))
+    assert "Ada Renamed" in seen
+    assert "Ada Senator" not in seen
+    assert "Bo Newcomer" in seen
+    assert "House district 44 has no sitting representative" not in seen
 
 
 def test_a_census_server_error_is_retried_then_explained(client, census, httpserver):

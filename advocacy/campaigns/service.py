@@ -52,13 +52,9 @@ def _now() -> datetime:
 
 
 def get_campaign(session: Session, slug: str) -> Campaign | None:
-    return session.scalar(
-        select(Campaign)
-        .where(Campaign.slug == slug)
-        .options(
-            selectinload(Campaign.focus_areas), selectinload(Campaign.state), selectinload(Campaign.owner)
-        )
-    )
+    # Its state, owner and focus areas load when first used, one query each as eager loading
+    # would take, and none on a page that has them already (the dashboard's kept figures).
+    return session.scalar(select(Campaign).where(Campaign.slug == slug))
 
 
 def can_manage(user: User, campaign: Campaign) -> bool:

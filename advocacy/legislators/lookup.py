@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from sqlalchemy import case, func, select, tuple_
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from advocacy.caching import LONG, kept
@@ -26,22 +26,54 @@ class AddressOutsideStates(LookupError):
 
 
 @dataclass(frozen=True)
+class Member:
+    """A sitting member as a lookup names them: plain data, kept between requests until a sync."""
+
+    id: str
+    name: str
+    family_name: str
+    title: str
+    chamber: str
+    chamber_name: str
+    district: str
+    party: str
+    email: str
+    phone: str
+    state_abbr: str
+
+
+@dataclass(frozen=True)
+class Roster:
+    """One state's chambers, every seat Open States lists, and the sitting members.
+
+    A lookup reads it from the cache: the Geocoder's answer is the only thing a lookup has to wait
+    for. States change with a seed and lawmakers with a sync or a correction, and every such write
+    moves the cache's generation on, so a kept roster is never older than the data.
+    """
+
+    abbr: str
+    name: str
+    upper_chamber: str
+    upper_title: str
+    lower_chamber: str
+    lower_title: str
+    seats: tuple[tuple[str, str, bool], ...]  # (chamber, district, held by a sitting member)
+    members: tuple[Member, ...]  # sitting members, by district then family name
+
+
+@dataclass(frozen=True)
 class ChamberLookup:
     chamber: str  # Open States chamber: upper, lower, or legislature (NE, DC)
     name: str  # Senate, House of Delegates, Council…
     title: str  # what a member is called: Senator, Delegate, Councilmember…
     districts: tuple[str, ...]  # Open States district names
-    legislators: tuple[Legislator, ...]  # sitting members, every member of a multi-member district
-
-    @property
-    def seats(self) -> list[tuple[str, str]]:
-        return [(self.chamber, district) for district in self.districts]
+    legislators: tuple[Member, ...]  # sitting members, every member of a multi-member district
 
 
 @dataclass(frozen=True)
 class LookupResult:
     address: str  # as the Census matched it
-    state: State
+    state: Roster
     upper: ChamberLookup  # NE's legislature and DC's council are here
     lower: ChamberLookup | None  # None where there is one chamber
     problems: tuple[str, ...]  # what we could not tell, in plain words
@@ -51,7 +83,7 @@ class LookupResult:
         return (self.upper,) if self.lower is None else (self.upper, self.lower)
 
     @property
-    def legislators(self) -> tuple[Legislator, ...]:
+    def legislators(self) -> tuple[Member, ...]:
         return tuple(person for chamber in self.chambers for person in chamber.legislators)
 
 
@@ -60,7 +92,7 @@ def find_lawmakers(session: Session, answer: GeocoderAnswer) -> LookupResult:
     if not answer.matches:
         raise NoAddressMatch("The Census found no address like that.")
     match = answer.matches[0]
-    state = _state_of(session, match)
+    state = _roster(session, _state_abbr(session, match))
     problems: list[str] = []
     if len(answer.matches) > 1:
         problems.append(
@@ -68,19 +100,14 @@ def find_lawmakers(session: Session, answer: GeocoderAnswer) -> LookupResult:
             f"the first, {match.matched_address}. If that is not your address, add your city and "
             "ZIP code and search again."
         )
-    seats = _seats_of(session, state)
     if state.lower_chamber:
         chambers = [
-            _chamber(state, "upper", match.upper, seats, problems),
-            _chamber(state, "lower", match.lower, seats, problems),
+            _chamber(state, "upper", match.upper, problems),
+            _chamber(state, "lower", match.lower, problems),
         ]
     else:  # NE's unicameral legislature and DC's council: Census SLDU, Open States "legislature"
-        chambers = [_chamber(state, "legislature", match.upper, seats, problems)]
-    members = _sitting_members(session, state, chambers)
-    upper, *lower = (
-        replace(c, legislators=tuple(p for p in members if (p.chamber, p.district) in c.seats))
-        for c in chambers
-    )
+        chambers = [_chamber(state, "legislature", match.upper, problems)]
+    upper, *lower = chambers
     return LookupResult(
         address=match.matched_address,
         state=state,
@@ -90,31 +117,33 @@ def find_lawmakers(session: Session, answer: GeocoderAnswer) -> LookupResult:
     )
 
 
-def _state_of(session: Session, match: AddressMatch) -> State:
-    state = None
+def _state_abbr(session: Session, match: AddressMatch) -> str:
+    by_fips: dict[str, str] = kept("state-fips", LONG, lambda: _state_abbrs_by_fips(session))
+    abbr = None
     if match.state_fips:
-        state = session.scalar(select(State).where(State.fips == match.state_fips))
-    elif match.state_postal:
-        state = session.get(State, match.state_postal.lower())
-    if state is None:
+        abbr = by_fips.get(match.state_fips)
+    elif match.state_postal and match.state_postal.lower() in by_fips.values():
+        abbr = match.state_postal.lower()
+    if abbr is None:
         raise AddressOutsideStates(
             f"The Census placed {match.matched_address or 'that address'} outside the 50 states, "
             "DC and Puerto Rico, whose lawmakers this site lists."
         )
-    return state
+    return abbr
 
 
-def _seats_of(session: Session, state: State) -> list[tuple[str, str, bool]]:
-    """(chamber, district, held by a sitting member) for every seat Open States has listed.
-
-    Retired members still name real districts, so their seats count as districts that exist.
-    They change only with a sync, which moves the cache's generation on: kept until then.
-    """
-    return kept(f"seats:{state.abbr}", LONG, lambda: _seats_in_database(session, state))
+def _state_abbrs_by_fips(session: Session) -> dict[str, str]:
+    return {fips: abbr for fips, abbr in session.execute(select(State.fips, State.abbr))}
 
 
-def _seats_in_database(session: Session, state: State) -> list[tuple[str, str, bool]]:
-    return [
+def _roster(session: Session, abbr: str) -> Roster:
+    return kept(f"roster:{abbr}", LONG, lambda: _roster_in_database(session, abbr))
+
+
+def _roster_in_database(session: Session, abbr: str) -> Roster:
+    state = session.get_one(State, abbr)
+    # Retired members still name real districts, so their seats count as districts that exist.
+    seats = tuple(
         (chamber, district, bool(sitting))
         for chamber, district, sitting in session.execute(
             select(
@@ -122,42 +151,54 @@ def _seats_in_database(session: Session, state: State) -> list[tuple[str, str, b
                 Legislator.district,
                 func.max(case((Legislator.retired_at.is_(None), 1), else_=0)),
             )
-            .where(Legislator.state_abbr == state.abbr)
+            .where(Legislator.state_abbr == abbr)
             .group_by(Legislator.chamber, Legislator.district)
         )
-    ]
-
-
-def _sitting_members(session: Session, state: State, chambers: list[ChamberLookup]) -> list[Legislator]:
-    """The sitting members of the districts found, loaded at once (a state has up to 400 members)."""
-    wanted = [seat for chamber in chambers for seat in chamber.seats]
-    if not wanted:
-        return []
-    return list(
-        session.scalars(
-            select(Legislator)
-            .where(
-                Legislator.state_abbr == state.abbr,
-                Legislator.retired_at.is_(None),
-                tuple_(Legislator.chamber, Legislator.district).in_(wanted),
-            )
-            .order_by(func.length(Legislator.district), Legislator.district, Legislator.family_name)
+    )
+    sitting = session.scalars(
+        select(Legislator)
+        .where(Legislator.state_abbr == abbr, Legislator.retired_at.is_(None))
+        .order_by(func.length(Legislator.district), Legislator.district, Legislator.family_name)
+    )
+    members = tuple(
+        Member(
+            id=p.id,
+            name=p.name,
+            family_name=p.family_name,
+            title=p.title,
+            chamber=p.chamber,
+            chamber_name=p.chamber_name,
+            district=p.district,
+            party=p.party,
+            email=p.email,
+            phone=p.phone,
+            state_abbr=p.state_abbr,
         )
+        for p in sitting
+    )
+    return Roster(
+        abbr=state.abbr,
+        name=state.name,
+        upper_chamber=state.upper_chamber,
+        upper_title=state.upper_title,
+        lower_chamber=state.lower_chamber,
+        lower_title=state.lower_title,
+        seats=seats,
+        members=members,
     )
 
 
-def _chamber(
-    state: State, chamber: str, layer: DistrictLayer, seats: list[tuple[str, str, bool]], problems: list[str]
-) -> ChamberLookup:
-    """The chamber's districts for the address; its members are filled in by the caller."""
+def _chamber(state: Roster, chamber: str, layer: DistrictLayer, problems: list[str]) -> ChamberLookup:
+    """The chamber's districts for the address, and their sitting members."""
     name, title = (
         (state.lower_chamber, state.lower_title)
         if chamber == "lower"
         else (state.upper_chamber, state.upper_title)
     )
     short = name.split(" of ")[0]  # "House of Delegates" → "House district 12"
-    candidates = {district for seat_chamber, district, _ in seats if seat_chamber == chamber}
-    held = {district for seat_chamber, district, sitting in seats if seat_chamber == chamber and sitting}
+    seats = [(district, sitting) for kind, district, sitting in state.seats if kind == chamber]
+    candidates = {district for district, _ in seats}
+    held = {district for district, sitting in seats if sitting}
     districts: list[str] = []
     if not layer.known:
         problems.append(
@@ -188,4 +229,6 @@ def _chamber(
         if district not in held:
             problems.append(f"{short} district {district} has no sitting {title.lower()} right now.")
     districts.extend(d for d in JURISDICTION_WIDE_DISTRICTS if d in held)
-    return ChamberLookup(chamber=chamber, name=name, title=title, districts=tuple(districts), legislators=())
+    wanted = set(districts)
+    members = tuple(p for p in state.members if p.chamber == chamber and p.district in wanted)
+    return ChamberLookup(chamber, name, title, districts=tuple(districts), legislators=members)
