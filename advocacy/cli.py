@@ -25,7 +25,7 @@ from advocacy.jobs import queue, schedule_reminders, sync_job
 from advocacy.legislators.sync import StateOutcome, SyncCounts
 from advocacy.letters.outbox import OutboxUnavailable, deliver_due, summarize
 from advocacy.letters.render import InvalidTemplateFile
-from advocacy.letters.service import load_letter_templates, purge_personal_details
+from advocacy.letters.service import forget_anonymous_drafts, load_letter_templates, purge_personal_details
 from advocacy.models import Campaign
 from advocacy.models.accounts import ROLES
 from advocacy.reportcards.imports import InvalidReportCardFile, parse_card_csv, save_figures
@@ -169,8 +169,13 @@ def purge_command(days: int | None) -> None:
     keep = days if days is not None else int(current_app.config["LETTER_RETENTION_DAYS"])
     cutoff = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=keep)
     purged = purge_personal_details(db.session, cutoff)
+    draft_cutoff = datetime.now(UTC).replace(tzinfo=None) - timedelta(
+        days=int(current_app.config["ANONYMOUS_DRAFT_DAYS"])
+    )
+    forgotten = forget_anonymous_drafts(db.session, draft_cutoff)
     db.session.commit()
     click.echo(f"removed personal details from {purged} letter(s) written before {cutoff:%Y-%m-%d}")
+    click.echo(f"deleted {forgotten} unsent draft(s) saved without an account before {draft_cutoff:%Y-%m-%d}")
 
 
 @click.command("recount-campaigns")

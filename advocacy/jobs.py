@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from flask import current_app, has_app_context
-from redis import Redis
+from redis import Redis, RedisError
 from rq import Queue
 
 from advocacy.campaigns.replies import send_due_reminders
@@ -38,12 +38,23 @@ def queue() -> Queue | None:
     return Queue(QUEUE_NAME, connection=Redis.from_url(url)) if url else None
 
 
+# A request that queues a job waits at most this long for Redis before doing the job itself.
+SUBMIT_TIMEOUT = 2.0
+
+
 def submit(job: Callable[..., list], *args: object) -> Submitted:
-    """Queue the job when Redis is configured; otherwise run it now, in this process."""
-    jobs = queue()
-    if jobs is None:
-        return Submitted(outcomes=job(*args))
-    return Submitted(job_id=jobs.enqueue(job, *args, job_timeout=1800).id)
+    """Queue the job when Redis is configured; otherwise, or when Redis does not answer, run it
+    now, in this process (logged, so whoever runs the site sees that the worker was bypassed)."""
+    url = current_app.config["REDIS_URL"]
+    if url:
+        connection = Redis.from_url(url, socket_connect_timeout=SUBMIT_TIMEOUT, socket_timeout=SUBMIT_TIMEOUT)
+        try:
+            return Submitted(
+                job_id=Queue(QUEUE_NAME, connection=connection).enqueue(job, *args, job_timeout=1800).id
+            )
+        except RedisError as error:
+            current_app.logger.warning("Redis did not answer (%s): %s runs here and now", error, job.__name__)
+    return Submitted(outcomes=job(*args))
 
 
 def in_app(work: Callable[..., T], *args: object) -> T:
