@@ -340,8 +340,9 @@ def register(app: Flask) -> None:
         app.config.setdefault("CACHE_TYPE", "RedisCache")
         app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
         app.config.setdefault("CACHE_KEY_PREFIX", "advocacy:")
-        # A Redis that stops answering costs a page a fraction of a second, then it is made afresh.
-        app.config.setdefault("CACHE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
+        if app.config["CACHE_TYPE"] == "RedisCache":
+            # A Redis that stops answering costs a page half a second, then it is made afresh.
+            app.config.setdefault("CACHE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
     else:
         app.config.setdefault("CACHE_TYPE", "SimpleCache")
         app.config.setdefault("CACHE_THRESHOLD", 2000)

@@ -22,6 +22,7 @@ from advocacy.campaigns.replies import send_due_reminders
 from advocacy.campaigns.tallies import campaign_tallies, rebuild_tallies
 from advocacy.extensions import db
 from advocacy.jobs import queue, schedule_reminders, sync_job
+from advocacy.legislators.photos import fetch_state_photos
 from advocacy.legislators.sync import StateOutcome, SyncCounts
 from advocacy.letters.outbox import OutboxUnavailable, deliver_due, summarize
 from advocacy.letters.render import InvalidTemplateFile
@@ -89,6 +90,18 @@ def sync_legislators_command(state_codes: tuple[str, ...], source: str | None) -
     outcomes = sync_and_report(states, source or current_app.config["OPENSTATES_URL"])
     if any(o.counts is None for o in outcomes):
         sys.exit(1)
+
+
+@click.command("fetch-photos")
+@click.option("--state", "state_codes", multiple=True, help="Postal code; repeat for several.")
+def fetch_photos_command(state_codes: tuple[str, ...]) -> None:
+    """Fetch the lawmakers' photos this site does not have yet; pages never fetch one themselves."""
+    abbrs = [state.abbr for state in _parse_states(state_codes)] if state_codes else []
+    try:
+        counts = fetch_state_photos(db.session, current_app.config, abbrs)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"photos: {counts.describe()}")
 
 
 @click.command("seed")
@@ -249,6 +262,7 @@ def register(app: Flask) -> None:
         init_db_command,
         seed_command,
         sync_legislators_command,
+        fetch_photos_command,
         purge_command,
         create_user_command,
         import_reportcards_command,

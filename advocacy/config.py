@@ -56,6 +56,8 @@ def defaults(instance_path: str) -> dict[str, object]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "LEGISLATORS_PER_PAGE": 50,
         "PHOTO_CACHE_DIR": str(Path(instance_path) / "photos"),
+        # Private networks photos may come from anyway (an intranet photo server); public only by default.
+        "PHOTO_ALLOWED_NETWORKS": [],
         # Personal details of letters (name, town, email, own words) are removed after this.
         "LETTER_RETENTION_DAYS": 365,
         # Drafts saved without an account and never sent are deleted after this many days.
@@ -64,7 +66,8 @@ def defaults(instance_path: str) -> dict[str, object]:
         "PROXY_COUNT": 0,
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
-        "RATE_LIMIT_LOGIN": "10 per minute;100 per day",
+        "RATE_LIMIT_LOGIN": "10 per minute;100 per day",  # per account
+        "RATE_LIMIT_LOGIN_ADDRESS": "60 per minute;1000 per day",  # per visitor's address
         "RATE_LIMIT_REGISTER": "5 per hour",
         "RATE_LIMIT_RESET": "5 per hour",
         "RATE_LIMIT_LETTERS": "60 per hour",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
@@ -14,6 +15,7 @@ from rq import Queue
 from advocacy.campaigns.replies import send_due_reminders
 from advocacy.clients.openstates import BulkSource
 from advocacy.extensions import db
+from advocacy.legislators.photos import fetch_state_photos
 from advocacy.legislators.sync import StateOutcome, run_sync
 from advocacy.models import State
 
@@ -80,9 +82,20 @@ def _sync(abbrs: list[str], source: str) -> list[StateOutcome]:
     states = [db.session.get(State, abbr) for abbr in abbrs]
     bulk = BulkSource(source, timeout=float(current_app.config["HTTP_TIMEOUT"]))
     try:
-        return run_sync(db.session, bulk, [s for s in states if s is not None])
+        outcomes = run_sync(db.session, bulk, [s for s in states if s is not None])
     finally:
         bulk.close()
+    jobs = queue()
+    if jobs is not None:
+        # The photos of new lawmakers come next, on the worker: never inside a request.
+        with suppress(RedisError):
+            jobs.enqueue(photos_job, abbrs, job_timeout=3600)
+    return outcomes
+
+
+def photos_job(abbrs: list[str]) -> str:
+    """Fetch the photos these states' lawmakers do not have yet (on `advocacy worker`)."""
+    return in_app(lambda: fetch_state_photos(db.session, current_app.config, abbrs).describe())
 
 
 REMINDERS_JOB_ID = "daily-reminders"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 
 # C0 controls but tab, line feed and carriage return, and DEL. PostgreSQL refuses NUL in text
 # outright; the others have no place in a name, a town, an address or a search.
@@ -30,6 +30,28 @@ def _shown(name: str) -> str:
     return repr(CONTROL_CHARACTER.sub("?", name)[:60])
 
 
+_warned_of_proxy: set[int] = set()
+
+
+def notice_an_unconfigured_proxy() -> None:
+    """Say once, in the log, when a proxy forwards requests but PROXY_COUNT says there is none.
+
+    Every visitor then has the proxy's address: they share one set of rate limits, and one
+    visitor's mistakes can lock out everyone. The header is not trusted either way.
+    """
+    app = current_app._get_current_object()
+    if app.config["PROXY_COUNT"] or "X-Forwarded-For" not in request.headers or id(app) in _warned_of_proxy:
+        return
+    _warned_of_proxy.add(id(app))
+    app.logger.warning(
+        "Requests arrive with X-Forwarded-For, but ADVOCACY_PROXY_COUNT is 0: every visitor counts as "
+        "the proxy at %s, and shares its rate limits. Set ADVOCACY_PROXY_COUNT to the number of proxies "
+        "in front of the app (1 for one nginx).",
+        request.remote_addr,
+    )
+
+
 def register(app: Flask) -> None:
     """Call before the page cache registers: its lookups use the same values."""
+    app.before_request(notice_an_unconfigured_proxy)
     app.before_request(refuse_control_characters)

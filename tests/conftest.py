@@ -179,7 +179,7 @@ def make_app(app: Flask) -> Iterator[Callable[..., Flask]]:
     made: list[Flask] = []
 
     def make(**overrides: object) -> Flask:
-        config = {k: v for k, v in app.config.items() if k != "RATELIMIT_STORAGE_URI"}
+        config = {k: v for k, v in app.config.items() if not k.startswith("RATELIMIT_STORAGE_")}
         config.update(overrides)
         made.append(create_app(config))
         return made[-1]

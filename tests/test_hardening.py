@@ -4,17 +4,25 @@ shipped secret key, telling accounts apart, stolen session cookies."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import requests
 from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import func, select
 
-from advocacy import create_app
+from advocacy import PROJECT_ROOT, create_app
 from advocacy.auth import service
 from advocacy.config import ConfigurationProblem
-from advocacy.extensions import db
+from advocacy.extensions import db, limiter
 from advocacy.mail import wait_for_mail_sent_after_answers
 from advocacy.models import AuditEvent, Letter
 from tests.builders import bulk_csv, bulk_row, make_legislator, person_id
@@ -238,14 +246,17 @@ def test_one_submission_writes_to_at_most_ten_lawmakers(client):
 
 
 @pytest.fixture
-def redis_down(app, database_url, tmp_path) -> Flask:
+def redis_down(app, database_url, tmp_path) -> Iterator[Flask]:
     """The app as configured for Redis, with no Redis answering there; limits on."""
     config = {
         **_config(database_url, tmp_path),
         "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",
         "RATELIMIT_ENABLED": True,
     }
-    return create_app(config)
+    yield create_app(config)
+    # Flask-Limiter is one object for every app in this process, and remembers that its storage
+    # died: the next test's app must start from a storage thought alive, as a new process does.
+    limiter._storage_dead = False
 
 
 def test_with_redis_down_pages_the_api_log_in_and_letters_keep_working(redis_down, auth):
@@ -378,3 +389,85 @@ def test_line_breaks_and_tabs_stay_welcome(client):
     tracking = save_letter(client, person_id(1), personal_paragraph="First line.\r\n\tSecond line.")
 
     assert "Second line." in text_of(client.get(tracking))
+
+
+# --- 8. Rate limits -------------------------------------------------------------------------------
+
+
+def _serve(instance: Path, database_url: str) -> tuple[str, subprocess.Popen]:
+    """One app server as deployed (gunicorn, the project's settings), without Redis."""
+    instance.mkdir()
+    (instance / "config.py").write_text(
+        "RATELIMIT_ENABLED = True\nRATE_LIMIT_LOOKUP = '3 per minute'\n", encoding="utf-8"
+    )
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ADVOCACY_")}
+    environment.update(
+        ADVOCACY_INSTANCE_PATH=str(instance),
+        ADVOCACY_DATABASE_URL=database_url,
+        ADVOCACY_SECRET_KEY="a long and random secret for this test",
+        ADVOCACY_BASE_URL=f"http://127.0.0.1:{port}",
+    )
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "1"]
+    command += ["--bind", f"127.0.0.1:{port}", "advocacy:create_app()"]
+    with (instance / "server.log").open("wb") as log:  # the server keeps its own copy open
+        server = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
+        )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+            return f"http://127.0.0.1:{port}", server
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    server.kill()
+    pytest.fail(f"the app server did not start:\n{(instance / 'server.log').read_text()[-3000:]}")
+
+
+def test_without_redis_two_app_servers_count_against_one_limit(app, database_url, tmp_path):
+    started = [_serve(tmp_path / name, database_url) for name in ("a", "b")]
+    try:
+        answers = [
+            requests.get(f"{started[n % 2][0]}/api/v1/lookup?address=", timeout=30).status_code
+            for n in range(4)
+        ]
+    finally:
+        for _, server in started:
+            server.terminate()
+            server.wait(timeout=30)
+
+    assert answers[:3] == [400, 400, 400]  # an empty address, refused, still counts
+    assert answers[3] == 429  # the fourth, on either server
+
+
+def test_log_in_limits_count_per_account_not_per_shared_address(app, database_url, tmp_path, auth):
+    auth.create()
+    settings = {
+        **_config(database_url, tmp_path),
+        "RATELIMIT_ENABLED": True,
+        "RATE_LIMIT_LOGIN": "2 per minute",
+    }
+    school = create_app(settings).test_client()  # everyone behind one address
+
+    def log_in(email: str, password: str = "wrong password here"):
+        page = school.get("/auth/login")
+        return school.post(
+            "/auth/login", data={"csrf_token": csrf_token(page), "email": email, "password": password}
+        )
+
+    guesses = [log_in("pat@example.org").status_code for _ in range(3)]
+    someone_else = log_in("other@example.org")
+
+    assert guesses == [200, 200, 429]  # the guessed account is protected
+    assert someone_else.status_code == 200  # and the next person at the same address may still log in
+
+
+def test_a_proxy_left_out_of_proxy_count_is_reported_once(client, caplog):
+    with caplog.at_level(logging.WARNING):
+        for _ in range(3):
+            client.get("/", headers={"X-Forwarded-For": "203.0.113.7"})
+
+    warnings = [r.getMessage() for r in caplog.records if "X-Forwarded-For" in r.getMessage()]
+    assert len(warnings) == 1
+    assert "Set ADVOCACY_PROXY_COUNT" in warnings[0]

@@ -27,6 +27,7 @@ from advocacy.auth.service import (
     create_user,
     end_sessions,
     find_user,
+    normalize_email,
     set_password,
     user_for_reset,
 )
@@ -100,8 +101,15 @@ def confirm(token: str) -> Response:
     return redirect(url_for("auth.login"))
 
 
+def _account_tried() -> str:
+    return "account:" + normalize_email(request.form.get("email", ""))
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: _limit("RATE_LIMIT_LOGIN"), methods=["POST"])
+# Per account, which stops guessing one password; per address, generously, which stops sweeping
+# many accounts without locking out everyone behind one school's or one office's address.
+@limiter.limit(lambda: _limit("RATE_LIMIT_LOGIN"), methods=["POST"], key_func=_account_tried)
+@limiter.limit(lambda: _limit("RATE_LIMIT_LOGIN_ADDRESS"), methods=["POST"])
 def login() -> str | Response:
     form = LoginForm()
     target = safe_next(request.args.get("next"))

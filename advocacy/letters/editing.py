@@ -146,7 +146,7 @@ def trial_cases(states: list[tuple[str, str]]) -> list[tuple[str, LetterContext]
         ),
     ]
     cases += [
-        (f"a letter to a {name} lawmaker", replace(SAMPLE, state=StateFacts(abbr, name)))
+        (f"a letter to a lawmaker in {name}", replace(SAMPLE, state=StateFacts(abbr, name)))
         for abbr, name in states
     ]
     return cases
