@@ -30,6 +30,8 @@ instance/config.py:
 
 # Production settings from gunicorn.conf.py (workers, timeouts, an access log without query
 # strings: an address typed into /lookup is never written down); --bind wins over the file.
+# Links in mail start with BASE_URL; the app refuses to start without it outside debug.
+run: export ADVOCACY_BASE_URL ?= http://$(HOST):$(PORT)
 run: install instance/config.py
 	$(BIN)/advocacy init-db
 	$(BIN)/advocacy seed

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from advocacy import config
+from advocacy import config, rate_limits  # noqa: F401  (rate_limits registers its storage)
 from advocacy.extensions import csrf, db, limiter, login_manager
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -26,8 +26,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(config.from_environment(os.environ))
     else:
         app.config.from_mapping(test_config)
+    config.check_for_serving(app.config, debug_or_testing=app.debug or app.testing)
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    if app.config["REDIS_URL"]:
+        app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+        app.config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        )
+        # Redis down: limits are counted in this process's memory (logged), never a 500.
+        app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    else:
+        # Every worker and app server counts in the one database (advocacy/rate_limits.py).
+        app.config.setdefault("RATELIMIT_STORAGE_URI", f"advocacy-database:{app.config['DATABASE_URL']}")
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
@@ -39,7 +50,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    from advocacy import api, caching, cli, errors, pages, security, static_files, templating
+    from advocacy import (
+        api,
+        caching,
+        cli,
+        errors,
+        links,
+        pages,
+        request_checks,
+        security,
+        static_files,
+        templating,
+    )
     from advocacy.account import views as account_views
     from advocacy.admin import legislators as _admin_legislators  # noqa: F401  (adds its routes)
     from advocacy.admin import reportcards as _admin_reportcards  # noqa: F401  (adds its routes)
@@ -65,10 +87,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(account_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(campaign_views.bp)
+    request_checks.register(app)
     caching.register(app)
     errors.register(app)
     security.register(app)
     cli.register(app)
     templating.register(app)
+    links.register(app)
     static_files.register(app)
     return app

@@ -175,7 +175,10 @@ def move_generation_on(app: Flask) -> None:
 def kept(key: str, ttl: int, make: Callable[[], Kept]) -> Kept:
     """A value (a piece of a page, plain data) kept under `key`, which must name everything it
     depends on but what the generation covers; made by `make` when no process has it."""
-    full_key = f"kept:{current_app.config['CACHE_RELEASE']}:{generation()}:{key}"
+    try:
+        full_key = f"kept:{current_app.config['CACHE_RELEASE']}:{generation()}:{key}"
+    except RedisError:
+        return make()  # Redis is unreachable: no generation to trust, so nothing is kept
     found = local_pages.get(full_key)
     if found is None:
         with suppress(RedisError):
@@ -337,6 +340,9 @@ def register(app: Flask) -> None:
         app.config.setdefault("CACHE_TYPE", "RedisCache")
         app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
         app.config.setdefault("CACHE_KEY_PREFIX", "advocacy:")
+        if app.config["CACHE_TYPE"] == "RedisCache":
+            # A Redis that stops answering costs a page half a second, then it is made afresh.
+            app.config.setdefault("CACHE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
     else:
         app.config.setdefault("CACHE_TYPE", "SimpleCache")
         app.config.setdefault("CACHE_THRESHOLD", 2000)

@@ -22,10 +22,11 @@ from advocacy.campaigns.replies import send_due_reminders
 from advocacy.campaigns.tallies import campaign_tallies, rebuild_tallies
 from advocacy.extensions import db
 from advocacy.jobs import queue, schedule_reminders, sync_job
+from advocacy.legislators.photos import fetch_state_photos
 from advocacy.legislators.sync import StateOutcome, SyncCounts
 from advocacy.letters.outbox import OutboxUnavailable, deliver_due, summarize
 from advocacy.letters.render import InvalidTemplateFile
-from advocacy.letters.service import load_letter_templates, purge_personal_details
+from advocacy.letters.service import forget_anonymous_drafts, load_letter_templates, purge_personal_details
 from advocacy.models import Campaign
 from advocacy.models.accounts import ROLES
 from advocacy.reportcards.imports import InvalidReportCardFile, parse_card_csv, save_figures
@@ -89,6 +90,18 @@ def sync_legislators_command(state_codes: tuple[str, ...], source: str | None) -
     outcomes = sync_and_report(states, source or current_app.config["OPENSTATES_URL"])
     if any(o.counts is None for o in outcomes):
         sys.exit(1)
+
+
+@click.command("fetch-photos")
+@click.option("--state", "state_codes", multiple=True, help="Postal code; repeat for several.")
+def fetch_photos_command(state_codes: tuple[str, ...]) -> None:
+    """Fetch the lawmakers' photos this site does not have yet; pages never fetch one themselves."""
+    abbrs = [state.abbr for state in _parse_states(state_codes)] if state_codes else []
+    try:
+        counts = fetch_state_photos(db.session, current_app.config, abbrs)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"photos: {counts.describe()}")
 
 
 @click.command("seed")
@@ -169,8 +182,13 @@ def purge_command(days: int | None) -> None:
     keep = days if days is not None else int(current_app.config["LETTER_RETENTION_DAYS"])
     cutoff = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=keep)
     purged = purge_personal_details(db.session, cutoff)
+    draft_cutoff = datetime.now(UTC).replace(tzinfo=None) - timedelta(
+        days=int(current_app.config["ANONYMOUS_DRAFT_DAYS"])
+    )
+    forgotten = forget_anonymous_drafts(db.session, draft_cutoff)
     db.session.commit()
     click.echo(f"removed personal details from {purged} letter(s) written before {cutoff:%Y-%m-%d}")
+    click.echo(f"deleted {forgotten} unsent draft(s) saved without an account before {draft_cutoff:%Y-%m-%d}")
 
 
 @click.command("recount-campaigns")
@@ -244,6 +262,7 @@ def register(app: Flask) -> None:
         init_db_command,
         seed_command,
         sync_legislators_command,
+        fetch_photos_command,
         purge_command,
         create_user_command,
         import_reportcards_command,

@@ -3,8 +3,14 @@
 import os
 from pathlib import Path
 
+from advocacy.links import SiteAddressProblem, check_base_url
+
 OFFICIAL_OPENSTATES_URL = "https://data.openstates.org/people/current"
 OFFICIAL_CENSUS_URL = "https://geocoding.geo.census.gov/geocoder"
+# Signs sessions and every link token: good enough for a debug server, refused anywhere else.
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+# Where `flask run` serves, the one place BASE_URL may be left out (debug and tests).
+DEBUG_BASE_URL = "http://127.0.0.1:5000"
 
 # Every setting that may come from the environment, read as ADVOCACY_<NAME>.
 ENVIRONMENT_KEYS = (
@@ -33,7 +39,7 @@ def default_openstates_url(project_root: Path) -> str:
 def defaults(instance_path: str) -> dict[str, object]:
     project_root = Path(__file__).resolve().parent.parent
     return {
-        "SECRET_KEY": "dev-only-change-me",
+        "SECRET_KEY": DEFAULT_SECRET_KEY,
         "DATABASE_URL": f"sqlite:///{Path(instance_path) / 'advocacy.sqlite3'}",
         "REDIS_URL": "",
         "OPENSTATES_URL": default_openstates_url(project_root),
@@ -41,6 +47,8 @@ def defaults(instance_path: str) -> dict[str, object]:
         "CENSUS_URL": OFFICIAL_CENSUS_URL,
         "SMTP_URL": "",
         "MAIL_FROM": "Advocacy <no-reply@localhost>",
+        # Account mail (confirm, reset) leaves from a thread after the answer: see mail.py.
+        "MAIL_AFTER_ANSWER": True,
         "HTTP_TIMEOUT": 10.0,
         "LETTER_TEMPLATES_DIR": str(project_root / "letter_templates"),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
@@ -48,13 +56,18 @@ def defaults(instance_path: str) -> dict[str, object]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "LEGISLATORS_PER_PAGE": 50,
         "PHOTO_CACHE_DIR": str(Path(instance_path) / "photos"),
+        # Private networks photos may come from anyway (an intranet photo server); public only by default.
+        "PHOTO_ALLOWED_NETWORKS": [],
         # Personal details of letters (name, town, email, own words) are removed after this.
         "LETTER_RETENTION_DAYS": 365,
+        # Drafts saved without an account and never sent are deleted after this many days.
+        "ANONYMOUS_DRAFT_DAYS": 30,
         # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
         "PROXY_COUNT": 0,
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
-        "RATE_LIMIT_LOGIN": "10 per minute;100 per day",
+        "RATE_LIMIT_LOGIN": "10 per minute;100 per day",  # per account
+        "RATE_LIMIT_LOGIN_ADDRESS": "60 per minute;1000 per day",  # per visitor's address
         "RATE_LIMIT_REGISTER": "5 per hour",
         "RATE_LIMIT_RESET": "5 per hour",
         "RATE_LIMIT_LETTERS": "60 per hour",
@@ -66,8 +79,9 @@ def defaults(instance_path: str) -> dict[str, object]:
         "LEGISLATOR_STALE_DAYS": 30,
         # Days after a letter is sent before its writer is asked, once, whether an answer came.
         "REMINDER_DAYS": 14,
-        # Where the site is reached, for links in emails sent from the command line or a worker.
-        "BASE_URL": "http://127.0.0.1:8000",
+        # Where people reach the site (scheme, host, port): every link in mail and every link to
+        # share starts with it, never with the Host a request names. Required outside debug.
+        "BASE_URL": "",
         # A lawmaker's reply rate is shown only once this many writers have said whether they heard back.
         "RESPONSIVENESS_MINIMUM": 5,
     }
@@ -75,3 +89,29 @@ def defaults(instance_path: str) -> dict[str, object]:
 
 def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, str]:
     return {key: environ[f"ADVOCACY_{key}"] for key in ENVIRONMENT_KEYS if environ.get(f"ADVOCACY_{key}")}
+
+
+class ConfigurationProblem(RuntimeError):
+    """A setting the app cannot safely run with; the message says what to set."""
+
+
+def check_for_serving(config: dict, *, debug_or_testing: bool) -> None:
+    """Refuse settings that would be unsafe to serve: the shipped secret key, or no BASE_URL.
+
+    A debug server or a test may run without BASE_URL (links then name the debug server).
+    """
+    problems = []
+    if not debug_or_testing and config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, ""):
+        problems.append(
+            "SECRET_KEY is the development default, which anyone can read: set ADVOCACY_SECRET_KEY "
+            "(or SECRET_KEY in instance/config.py) to a long random value, for example the output of "
+            "python -c 'import secrets; print(secrets.token_hex(32))'."
+        )
+    if debug_or_testing and not config["BASE_URL"]:
+        config["BASE_URL"] = DEBUG_BASE_URL
+    try:
+        config["BASE_URL"] = check_base_url(config["BASE_URL"])
+    except SiteAddressProblem as problem:
+        problems.append(str(problem))
+    if problems:
+        raise ConfigurationProblem("Advocacy will not start: " + " ".join(problems))

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
 
 from flask import current_app, has_app_context
-from redis import Redis
+from redis import Redis, RedisError
 from rq import Queue
 
 from advocacy.campaigns.replies import send_due_reminders
 from advocacy.clients.openstates import BulkSource
 from advocacy.extensions import db
+from advocacy.legislators.photos import fetch_state_photos
 from advocacy.legislators.sync import StateOutcome, run_sync
 from advocacy.models import State
 
@@ -38,12 +40,23 @@ def queue() -> Queue | None:
     return Queue(QUEUE_NAME, connection=Redis.from_url(url)) if url else None
 
 
+# A request that queues a job waits at most this long for Redis before doing the job itself.
+SUBMIT_TIMEOUT = 2.0
+
+
 def submit(job: Callable[..., list], *args: object) -> Submitted:
-    """Queue the job when Redis is configured; otherwise run it now, in this process."""
-    jobs = queue()
-    if jobs is None:
-        return Submitted(outcomes=job(*args))
-    return Submitted(job_id=jobs.enqueue(job, *args, job_timeout=1800).id)
+    """Queue the job when Redis is configured; otherwise, or when Redis does not answer, run it
+    now, in this process (logged, so whoever runs the site sees that the worker was bypassed)."""
+    url = current_app.config["REDIS_URL"]
+    if url:
+        connection = Redis.from_url(url, socket_connect_timeout=SUBMIT_TIMEOUT, socket_timeout=SUBMIT_TIMEOUT)
+        try:
+            return Submitted(
+                job_id=Queue(QUEUE_NAME, connection=connection).enqueue(job, *args, job_timeout=1800).id
+            )
+        except RedisError as error:
+            current_app.logger.warning("Redis did not answer (%s): %s runs here and now", error, job.__name__)
+    return Submitted(outcomes=job(*args))
 
 
 def in_app(work: Callable[..., T], *args: object) -> T:
@@ -69,9 +82,20 @@ def _sync(abbrs: list[str], source: str) -> list[StateOutcome]:
     states = [db.session.get(State, abbr) for abbr in abbrs]
     bulk = BulkSource(source, timeout=float(current_app.config["HTTP_TIMEOUT"]))
     try:
-        return run_sync(db.session, bulk, [s for s in states if s is not None])
+        outcomes = run_sync(db.session, bulk, [s for s in states if s is not None])
     finally:
         bulk.close()
+    jobs = queue()
+    if jobs is not None:
+        # The photos of new lawmakers come next, on the worker: never inside a request.
+        with suppress(RedisError):
+            jobs.enqueue(photos_job, abbrs, job_timeout=3600)
+    return outcomes
+
+
+def photos_job(abbrs: list[str]) -> str:
+    """Fetch the photos these states' lawmakers do not have yet (on `advocacy worker`)."""
+    return in_app(lambda: fetch_state_photos(db.session, current_app.config, abbrs).describe())
 
 
 REMINDERS_JOB_ID = "daily-reminders"

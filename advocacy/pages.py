@@ -1,7 +1,9 @@
 """The home page (every state with its latest grade) and the health check."""
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from redis import Redis, RedisError
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from advocacy.caching import cached_page, conditional, report_cards_changed_at
@@ -36,11 +38,28 @@ def privacy() -> str:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
+    """Each dependency's state. 200 "ok": all well; 200 "degraded": Redis is down, and pages,
+    letters and log-in still work (caching and shared rate limits do not); 503 "error": the
+    database does not answer, and nothing works."""
+    report: dict[str, object] = {"status": "ok"}
     try:
         db.session.execute(text("SELECT 1"))
-        lawmakers = db.session.scalar(
+        report["legislators"] = db.session.scalar(
             select(func.count()).select_from(Legislator).where(Legislator.retired_at.is_(None))
         )
-    except Exception as error:
-        return jsonify({"status": "error", "database": type(error).__name__}), 503
-    return jsonify({"status": "ok", "database": "ok", "legislators": lawmakers}), 200
+        report["database"] = "ok"
+    except SQLAlchemyError as error:
+        report.update(status="error", database=f"down ({type(error).__name__})")
+    redis_url = current_app.config["REDIS_URL"]
+    if redis_url:
+        try:
+            Redis.from_url(redis_url, socket_connect_timeout=0.5, socket_timeout=0.5).ping()
+            report["redis"] = "ok"
+        except RedisError as error:
+            report["redis"] = f"down ({type(error).__name__})"
+            if report["status"] == "ok":
+                report["status"] = "degraded"
+    else:
+        report["redis"] = "not configured"
+    report["smtp"] = "configured" if current_app.config["SMTP_URL"] else "not configured"
+    return jsonify(report), 503 if report["status"] == "error" else 200

@@ -24,11 +24,22 @@ class Page(Generic[T]):
         return max(1, -(-self.total // self.per_page))
 
 
-def positive_int(raw: str, name: str, default: int) -> int:
-    """A page number or size from a query string, or InvalidQuery saying what would work."""
+# No table here has more pages than this; a larger number would only overflow the database's OFFSET.
+MAX_PAGE = 100_000
+
+
+def positive_int(raw: str, name: str, default: int, maximum: int = MAX_PAGE) -> int:
+    """A page number or size from a query string, or InvalidQuery saying what would work.
+
+    Only ASCII digits count: str.isdigit() also accepts superscripts and other scripts' digits,
+    which int() refuses or reads as numbers nobody typed.
+    """
     raw = raw.strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise InvalidQuery(f"{name} must be a whole number of at least 1, not {raw!r}.")
-    return int(raw)
+    digits = raw.lstrip("0")
+    if not (raw.isascii() and raw.isdigit()) or not digits:
+        raise InvalidQuery(f"{name} must be a whole number of at least 1, not {raw[:40]!r}.")
+    if len(digits) > len(str(maximum)) or int(digits) > maximum:
+        raise InvalidQuery(f"{name} can be at most {maximum:,}, not {raw[:40]}.")
+    return int(digits)

@@ -560,7 +560,8 @@ def bench_one(setup: Setup, source: str, geocoder: str, work: Path) -> Run:
     instance.mkdir(parents=True)
     # Production settings, but no rate limits: wrk is one visitor asking thousands of times.
     (instance / "config.py").write_text(
-        f"SECRET_KEY = {uuid.uuid4().hex!r}\nRATELIMIT_ENABLED = False\n", encoding="utf-8"
+        f"SECRET_KEY = {uuid.uuid4().hex!r}\nBASE_URL = 'http://127.0.0.1'\nRATELIMIT_ENABLED = False\n",
+        encoding="utf-8",
     )
     env = {
         "ADVOCACY_INSTANCE_PATH": str(instance),

@@ -104,6 +104,7 @@ def _config(url: str, instance: Path) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
+        "BASE_URL": "http://localhost",
         "DATABASE_URL": url,
         "OPENSTATES_URL": str(instance / "no-such-openstates-folder"),
         "LETTER_TEMPLATES_DIR": str(LETTER_TEMPLATES),
@@ -111,6 +112,7 @@ def _config(url: str, instance: Path) -> dict:
         "PHOTO_CACHE_DIR": str(instance / "photos"),
         "CACHE_GENERATION_FILE": str(instance / "cache-generation"),
         "SMTP_URL": "",
+        "MAIL_AFTER_ANSWER": False,  # the tests of mail sent after the answer turn it on
     }
 
 
@@ -177,7 +179,7 @@ def make_app(app: Flask) -> Iterator[Callable[..., Flask]]:
     made: list[Flask] = []
 
     def make(**overrides: object) -> Flask:
-        config = {k: v for k, v in app.config.items() if k != "RATELIMIT_STORAGE_URI"}
+        config = {k: v for k, v in app.config.items() if not k.startswith("RATELIMIT_STORAGE_")}
         config.update(overrides)
         made.append(create_app(config))
         return made[-1]
@@ -230,7 +232,7 @@ class ReceivedMail:
         return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-class _Collector:
+class MailCollector:
     def __init__(self) -> None:
         self.messages: list[ReceivedMail] = []
 
@@ -240,7 +242,7 @@ class _Collector:
         return "250 Message accepted for delivery"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -249,8 +251,8 @@ def _free_port() -> int:
 @pytest.fixture
 def smtp(app: Flask) -> Iterator[list[ReceivedMail]]:
     """A real SMTP server on loopback; the app sends to it, and the test reads what arrived."""
-    collector = _Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=_free_port())
+    collector = MailCollector()
+    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
     controller.start()
     app.config["SMTP_URL"] = f"smtp://127.0.0.1:{controller.port}"
     try:
@@ -338,6 +340,7 @@ def run_worker(app: Flask, database_url: str, redis_url: str, tmp_path: Path) ->
             "ADVOCACY_REDIS_URL": redis_url,
             "ADVOCACY_SMTP_URL": app.config["SMTP_URL"],
             "ADVOCACY_SECRET_KEY": "worker-secret",
+            "ADVOCACY_BASE_URL": "http://localhost",
             **settings,
         }
         worker = subprocess.run(

@@ -189,6 +189,7 @@ def test_purge_removes_personal_details_after_the_retention_period(client, runne
     recent = save_letter(client, senator.id, sender_town="Rolla")
     letter = db.session.scalar(select(Letter).where(Letter.sender_town == "Hannibal"))
     letter.created_at = datetime.now() - timedelta(days=400)
+    letter.status = "sent"  # a sent letter stays, and still counts; an old unsent draft would go
     db.session.commit()
 
     result = runner.invoke(args=["purge"])
@@ -208,9 +209,34 @@ def test_purge_removes_personal_details_after_the_retention_period(client, runne
     assert "Hannibal" not in purged.body and "Pat Doe" not in purged.body
     assert (purged.legislator_id, purged.status, purged.issue_area_id) == (
         kept.legislator_id,
-        "draft",
+        "sent",
         kept.issue_area_id,
     )
     assert kept.sender_town == "Rolla"
     assert "were removed from this letter after the retention period" in text_of(client.get(old))
     assert runner.invoke(args=["purge", "--days", "-1"]).exit_code == 2
+
+
+def test_unsent_drafts_saved_without_an_account_age_out(client, runner, auth):
+    senator = make_legislator(db.session, n=1)
+    db.session.commit()
+    stale = save_letter(client, senator.id, sender_town="Hannibal")
+    fresh = save_letter(client, senator.id, sender_town="Rolla")
+    sent = save_letter(client, senator.id, sender_town="Sedalia")
+    auth.create()
+    auth.login()
+    owned = save_letter(client, senator.id, sender_town="Joplin")
+    month_ago = datetime.now() - timedelta(days=31)
+    for letter in db.session.scalars(select(Letter).where(Letter.sender_town != "Rolla")):
+        letter.created_at = month_ago
+        letter.status = "sent" if letter.sender_town == "Sedalia" else letter.status
+    db.session.commit()
+
+    result = runner.invoke(args=["purge"])
+
+    assert result.exit_code == 0, result.output
+    assert "deleted 1 unsent draft(s) saved without an account before " in result.output
+    db.session.expire_all()
+    assert set(db.session.scalars(select(Letter.sender_town))) == {"Rolla", "Sedalia", "Joplin"}
+    assert client.get(stale).status_code == 404
+    assert all(client.get(link).status_code == 200 for link in (fresh, sent, owned))

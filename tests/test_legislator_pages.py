@@ -6,9 +6,11 @@ import csv
 import io
 import re
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
+from advocacy.clients.photos import PhotoStore
 from advocacy.extensions import db
 from tests.builders import make_legislator
 from tests.pages import link_with_text, save_letter, text_of
@@ -183,37 +185,113 @@ PNG = bytes.fromhex(
 )
 
 
-def test_a_photo_is_fetched_once_and_served_from_this_site(client, httpserver):
-    httpserver.expect_oneshot_request("/photos/1.png").respond_with_data(PNG, content_type="image/png")
-    senator = make_legislator(db.session, n=1, image=httpserver.url_for("/photos/1.png"))
+@pytest.fixture
+def photo_server(app, httpserver):
+    """A legislature's photo server on loopback, which the fetcher may reach only when allowed."""
+    app.config["PHOTO_ALLOWED_NETWORKS"] = ["127.0.0.1/32", "::1/128"]
+    return httpserver
+
+
+def test_a_photo_is_fetched_by_the_command_once_and_then_served_from_this_site(client, runner, photo_server):
+    photo_server.expect_oneshot_request("/photos/1.png").respond_with_data(PNG, content_type="image/png")
+    senator = make_legislator(db.session, n=1, image=photo_server.url_for("/photos/1.png"))
     db.session.commit()
 
+    before = client.get(f"/legislators/{senator.id}/photo")
+    fetched = runner.invoke(args=["fetch-photos"])
+    again = runner.invoke(args=["fetch-photos", "--state", "MO"])  # the server would refuse a second fetch
     page = client.get(f"/legislators/{senator.id}").get_data(as_text=True)
-    first = client.get(f"/legislators/{senator.id}/photo")
-    second = client.get(f"/legislators/{senator.id}/photo")  # the server would refuse a second fetch
+    photo = client.get(f"/legislators/{senator.id}/photo")
 
+    assert before.mimetype == "image/svg+xml"  # a page never fetches: the portrait until the command ran
+    assert fetched.output == "photos: 1 fetched, 0 failed, 0 already kept or tried today\n"
+    assert again.output == "photos: 0 fetched, 0 failed, 1 already kept or tried today\n"
     assert f'src="/legislators/{senator.id}/photo"' in page
-    assert (first.status_code, first.mimetype, first.get_data()) == (200, "image/png", PNG)
-    assert second.get_data() == PNG
+    assert (photo.status_code, photo.mimetype, photo.get_data()) == (200, "image/png", PNG)
+
+
+def test_a_page_never_goes_to_the_photo_server(client, photo_server):
+    senator = make_legislator(db.session, n=1, image=photo_server.url_for("/photos/1.png"))
+    db.session.commit()
+
+    answers = [client.get(f"/legislators/{senator.id}/photo") for _ in range(3)]
+
+    assert [a.mimetype for a in answers] == ["image/svg+xml"] * 3
+    assert photo_server.log == []
 
 
 @pytest.mark.parametrize(
-    ("body", "content_type", "status"),
+    ("body", "content_type", "status", "reason"),
     [
-        (b"<html>not found</html>", "text/html", 200),
-        (PNG, "image/png", 404),
-        (b"x" * (2 * 1024 * 1024 + 10), "image/png", 200),
+        (b"<html>not found</html>", "text/html", 200, "not an image (text/html)"),
+        (PNG, "image/png", 404, "the server answered HTTP 404"),
+        (b"x" * (2 * 1024 * 1024 + 10), "image/png", 200, "the photo is larger than 2 MB"),
+        (b"<svg onload=alert(1)>", "image/png", 200, "the file is not a PNG image"),
     ],
 )
-def test_without_a_usable_photo_a_neutral_portrait_is_shown(client, httpserver, body, content_type, status):
-    httpserver.expect_request("/photos/2.png").respond_with_data(
+def test_an_unusable_photo_leaves_the_portrait_and_is_not_asked_for_again_today(
+    client, runner, photo_server, body, content_type, status, reason
+):
+    photo_server.expect_request("/photos/2.png").respond_with_data(
         body, content_type=content_type, status=status
     )
-    senator = make_legislator(db.session, n=2, image=httpserver.url_for("/photos/2.png"))
+    senator = make_legislator(db.session, n=2, image=photo_server.url_for("/photos/2.png"))
     nobody = make_legislator(db.session, n=3, image="")
     db.session.commit()
 
+    first = runner.invoke(args=["fetch-photos"])
+    second = runner.invoke(args=["fetch-photos"])
+
+    assert first.output == "photos: 0 fetched, 1 failed, 0 already kept or tried today\n"
+    assert second.output == "photos: 0 fetched, 0 failed, 1 already kept or tried today\n"
+    assert len(photo_server.log) == 1
+    assert PhotoStore(Path(client.application.config["PHOTO_CACHE_DIR"])).failure(senator.image) == reason
     for person in (senator, nobody):
         answer = client.get(f"/legislators/{person.id}/photo")
         assert answer.mimetype == "image/svg+xml"
         assert b"<svg" in answer.get_data()
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://127.0.0.1:9/photo.png", "127.0.0.1 is at 127.0.0.1, which is not a public address"),
+        ("http://[::1]:9/photo.png", "::1 is at ::1, which is not a public address"),
+        ("http://10.1.2.3/photo.png", "10.1.2.3 is at 10.1.2.3, which is not a public address"),
+        ("http://169.254.169.254/latest/meta-data", "which is not a public address"),
+        ("http://localhost:9/photo.png", "localhost is at "),
+        ("file:///etc/passwd", "not a web address"),
+        ("gopher://example.org/", "not a web address"),
+    ],
+)
+def test_photos_from_private_addresses_or_other_schemes_are_refused(client, runner, url, reason):
+    make_legislator(db.session, n=1, image=url)
+    db.session.commit()
+
+    assert runner.invoke(args=["fetch-photos"]).output.startswith("photos: 0 fetched, 1 failed")
+    assert reason in PhotoStore(Path(client.application.config["PHOTO_CACHE_DIR"])).failure(url)
+
+
+def test_a_redirect_to_a_private_address_is_refused_before_it_is_followed(client, runner, photo_server):
+    photo_server.expect_request("/photos/1.png").respond_with_data(
+        "", status=302, headers={"Location": "http://10.1.2.3/internal.png"}
+    )
+    senator = make_legislator(db.session, n=1, image=photo_server.url_for("/photos/1.png"))
+    db.session.commit()
+
+    runner.invoke(args=["fetch-photos"])
+
+    failure = PhotoStore(Path(client.application.config["PHOTO_CACHE_DIR"])).failure(senator.image)
+    assert failure == "10.1.2.3 is at 10.1.2.3, which is not a public address"
+    assert client.get(f"/legislators/{senator.id}/photo").mimetype == "image/svg+xml"
+
+
+def test_a_bad_allowed_network_setting_is_reported(client, runner, app):
+    app.config["PHOTO_ALLOWED_NETWORKS"] = ["not-a-network"]
+    make_legislator(db.session, n=1, image="http://example.org/1.png")
+    db.session.commit()
+
+    result = runner.invoke(args=["fetch-photos"])
+
+    assert result.exit_code == 1
+    assert "PHOTO_ALLOWED_NETWORKS" in result.output

@@ -221,6 +221,32 @@ def test_an_unchanged_file_is_not_parsed_again_and_a_304_costs_nothing(runner, h
     assert second.output.splitlines()[0] == "mo: 0 added, 0 updated, 0 retired, 3 unchanged"
 
 
+def test_validators_from_one_source_are_never_sent_to_another(runner, httpserver):
+    """Both sources tag their files "v1": a 304 from the new one must not pass for the old file."""
+    old = bulk_csv([bulk_row(n) for n in range(1, 4)])
+    new = bulk_csv([bulk_row(n) for n in range(1, 6)])
+    seen = []
+
+    def answering(body: bytes):
+        def handler(request):
+            seen.append((request.path, request.headers.get("If-None-Match")))
+            if request.headers.get("If-None-Match") == '"v1"':
+                return Response(status=304)
+            return Response(body, content_type="text/csv", headers={"ETag": '"v1"'})
+
+        return handler
+
+    httpserver.expect_request("/old/mo.csv").respond_with_handler(answering(old))
+    httpserver.expect_request("/new/mo.csv").respond_with_handler(answering(new))
+
+    sync(runner, httpserver.url_for("/old"), "mo")
+    moved = sync(runner, httpserver.url_for("/new"), "mo")
+
+    assert seen == [("/old/mo.csv", None), ("/new/mo.csv", None)]
+    assert moved.output.splitlines()[0] == "mo: 2 added, 0 updated, 0 retired, 3 unchanged"
+    assert len(people()) == 5
+
+
 def test_a_file_with_under_half_the_rows_of_the_last_good_one_is_refused(runner, tmp_path):
     (tmp_path / "mo.csv").write_bytes(bulk_csv([bulk_row(n) for n in range(1, 11)]))
     sync(runner, str(tmp_path), "mo")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -20,7 +19,7 @@ from advocacy.letters.outbox import RETRY_DELAYS, SENDING_TIMEOUT, confirm_send,
 from advocacy.mail import UnsafeHeader, build_message
 from advocacy.models import Letter, OutboxMessage
 from tests.builders import make_legislator, person_id
-from tests.conftest import ReceivedMail
+from tests.conftest import ReceivedMail, free_port
 from tests.pages import csrf_token, save_letter, text_of
 
 LAWMAKER = "jordan1@senate.example.gov"
@@ -63,12 +62,6 @@ class Misbehaving:
         return self.behaviour  # an SMTP error reply such as "451 4.3.0 Try again later"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def misbehaving(app) -> Iterator[Callable[[str], Misbehaving]]:
     """Points the app at a misbehaving server on loopback; confirmation links go out before that."""
@@ -76,7 +69,7 @@ def misbehaving(app) -> Iterator[Callable[[str], Misbehaving]]:
 
     def start(behaviour: str) -> Misbehaving:
         handler = Misbehaving(behaviour)
-        controllers.append(Controller(handler, hostname="127.0.0.1", port=_free_port()))
+        controllers.append(Controller(handler, hostname="127.0.0.1", port=free_port()))
         controllers[-1].start()
         app.config["SMTP_URL"] = f"smtp://127.0.0.1:{controllers[-1].port}"
         return handler

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ import pytest
 import requests
 
 from tests.builders import bulk_csv, bulk_row
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, free_port
 from tests.pages import csrf_token, text_of
 from tests.test_reportcard_admin import card_form
 
@@ -62,12 +61,6 @@ class Server:
         return Page(browser.post(self.url + path, data=data, timeout=PATIENCE, allow_redirects=False))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _start(instance: Path, environment: dict[str, str]) -> Server:
     """One app server as deployed: gunicorn with the project's config file, its own instance folder."""
     instance.mkdir()
@@ -75,7 +68,7 @@ def _start(instance: Path, environment: dict[str, str]) -> Server:
     (instance / "config.py").write_text(
         f"RATELIMIT_ENABLED = True\nRATE_LIMIT_LOGIN = '{LOGIN_LIMIT} per minute'\n", encoding="utf-8"
     )
-    port = _free_port()
+    port = free_port()
     log = instance / "gunicorn.log"
     command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "1"]
     # Two servers on one machine: each needs its own control socket, or none.

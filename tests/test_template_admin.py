@@ -114,6 +114,36 @@ def test_saving_makes_a_revision_that_new_letters_use(admin, client):
         ("{{ request.environ }}", "body: line 1: unknown variable 'request'"),
         ("{{ self.__dict__ }}", "body: line 1: unknown variable 'self'"),
         ("{{ state.__class__.__init__.__globals__ }}", "state has no '__class__'"),
+        # Issue 13: each of these answered 500, or held a worker.
+        ("Hi\n{% include 'base.html' %}", "body: line 2: {% include %} cannot be used in a letter template"),
+        ("{% import 'x.html' as x %}", "body: line 1: {% import %} cannot be used in a letter template"),
+        ("{% extends 'base.html' %}", "body: line 1: {% extends %} cannot be used in a letter template"),
+        (
+            "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+            "{% macro %} cannot be used in a letter template",
+        ),
+        (
+            "{% for a in area.findings %}{% for b in area.findings %}x{% endfor %}{% endfor %}",
+            "body: line 1: a loop inside another loop cannot be used",
+        ),
+        ("{{ range(10**9) | list }}", "body: line 1: unknown variable 'range'"),
+        (
+            "{{ (9 ** (9 ** 8)) > 1 }}",
+            "a power may have a base of at most 1,000,000 and an exponent of at most 64",
+        ),
+        ("{{ (9 ** (9 ** area.number)) > 1 }}", "(line 1): a power may have a base of at most 1,000,000"),
+        ("{{ 'x' * 1000000 }}", "a repeated text may be at most 100,000 long"),
+        ("Line one\n{{ 1 / 0 }}", "(line 2): division by zero"),
+        ("{{ area.percent + 1 }}", "unsupported operand"),
+        (
+            "{% if state.abbr != 'mo' %}{{ 1 / 0 }}{% endif %}",
+            "For a letter to a lawmaker in Alabama: The letter template cannot be used (line 1): division by",
+        ),
+        (
+            "{% if area.percent == 100 %}{{ area.findings[5] }}{% endif %}",
+            "For an area with full marks: The letter template cannot be used (line 1)",
+        ),
+        ("{{ report_card.grade.lower() }}", "For a state without a report card"),
     ],
 )
 def test_a_broken_or_hostile_template_is_refused_with_a_message(admin, body, message):
@@ -137,6 +167,25 @@ def test_a_hostile_preview_fails_safely(admin):
 
     assert "The letter template cannot be used" in shown
     assert "unsafe" in shown
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{% for i in range(5000) %}x{% endfor %}", "range() may give at most 1,000 numbers"),
+        ("{{ 'x' * 10 ** 6 }}", "a repeated text may be at most 100,000 long"),
+        ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "{% macro %} cannot be used"),
+    ],
+)
+def test_a_preview_stays_within_bounds(admin, body, message):
+    make_legislator(db.session, n=1)
+    db.session.commit()
+    page = admin.get(f"/admin/templates/{SLUG}/edit")
+
+    shown = text_of(edit(admin, page, action="preview", body=body))
+
+    assert "The letter template cannot be used (line 1)" in shown
+    assert message in shown
 
 
 def test_a_save_from_a_stale_revision_shows_both_texts_and_loses_neither(admin, app, auth):

@@ -116,9 +116,18 @@ def run_legislator_sync() -> Response:
         return redirect(url_for("admin.legislators"))
     abbrs = [form.state.data] if form.state.data else [s.abbr for s in all_states(db.session)]
     source = current_app.config["OPENSTATES_URL"]
-    record(db.session, current_user, "legislators.sync", "states", ",".join(abbrs), after={"source": source})
-    db.session.commit()
     submitted = submit(sync_job, abbrs, source)
+    # Recorded once the sync is queued or done: no entry for a sync that never started.
+    how = {"job": submitted.job_id} if submitted.queued else {"ran": "at once"}
+    record(
+        db.session,
+        current_user,
+        "legislators.sync",
+        "states",
+        ",".join(abbrs),
+        after={"source": source, **how},
+    )
+    db.session.commit()
     if submitted.queued:
         flash(f"The sync is queued (job {submitted.job_id}); refresh this page in a minute to see it.")
     else:

@@ -19,12 +19,14 @@ R = TypeVar("R")
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """Sessions name the user and their password's fingerprint: a new password ends old sessions."""
-    user_id, _, fingerprint = session_id.partition(":")
-    if not user_id.isdigit():
+    """Sessions name the user, their password's fingerprint and their session version: a new
+    password or a log-out ends every session made before it."""
+    user_id, _, rest = session_id.partition(":")
+    fingerprint, _, version = rest.partition(":")
+    if not (user_id.isascii() and user_id.isdigit()):
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.password_fingerprint != fingerprint:
+    if user is None or (fingerprint, version) != (user.password_fingerprint, str(user.session_version)):
         return None
     return user
 

@@ -1,17 +1,18 @@
-"""The account emails; each returns False when no mail server is set up and the message was only logged."""
+"""The account emails. Links in them start with BASE_URL, whatever Host the request named."""
 
-from flask import url_for
+from __future__ import annotations
 
 from advocacy.auth.service import confirmation_token, reset_token
-from advocacy.mail import send_mail
+from advocacy.links import site_url
+from advocacy.mail import OutgoingMail
 from advocacy.models import User
 
 SIGN_OFF = "\n\nIf you did not ask for this, you can ignore this message.\n\nAdvocacy\n"
 
 
-def send_confirmation(user: User, secret: str) -> bool:
-    link = url_for("auth.confirm", token=confirmation_token(secret, user), _external=True)
-    return send_mail(
+def confirmation(user: User, secret: str) -> OutgoingMail:
+    link = site_url("auth.confirm", token=confirmation_token(secret, user))
+    return OutgoingMail(
         user.email,
         "Confirm your email for Advocacy",
         f"Hello,\n\nPlease confirm your email address by opening this link within three days:\n\n{link}"
@@ -19,9 +20,9 @@ def send_confirmation(user: User, secret: str) -> bool:
     )
 
 
-def send_reset(user: User, secret: str) -> bool:
-    link = url_for("auth.reset", token=reset_token(secret, user), _external=True)
-    return send_mail(
+def reset(user: User, secret: str) -> OutgoingMail:
+    link = site_url("auth.reset", token=reset_token(secret, user))
+    return OutgoingMail(
         user.email,
         "Choose a new password for Advocacy",
         f"Hello,\n\nTo choose a new password, open this link. It works once, within one hour:\n\n{link}"
@@ -29,11 +30,9 @@ def send_reset(user: User, secret: str) -> bool:
     )
 
 
-def send_already_registered(user: User | None) -> bool:
-    if user is None:
-        return False
-    link = url_for("auth.reset_request", _external=True)
-    return send_mail(
+def already_registered(user: User) -> OutgoingMail:
+    link = site_url("auth.reset_request")
+    return OutgoingMail(
         user.email,
         "You already have an Advocacy account",
         "Hello,\n\nSomeone, perhaps you, tried to register with this email address, which already "

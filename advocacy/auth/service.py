@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -99,12 +99,15 @@ def create_user(
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     check_password_strength(password, email)
+    # Hashed on every attempt, before looking: an address that has an account takes as long to
+    # answer as one that has none.
+    password_hash = hash_password(password)
     if find_user(session, email) is not None:
         raise EmailTaken("An account with this email already exists.")
     now = _now()
     user = User(
         email=normalize_email(email),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         role=role,
         created_at=now,
         confirmed_at=now if confirmed else None,
@@ -128,6 +131,11 @@ _DUMMY_HASH = generate_password_hash("not a real password, only used to spend ti
 def set_password(user: User, password: str) -> None:
     check_password_strength(password, user.email)
     user.password_hash = hash_password(password)
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Every session of this user, and every copy of its cookie, stops working (log-out)."""
+    session.execute(update(User).where(User.id == user.id).values(session_version=User.session_version + 1))
 
 
 def change_role(session: Session, actor: User, user: User, role: str) -> None:

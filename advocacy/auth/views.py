@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import astuple
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -25,12 +25,14 @@ from advocacy.auth.service import (
     authenticate,
     confirm_email,
     create_user,
+    end_sessions,
     find_user,
+    normalize_email,
     set_password,
     user_for_reset,
 )
 from advocacy.extensions import db, limiter
-from advocacy.mail import MailNotSent, mail_configured
+from advocacy.mail import MailNotSent, mail_configured, send_after_answer, send_mail
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -53,14 +55,14 @@ def register() -> str | Response:
         except WeakPassword as error:
             form.password.errors.append(str(error))
         except EmailTaken:
-            # Say the same as for a new account, so no one can test which emails have one here.
-            return _mail_then(
-                lambda: mails.send_already_registered(find_user(db.session, form.email.data)),
-                form.email.data,
-            )
+            # The same words, in the same time, as for a new account: no one can test which
+            # addresses have one here. The owner hears of the attempt by mail.
+            send_after_answer(mails.already_registered(find_user(db.session, form.email.data)))
+            return _sent_to(form.email.data)
         else:
             db.session.commit()
-            return _mail_then(lambda: mails.send_confirmation(user, _secret()), user.email)
+            send_after_answer(mails.confirmation(user, _secret()))
+            return _sent_to(user.email)
     return render_template("auth/register.html", form=form)
 
 
@@ -75,20 +77,15 @@ MAIL_SERVER_DOWN = (
 )
 
 
-def _mail_then(send: Callable[[], bool], email: str) -> Response:
-    """Send a registration email and say what happened, the same whether the account is new or not."""
-    try:
-        send()
-    except MailNotSent:
-        flash(MAIL_SERVER_DOWN, "error")
+def _sent_to(email: str) -> Response:
+    """What registering says, the same whether the account is new or not."""
+    if mail_configured():
+        flash(
+            f"We sent a message to {email}. Open the link in it to confirm your email, then "
+            "log in. If nothing arrives within a few minutes, check your spam folder."
+        )
     else:
-        if mail_configured():
-            flash(
-                f"We sent a message to {email}. Open the link in it to confirm your email, then "
-                "log in. If nothing arrives within a few minutes, check your spam folder."
-            )
-        else:
-            flash(NO_MAIL_SERVER, "error")
+        flash(NO_MAIL_SERVER, "error")
     return redirect(url_for("auth.login"))
 
 
@@ -104,8 +101,15 @@ def confirm(token: str) -> Response:
     return redirect(url_for("auth.login"))
 
 
+def _account_tried() -> str:
+    return "account:" + normalize_email(request.form.get("email", ""))
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: _limit("RATE_LIMIT_LOGIN"), methods=["POST"])
+# Per account, which stops guessing one password; per address, generously, which stops sweeping
+# many accounts without locking out everyone behind one school's or one office's address.
+@limiter.limit(lambda: _limit("RATE_LIMIT_LOGIN"), methods=["POST"], key_func=_account_tried)
+@limiter.limit(lambda: _limit("RATE_LIMIT_LOGIN_ADDRESS"), methods=["POST"])
 def login() -> str | Response:
     form = LoginForm()
     target = safe_next(request.args.get("next"))
@@ -115,7 +119,7 @@ def login() -> str | Response:
             form.password.errors.append("The email or the password is not right.")
         elif user.confirmed_at is None:
             try:
-                sent = mails.send_confirmation(user, _secret())
+                sent = send_mail(*astuple(mails.confirmation(user, _secret())))
             except MailNotSent:
                 flash(f"Please confirm your email first. {MAIL_SERVER_DOWN}", "error")
             else:
@@ -133,6 +137,9 @@ def logout() -> Response:
     # A POST with a CSRF token, so a link or an image on another site cannot log anyone out.
     if not LogoutForm().validate_on_submit():
         abort(400, description="The log-out request was not valid; reload the page and try again.")
+    if current_user.is_authenticated:
+        end_sessions(db.session, current_user)
+        db.session.commit()
     logout_user()
     session.clear()
     flash("You are logged out.")
@@ -145,12 +152,8 @@ def reset_request() -> str | Response:
     form = ResetRequestForm()
     if form.validate_on_submit():
         user = find_user(db.session, form.email.data)
-        try:
-            if user is not None:
-                mails.send_reset(user, _secret())
-        except MailNotSent:
-            flash(MAIL_SERVER_DOWN, "error")
-            return redirect(url_for("auth.reset_request"))
+        if user is not None:  # sent after the answer, which says the same either way
+            send_after_answer(mails.reset(user, _secret()))
         if not mail_configured():
             flash(NO_MAIL_SERVER, "error")
         flash(

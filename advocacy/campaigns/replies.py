@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from flask import url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
+from advocacy.links import site_url
 from advocacy.mail import MailNotSent, send_mail
 from advocacy.models import Legislator, Letter, State
 
@@ -87,7 +87,7 @@ def send_due_reminders(session: Session, secret: str, after_days: int) -> Remind
         if not claimed:
             continue  # another run took it
         letter = session.get(Letter, letter_id)
-        link = url_for("letters.reply_link", signed=reply_link_token(secret, letter), _external=True)
+        link = site_url("letters.reply_link", signed=reply_link_token(secret, letter))
         person = letter.legislator
         try:
             send_mail(

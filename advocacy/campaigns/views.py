@@ -26,6 +26,7 @@ from advocacy.campaigns.stats import CampaignStats, campaign_stats, day_chart
 from advocacy.campaigns.tallies import tallies_fingerprint
 from advocacy.extensions import db
 from advocacy.legislators.service import LegislatorQuery, search_legislators
+from advocacy.links import site_url
 from advocacy.models import Campaign, LetterTemplate, State
 from advocacy.reportcards.service import all_states, choose_report_card, featured_framework, summarize
 from advocacy.spreadsheets import csv_download
@@ -122,7 +123,7 @@ def _edit(campaign: Campaign | None) -> str | Response:
             problems = error.problems
         else:
             db.session.commit()
-            link = url_for("campaigns.public", slug=saved.slug, _external=True)
+            link = site_url("campaigns.public", slug=saved.slug)
             flash(f"The campaign is saved. Share its page: {link}")
             return redirect(url_for("campaigns.dashboard", slug=saved.slug))
     return render_template("campaigns/form.html", form=form, campaign=campaign, problems=problems)

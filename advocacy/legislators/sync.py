@@ -286,7 +286,10 @@ def run_sync(session: Session, source: BulkSource, states: list[State]) -> list[
             outcomes.append(StateOutcome(abbr, error=f"not tried: {unreachable}"))
             continue
         last = last_good_run(session, state)
-        validators = (last.etag, last.last_modified) if last and last.rows else ("", "")
+        # Validators belong to the file they came from: after the source moves, a 304 from the
+        # new one must not stand for the old file's content.
+        same_file = last is not None and last.rows > 0 and last.source == source.location(abbr)
+        validators = (last.etag, last.last_modified) if same_file else ("", "")
         session.commit()  # end the transaction before the download
         fetched = Fetched(None)
         try:

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 
 from advocacy.caching import SHORT, cached_page
 from advocacy.campaigns.replies import responsiveness
-from advocacy.clients.photos import PhotoCache, PhotoUnavailable
+from advocacy.clients.photos import PhotoStore
 from advocacy.extensions import db, limiter
 from advocacy.legislators.corrections import report_correction
 from advocacy.legislators.forms import CorrectionForm
@@ -134,16 +134,15 @@ def detail(person_id: str) -> tuple[str, int]:
 
 @bp.get("/legislators/<path:person_id>/photo")
 def photo(person_id: str) -> Response:
-    """The lawmaker's photo from this site's own cache; a neutral portrait when there is none."""
-    image = _legislator_or_404(person_id).image
-    db.session.close()  # no database transaction open while the legislature's server answers
-    cache = PhotoCache(Path(current_app.config["PHOTO_CACHE_DIR"]), float(current_app.config["HTTP_TIMEOUT"]))
-    try:
-        found = cache.get(image)
-    except PhotoUnavailable:
+    """The lawmaker's photo from this site's own store, or a neutral portrait: never fetched here.
+
+    Photos are fetched by `advocacy fetch-photos` and by the worker after a sync.
+    """
+    found = PhotoStore(Path(current_app.config["PHOTO_CACHE_DIR"])).get(_legislator_or_404(person_id).image)
+    if found is None:
         portrait = Path(current_app.static_folder, "portrait.svg").read_bytes()
         response = Response(portrait, mimetype="image/svg+xml")
-        response.cache_control.max_age = 3600  # try the legislature again later
+        response.cache_control.max_age = 3600  # the photo may have been fetched by then
         return response
     response = Response(found.content, mimetype=found.content_type)
     response.cache_control.public = True

@@ -103,6 +103,19 @@ class WrittenLetters:
     saved: list[Letter]  # empty for a preview
 
 
+# One submission writes at most this many letters: enough for a writer's own lawmakers (one to
+# five) or a campaign's few targets, and too few to turn one anonymous request into a flood of rows
+# and renders (New Hampshire alone has 400 lawmakers).
+MAX_RECIPIENTS = 10
+
+
+def too_many_recipients(count: int) -> str:
+    return (
+        f"Choose at most {MAX_RECIPIENTS} lawmakers for one letter (you chose {count}). "
+        "A few letters to the lawmakers who represent you count for more than many to everyone."
+    )
+
+
 def write_letters(
     session: Session,
     setup: LetterSetup,
@@ -129,7 +142,10 @@ def write_letters(
         template = campaign.template
     if template is None:
         raise CannotWrite(f"There is no letter of that kind for {area.name} yet. Choose another kind.")
-    recipients = [setup.legislators[pid] for pid in dict.fromkeys(recipient_ids)]
+    chosen = list(dict.fromkeys(recipient_ids))
+    if len(chosen) > MAX_RECIPIENTS:
+        raise CannotWrite(too_many_recipients(len(chosen)))
+    recipients = [setup.legislators[pid] for pid in chosen]
     drafts = draft_letters(template, setup.summary, setup.state, area, recipients, sender, today, found)
     share = own_words_share(template, setup.summary, setup.state, area, drafts, sender, today)
     saved = []

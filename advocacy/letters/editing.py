@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -69,7 +71,7 @@ def get_template(session: Session, slug: str) -> LetterTemplate | None:
     )
 
 
-# Made-up facts for a trial render before saving: a template that reaches for Python internals
+# Made-up facts for trial renders before saving: a template that reaches for Python internals
 # passes the linter (it names no unknown variable) but fails here, in the sandbox.
 SAMPLE = LetterContext(
     state=StateFacts("mo", "Missouri"),
@@ -80,21 +82,95 @@ SAMPLE = LetterContext(
     personal_paragraph="My own words.",
     today=date(2026, 1, 1),
 )
-# The same writer where the lookup did not find the recipient for them: templates must work both ways.
-SAMPLE_ELSEWHERE = replace(SAMPLE, sender=SenderFacts("Pat Doe", "Columbia"))
+_TEN = Decimal(10)
 
 
-def check_text(subject: str, body: str) -> None:
-    """Lint both texts, then render them once in the sandbox; TemplateProblem lists what is wrong."""
+def trial_cases(states: list[tuple[str, str]]) -> list[tuple[str, LetterContext]]:
+    """Every kind of letter a template must survive, each with the words that name it.
+
+    A branch that fails only for one state, a card without a grade, or an area with full marks
+    would otherwise break every such letter after a save that looked fine for Missouri.
+    """
+    area = SAMPLE.area
+    cases = [
+        ("a constituent writing about an area without scores", SAMPLE),
+        (
+            "a writer from outside the lawmaker's district",
+            replace(SAMPLE, sender=SenderFacts("Pat Doe", "Columbia")),
+        ),
+        ("a state without a report card", replace(SAMPLE, report_card=None)),
+        (
+            "a report card with a grade and a total",
+            replace(
+                SAMPLE,
+                report_card=replace(
+                    SAMPLE.report_card, grade="C", total=Decimal("75.5"), max_total=Decimal(100)
+                ),
+            ),
+        ),
+        (
+            "an area scored low, with findings",
+            replace(
+                SAMPLE,
+                area=replace(
+                    area,
+                    max_points=_TEN,
+                    score=Decimal(3),
+                    percent=30,
+                    points_to_gain=Decimal(7),
+                    findings=["The state law does not yet do this."],
+                    finding_source="Report card",
+                    finding_year=2023,
+                    basis="scores",
+                ),
+            ),
+        ),
+        (
+            "an area with full marks",
+            replace(
+                SAMPLE,
+                area=replace(
+                    area,
+                    max_points=_TEN,
+                    score=_TEN,
+                    percent=100,
+                    points_to_gain=Decimal(0),
+                    is_weakest=False,
+                    basis="scores",
+                ),
+            ),
+        ),
+        (
+            "a writer who gave no town",
+            replace(SAMPLE, sender=SenderFacts("Pat Doe", ""), personal_paragraph=""),
+        ),
+    ]
+    cases += [
+        (f"a letter to a lawmaker in {name}", replace(SAMPLE, state=StateFacts(abbr, name)))
+        for abbr, name in states
+    ]
+    return cases
+
+
+def check_text(subject: str, body: str, states: Sequence[tuple[str, str]] = ()) -> None:
+    """Lint both texts, then render them in the sandbox for every trial case (and each state given);
+    TemplateProblem lists what is wrong, naming the case a render failed for."""
     problems = lint_template(subject, "subject") + lint_template(body, "body")
     if not problems:
-        try:
-            for sample in (SAMPLE, SAMPLE_ELSEWHERE):
-                render_letter(subject, body, sample)
-        except LetterRenderError as error:
-            problems.append(str(error))
+        for case, context in trial_cases(list(states)):
+            try:
+                render_letter(subject, body, context)
+            except LetterRenderError as error:
+                problems.append(f"For {case}: {error}")
+                break
     if problems:
         raise TemplateProblem(problems)
+
+
+def _state_names(session: Session) -> list[tuple[str, str]]:
+    return [
+        (abbr, name) for abbr, name in session.execute(select(State.abbr, State.name).order_by(State.name))
+    ]
 
 
 def create_template(
@@ -115,7 +191,7 @@ def create_template(
     if purpose not in PURPOSES:
         problems.append(f"purpose must be one of {', '.join(PURPOSES)}")
     try:
-        check_text(subject, body)
+        check_text(subject, body, _state_names(session))
     except TemplateProblem as error:
         problems += error.problems
     if problems:
@@ -148,7 +224,7 @@ def save_revision(
             f"{template.current.author.email if template.current.author else 'A seeded file'} "
             f"saved a newer version on {template.current.created_at:%Y-%m-%d %H:%M} UTC."
         )
-    check_text(subject, body)
+    check_text(subject, body, _state_names(session))
     before = template.current
     revision = TemplateRevision(
         title=title, subject=subject, body=body, author=actor, note=note, created_at=_now()

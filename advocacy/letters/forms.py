@@ -11,9 +11,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from advocacy.letters.drafting import MAX_RECIPIENTS, too_many_recipients
 from advocacy.models.letters import CHANNELS
 
 CHANNEL_LABELS = {
@@ -38,6 +39,12 @@ VARIANTS = {
 }
 
 
+def at_most_recipients(form: FlaskForm, field: SelectMultipleField) -> None:
+    count = len(set(field.data or []))
+    if count > MAX_RECIPIENTS:
+        raise ValidationError(too_many_recipients(count))
+
+
 class LetterForm(FlaskForm):
     variant = SelectField(
         "Kind of letter", choices=[SelectChoice(k, v) for k, v in VARIANTS.items()], default="ask"
@@ -48,7 +55,7 @@ class LetterForm(FlaskForm):
     )
     to = SelectMultipleField(
         "Lawmakers",
-        validators=[DataRequired(message="Choose at least one lawmaker to write to.")],
+        validators=[DataRequired(message="Choose at least one lawmaker to write to."), at_most_recipients],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )

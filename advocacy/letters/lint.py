@@ -14,6 +14,7 @@ from advocacy.letters.render import (
     ReportCardFacts,
     SenderFacts,
     StateFacts,
+    refused_tags,
     template_environment,
 )
 
@@ -96,5 +97,6 @@ def lint_template(text: str, where: str = "") -> list[str]:
                     f"{prefix}line {attribute.lineno}: {attribute.node.name} has no "
                     f"{attribute.attr!r}; it has {', '.join(sorted(allowed))}"
                 )
+    problems += [f"{prefix}line {line}: {problem}" for line, problem in refused_tags(tree)]
     problems += _constituency_claims(tree, prefix)
     return sorted(set(problems), key=lambda p: (int(p.split("line ")[1].split(":")[0]), p))

@@ -22,6 +22,7 @@ from advocacy.letters.outbox import (
     why_not_sendable,
 )
 from advocacy.letters.service import UnknownLetter, get_letter
+from advocacy.links import site_url
 from advocacy.mail import MailNotSent, mail_configured, send_mail
 from advocacy.models import Letter, OutboxMessage
 
@@ -105,7 +106,7 @@ def ask(token: str) -> Response:
         return redirect(url_for("letters.track", token=token))
     db.session.commit()
     person = letter.legislator
-    link = url_for("outbox.confirm", signed=signed, _external=True)
+    link = site_url("outbox.confirm", signed=signed)
     try:
         send_mail(
             letter.sender_email,

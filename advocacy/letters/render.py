@@ -7,9 +7,12 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError, nodes
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -124,15 +127,86 @@ def letter_html(text: str) -> Markup:
     )
 
 
+# Bounds on what one letter may compute: far above anything a letter needs, far below what would
+# hold a worker (9 ** (9 ** 8) alone takes a minute, and "x" * 10 ** 9 a gigabyte).
+MAX_POWER_BASE = 10**6
+MAX_EXPONENT = 64
+MAX_REPEATED_LENGTH = 100_000
+MAX_RANGE = 1_000
+
+
+class LetterSandbox(SandboxedEnvironment):
+    """Jinja's sandbox (no Python internals), with arithmetic and loops bounded."""
+
+    intercepted_binops = frozenset({"**", "*"})
+
+    def call_binop(self, context: Context, operator: str, left: object, right: object) -> object:
+        if operator == "**":
+            base, exponent = _number(left), _number(right)
+            if base is None or exponent is None or abs(base) > MAX_POWER_BASE or abs(exponent) > MAX_EXPONENT:
+                raise SecurityError(
+                    f"a power may have a base of at most {MAX_POWER_BASE:,} and an exponent of at most "
+                    f"{MAX_EXPONENT}"
+                )
+        elif operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                repeated = isinstance(sequence, (str, list, tuple)) and isinstance(count, int)
+                if repeated and len(sequence) * max(count, 0) > MAX_REPEATED_LENGTH:
+                    raise SecurityError(f"a repeated text may be at most {MAX_REPEATED_LENGTH:,} long")
+        return super().call_binop(context, operator, left, right)
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return None
+    return float(value)
+
+
+def _bounded_range(*args: int) -> range:
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise SecurityError(f"range() may give at most {MAX_RANGE:,} numbers in a letter template")
+    return numbers
+
+
 def template_environment() -> SandboxedEnvironment:
     # Letters are plain text: HTML escaping happens where a page shows them, URL encoding in links.
-    return SandboxedEnvironment(
+    environment = LetterSandbox(
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    environment.globals["range"] = _bounded_range
+    return environment
+
+
+# Tags a letter has no use for, each a way out of the one text being checked: another template
+# (include, import, extends) or code that calls itself (macro, call), whose cost no bound can see.
+REFUSED_TAGS = {
+    nodes.Include: "include",
+    nodes.Import: "import",
+    nodes.FromImport: "from … import",
+    nodes.Extends: "extends",
+    nodes.Macro: "macro",
+    nodes.CallBlock: "call",
+}
+
+
+def refused_tags(tree: nodes.Template) -> list[tuple[int, str]]:
+    """(line, problem) for each tag a letter template may not use, and loops inside loops."""
+    problems = [
+        (
+            node.lineno,
+            f"{{% {REFUSED_TAGS[type(node)]} %}} cannot be used in a letter template; write the text here",
+        )
+        for node in tree.find_all(tuple(REFUSED_TAGS))
+    ]
+    for loop in tree.find_all(nodes.For):
+        for inner in loop.find_all(nodes.For):
+            problems.append((inner.lineno, "a loop inside another loop cannot be used in a letter template"))
+    return problems
 
 
 _ENV = template_environment()
@@ -142,18 +216,36 @@ def render_letter(subject: str, body: str, context: LetterContext) -> RenderedLe
     """Render a template's subject and body; any failure raises LetterRenderError, never half a letter."""
     variables = context.as_variables()
     try:
-        rendered_subject = _ENV.from_string(subject).render(variables)
-        rendered_body = _ENV.from_string(body).render(variables)
-    except TemplateError as error:
+        rendered_subject = _render(subject, variables)
+        rendered_body = _render(body, variables)
+    except LetterRenderError:
+        raise
+    except Exception as error:  # any failure of an admin's text is reported, never a 500
         line = getattr(error, "lineno", None) or _template_line(error)
         where = f" (line {line})" if line else ""
         # "'advocacy.letters.render.RecipientFacts object'" reads better as "'RecipientFacts'".
-        message = re.sub(r"'(?:[\w]+\.)*(\w+) object'", r"'\1'", str(error))
-        raise LetterRenderError(f"The letter template cannot be used{where}: {message}") from error
+        message = re.sub(r"'(?:[\w]+\.)*(\w+) object'", r"'\1'", str(error)) or type(error).__name__
+        if isinstance(error, RecursionError):
+            message = "it calls itself without end"
+        raise LetterRenderError(f"The letter template cannot be used{where}: {message}") from None
     return RenderedLetter(
         subject=" ".join(rendered_subject.split()),
         body=_tidy(rendered_body),
     )
+
+
+def _render(text: str, variables: dict[str, object]) -> str:
+    return _compiled(text).render(variables)
+
+
+@lru_cache(maxsize=256)  # a batch of letters, and every preview, renders the same few texts
+def _compiled(text: str) -> Template:
+    tree = _ENV.parse(text)
+    refused = refused_tags(tree)
+    if refused:
+        line, problem = refused[0]
+        raise LetterRenderError(f"The letter template cannot be used (line {line}): {problem}")
+    return _ENV.from_string(tree)
 
 
 def _template_line(error: BaseException) -> int | None:

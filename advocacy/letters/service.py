@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from advocacy.legislators.constituency import NOBODY, FoundLawmakers
@@ -381,6 +381,20 @@ def purge_personal_details(session: Session, older_than: datetime) -> int:
             body=PURGED_BODY,
             purged_at=_now(),
         )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def forget_anonymous_drafts(session: Session, older_than: datetime) -> int:
+    """Delete drafts saved without an account, never sent, and written before `older_than`.
+
+    Only their private link leads to them, and a draft nobody sent in weeks will not be: keeping
+    it would keep a writer's name and words for nothing (and lets no one fill the table for free).
+    """
+    result = session.execute(
+        delete(Letter)
+        .where(Letter.user_id.is_(None), Letter.status == "draft", Letter.created_at < older_than)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount

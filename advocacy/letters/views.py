@@ -17,7 +17,7 @@ from advocacy.campaigns.service import get_campaign
 from advocacy.extensions import db, limiter
 from advocacy.legislators.constituency import NOBODY, FoundLawmakers, LookupExpired, read_found
 from advocacy.letters.delivery import EmailLinks, email_links
-from advocacy.letters.drafting import CannotWrite, letter_setup, phone_script, write_letters
+from advocacy.letters.drafting import MAX_RECIPIENTS, CannotWrite, letter_setup, phone_script, write_letters
 from advocacy.letters.forms import (
     ClaimLetterForm,
     DeleteLetterForm,
@@ -39,6 +39,7 @@ from advocacy.letters.service import (
     postal_address,
 )
 from advocacy.letters.standing import letter_standing
+from advocacy.links import site_url
 from advocacy.mail import MailNotSent, UnsafeHeader, mail_configured, send_mail
 from advocacy.models import Campaign, Letter, State
 from advocacy.reportcards.views import state_or_404
@@ -155,6 +156,7 @@ def new() -> str | Response:
         chosen=[p for pid, p in setup.legislators.items() if pid in chosen],
         written=written,
         render_error=render_error,
+        max_recipients=MAX_RECIPIENTS,
     )
 
 
@@ -244,7 +246,7 @@ def email_link(token: str) -> Response | tuple[str, int]:
         flash("This site cannot send email. Copy the link instead, or bookmark this page.", "error")
         return redirect(url_for("letters.track", token=token, _anchor="private-link"))
     person = letter.legislator
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for("letters.track", token=token)
+    link = site_url("letters.track", token=token)
     try:
         send_mail(
             form.email.data.strip(),

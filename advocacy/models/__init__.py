@@ -4,6 +4,7 @@ from advocacy.models.accounts import AuditEvent, User
 from advocacy.models.campaigns import Campaign, CampaignTally
 from advocacy.models.legislators import ContactCorrection, ContactOverride, Legislator, SyncRun
 from advocacy.models.letters import Letter, LetterTemplate, OutboxMessage, TemplateRevision
+from advocacy.models.limits import RateLimit
 from advocacy.models.reportcards import (
     AreaFinding,
     AreaScore,
@@ -33,6 +34,7 @@ __all__ = [
     "NationalSummary",
     "OutboxMessage",
     "PolicyGoal",
+    "RateLimit",
     "ReportCard",
     "State",
     "SyncRun",

@@ -23,6 +23,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16), default="citizen")
     created_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None]
+    # Moved on at every log-out: sessions carry it, so every copy of an ended session stops working.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def password_fingerprint(self) -> str:
@@ -30,8 +32,9 @@ class User(UserMixin, db.Model):
         return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
     def get_id(self) -> str:
-        # The session names the password too, so a new password logs out every other device.
-        return f"{self.id}:{self.password_fingerprint}"
+        # The session names the password too, so a new password logs out every other device, and
+        # the session version, so logging out ends every copy of the session cookie.
+        return f"{self.id}:{self.password_fingerprint}:{self.session_version}"
 
     @property
     def is_admin(self) -> bool:

@@ -1,0 +1,79 @@
+"""Rate-limit counters in the app's own database, so that every worker and every app server counts
+together when there is no Redis (with Redis, limits live there and this is not used).
+
+A storage backend for the `limits` library (Flask-Limiter's), registered under the scheme
+advocacy-database: (followed by the database's URL); the fixed-window strategy needs only what is here.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from limits.storage import Storage
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+_INCREMENT = text(
+    """
+    INSERT INTO rate_limits (name, hits, expires_at) VALUES (:name, :amount, :expires)
+    ON CONFLICT (name) DO UPDATE SET
+        hits = CASE WHEN rate_limits.expires_at <= :now THEN :amount ELSE rate_limits.hits + :amount END,
+        expires_at = CASE WHEN rate_limits.expires_at <= :now THEN :expires ELSE rate_limits.expires_at END
+    RETURNING hits
+    """
+)
+
+
+class DatabaseStorage(Storage):
+    STORAGE_SCHEME = ["advocacy-database"]
+
+    def __init__(self, uri: str, wrap_exceptions: bool = False, **_: object) -> None:
+        """`uri` is advocacy-database:<the database's SQLAlchemy URL>."""
+        super().__init__(uri, wrap_exceptions)
+        self.engine = create_engine(uri.split(":", 1)[1], pool_pre_ping=True)
+
+    @property
+    def base_exceptions(self) -> type[Exception]:
+        return SQLAlchemyError
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        now = time.time()
+        with self.engine.begin() as connection:
+            hits = connection.execute(
+                _INCREMENT, {"name": key, "amount": amount, "expires": now + expiry, "now": now}
+            ).scalar_one()
+            if random.random() < 0.01:  # now and then, forget windows long over
+                connection.execute(text("DELETE FROM rate_limits WHERE expires_at < :now"), {"now": now})
+        return int(hits)
+
+    def get(self, key: str) -> int:
+        with self.engine.connect() as connection:
+            hits = connection.execute(
+                text("SELECT hits FROM rate_limits WHERE name = :name AND expires_at > :now"),
+                {"name": key, "now": time.time()},
+            ).scalar()
+        return int(hits or 0)
+
+    def get_expiry(self, key: str) -> float:
+        with self.engine.connect() as connection:
+            expires = connection.execute(
+                text("SELECT expires_at FROM rate_limits WHERE name = :name"), {"name": key}
+            ).scalar()
+        return float(expires) if expires is not None else time.time()
+
+    def check(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1 FROM rate_limits WHERE 1 = 0"))
+        except SQLAlchemyError:
+            return False
+        return True
+
+    def reset(self) -> int | None:
+        with self.engine.begin() as connection:
+            return connection.execute(text("DELETE FROM rate_limits")).rowcount
+
+    def clear(self, key: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(text("DELETE FROM rate_limits WHERE name = :name"), {"name": key})
