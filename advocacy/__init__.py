@@ -37,7 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     else:
         # Every worker and app server counts in the one database (advocacy/rate_limits.py).
-        app.config.setdefault("RATELIMIT_STORAGE_URI", f"advocacy-database:{app.config['DATABASE_URL']}")
+        app.config.setdefault("RATELIMIT_STORAGE_URI", "advocacy-database://")
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

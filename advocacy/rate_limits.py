@@ -2,7 +2,7 @@
 together when there is no Redis (with Redis, limits live there and this is not used).
 
 A storage backend for the `limits` library (Flask-Limiter's), registered under the scheme
-advocacy-database: (followed by the database's URL); the fixed-window strategy needs only what is here.
+advocacy-database://; the fixed-window strategy needs only what is here.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ import random
 import time
 
 from limits.storage import Storage
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
+
+from advocacy.extensions import db
 
 _INCREMENT = text(
     """
@@ -28,10 +30,13 @@ _INCREMENT = text(
 class DatabaseStorage(Storage):
     STORAGE_SCHEME = ["advocacy-database"]
 
-    def __init__(self, uri: str, wrap_exceptions: bool = False, **_: object) -> None:
-        """`uri` is advocacy-database:<the database's SQLAlchemy URL>."""
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **_: object) -> None:
         super().__init__(uri, wrap_exceptions)
-        self.engine = create_engine(uri.split(":", 1)[1], pool_pre_ping=True)
+
+    @property
+    def engine(self) -> Engine:
+        """The serving app's own engine and connection pool (limits are checked inside requests)."""
+        return db.engine
 
     @property
     def base_exceptions(self) -> type[Exception]:

@@ -26,7 +26,7 @@ from advocacy.extensions import db, limiter
 from advocacy.mail import wait_for_mail_sent_after_answers
 from advocacy.models import AuditEvent, Letter
 from tests.builders import bulk_csv, bulk_row, make_legislator, person_id
-from tests.conftest import PASSWORD, AuthActions, MailCollector, _config, free_port
+from tests.conftest import PASSWORD, AuthActions, MailCollector, free_port
 from tests.pages import csrf_token, save_letter, text_of
 
 
@@ -246,14 +246,9 @@ def test_one_submission_writes_to_at_most_ten_lawmakers(client):
 
 
 @pytest.fixture
-def redis_down(app, database_url, tmp_path) -> Iterator[Flask]:
+def redis_down(make_app) -> Iterator[Flask]:
     """The app as configured for Redis, with no Redis answering there; limits on."""
-    config = {
-        **_config(database_url, tmp_path),
-        "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",
-        "RATELIMIT_ENABLED": True,
-    }
-    yield create_app(config)
+    yield make_app(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0", RATELIMIT_ENABLED=True)
     # Flask-Limiter is one object for every app in this process, and remembers that its storage
     # died: the next test's app must start from a storage thought alive, as a new process does.
     limiter._storage_dead = False
@@ -441,14 +436,9 @@ def test_without_redis_two_app_servers_count_against_one_limit(app, database_url
     assert answers[3] == 429  # the fourth, on either server
 
 
-def test_log_in_limits_count_per_account_not_per_shared_address(app, database_url, tmp_path, auth):
+def test_log_in_limits_count_per_account_not_per_shared_address(make_app, auth):
     auth.create()
-    settings = {
-        **_config(database_url, tmp_path),
-        "RATELIMIT_ENABLED": True,
-        "RATE_LIMIT_LOGIN": "2 per minute",
-    }
-    school = create_app(settings).test_client()  # everyone behind one address
+    school = make_app(RATELIMIT_ENABLED=True, RATE_LIMIT_LOGIN="2 per minute").test_client()  # one address
 
     def log_in(email: str, password: str = "wrong password here"):
         page = school.get("/auth/login")
