@@ -10,6 +10,7 @@ from advocacy.caching import cached_page, conditional, report_cards_changed_at
 from advocacy.extensions import csrf, db, limiter
 from advocacy.legislators.service import LegislatorQuery, search_legislators
 from advocacy.models import Edition, Legislator, ReportCard
+from advocacy.openapi import document
 from advocacy.pagination import InvalidQuery
 from advocacy.reportcards.service import (
     CardSummary,
@@ -197,3 +198,9 @@ def legislators(abbr: str) -> Response:
         abort(400, description=str(error))
     page = search_legislators(db.session, state, query)
     return _listing([_legislator(p) for p in page.items], page.total, page.page, page.per_page)
+
+
+@bp.get("/openapi.json")
+def openapi_document() -> Response:
+    """The OpenAPI 3.1 description of every route here, their parameters, answers and errors."""
+    return jsonify(document())

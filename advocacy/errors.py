@@ -33,19 +33,21 @@ def _handle_http(error: HTTPException) -> tuple[Response | str, int]:
     if isinstance(error, SecurityError):
         # A host name outside TRUSTED_HOSTS: no link can be built for it, so no page either.
         return Response("Unknown host name.\n", mimetype="text/plain"), status
+    # The error's own headers stay: Allow on a 405 (RFC 9110), WWW-Authenticate, Retry-After.
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     if _wants_json():
         code = (error.name or "error").lower().replace(" ", "_")
-        return json_error(status, code, error.description or error.name)
-    return (
-        render_template(
-            "errors/error.html",
-            status=status,
-            title=error.name,
-            message=error.description,
-            advice=FORM_EXPIRED if isinstance(error, CSRFError) else ADVICE.get(status, ""),
-        ),
-        status,
+        body, status = json_error(status, code, error.description or error.name)
+        body.headers.extend(headers)
+        return body, status
+    page = render_template(
+        "errors/error.html",
+        status=status,
+        title=error.name,
+        message=error.description,
+        advice=FORM_EXPIRED if isinstance(error, CSRFError) else ADVICE.get(status, ""),
     )
+    return Response(page, status=status, headers=headers, mimetype="text/html"), status
 
 
 def register(app: Flask) -> None:

@@ -29,7 +29,7 @@ def parse_edition(raw: str | None) -> int | None:
     """`?edition=YEAR`; anything else is the caller's mistake, answered with a 400 that says so."""
     if raw is None or raw == "":
         return None
-    if not raw.isdigit() or len(raw) != 4:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) != 4:
         abort(400, description=f"edition must be a four-digit year such as 2023, not {raw!r}.")
     return int(raw)
 

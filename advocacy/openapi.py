@@ -1,0 +1,379 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json.
+
+Written by hand, beside the code it describes; tests/test_openapi.py has schemathesis send every
+route what the document allows (and what it does not) and check each answer against it.
+"""
+
+from __future__ import annotations
+
+from advocacy.legislators.service import SORTS
+from advocacy.models.legislators import CHAMBERS
+from advocacy.pagination import MAX_PAGE
+
+# Text a request may carry: control characters are refused with a 400 everywhere (request_checks).
+TEXT = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
+NUMBER_OR_NULL = {"type": ["number", "null"]}
+STRING_OR_NULL = {"type": ["string", "null"]}
+STRINGS = {"type": "array", "items": {"type": "string"}}
+AREA_NUMBER = {"type": ["integer", "null"], "description": "1 to 6; null for extra credit."}
+COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
+
+
+def _object(properties: dict, required: list[str] | None = None) -> dict:
+    return {"type": "object", "properties": properties, "required": required or list(properties)}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _listing(item: str) -> dict:
+    return _object(
+        {
+            "items": {"type": "array", "items": _ref(item)},
+            "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1},
+        }
+    )
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict:
+    return _json(_ref("Error"), description)
+
+
+NOT_MODIFIED = {
+    "description": "Not Modified: the copy named by If-None-Match or If-Modified-Since is current."
+}
+TOO_MANY = _error("Too Many Requests: wait for the time in Retry-After.")
+
+SCHEMAS: dict[str, dict] = {
+    "Error": _object(
+        {"error": _object({"code": {"type": "string"}, "message": {"type": "string"}})},
+    ),
+    "Edition": _object(
+        {
+            "year": {"type": "integer"},
+            "key": {"type": "string"},
+            "framework": {"type": "string"},
+            "framework_key": {"type": "string"},
+            "max_total": NUMBER_OR_NULL,
+            "release_date": {"type": ["string", "null"], "format": "date"},
+            "source": {"type": "string"},
+        }
+    ),
+    "Framework": _object(
+        {
+            "key": {"type": "string"},
+            "name": {"type": "string"},
+            "short_name": {"type": "string"},
+            "description": {"type": "string"},
+            "grade_scale": STRING_OR_NULL,
+            "grade_scale_note": {"type": "string"},
+            "editions": {"type": "array", "items": {"type": "integer"}},
+            "issue_areas": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "number": AREA_NUMBER,
+                        "code": {"type": "string"},
+                        "slug": {"type": "string"},
+                        "name": {"type": "string"},
+                        "max_points": NUMBER_OR_NULL,
+                        "policy_goals": {
+                            "type": "array",
+                            "items": _object(
+                                {
+                                    "number": {"type": "string"},
+                                    "title": {"type": "string"},
+                                    "source": {"type": "string"},
+                                }
+                            ),
+                        },
+                        "source": {"type": "string"},
+                    }
+                ),
+            },
+            "source": {"type": "string"},
+        }
+    ),
+    "StateSummary": _object(
+        {
+            "abbr": {"type": "string", "minLength": 2, "maxLength": 2},
+            "name": {"type": "string"},
+            "latest_grades": {
+                "type": "array",
+                "items": _object(
+                    {"framework": {"type": "string"}, "year": {"type": "integer"}, "grade": STRING_OR_NULL}
+                ),
+            },
+        }
+    ),
+    "ReportCard": _object(
+        {
+            "state": {"type": "string"},
+            "edition": {"type": "integer"},
+            "framework": {"type": "string"},
+            "grade": STRING_OR_NULL,
+            "total": NUMBER_OR_NULL,
+            "extra_credit": NUMBER_OR_NULL,
+            "max": NUMBER_OR_NULL,
+            "rank": {"type": ["integer", "null"]},
+            "source": {"type": "string"},
+            "areas": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "number": AREA_NUMBER,
+                        "code": {"type": "string"},
+                        "slug": {"type": "string"},
+                        "name": {"type": "string"},
+                        "score": NUMBER_OR_NULL,
+                        "max_points": NUMBER_OR_NULL,
+                        "percent": NUMBER_OR_NULL,
+                        "findings": {
+                            "type": "array",
+                            "items": _object(
+                                {
+                                    "finding": {"type": "string"},
+                                    "area_grade": STRING_OR_NULL,
+                                    "lowest": {"type": "boolean"},
+                                    "source": {"type": "string"},
+                                }
+                            ),
+                        },
+                    }
+                ),
+            },
+            "weakest": {
+                "type": "array",
+                "description": "The areas a letter should ask about first, and the basis for each.",
+                "items": _object(
+                    {
+                        "number": {"type": "integer"},
+                        "slug": {"type": "string"},
+                        "name": {"type": "string"},
+                        "score": NUMBER_OR_NULL,
+                        "max_points": NUMBER_OR_NULL,
+                        "percent": NUMBER_OR_NULL,
+                        "basis": {"type": "string"},
+                        "edition": {"type": ["integer", "null"]},
+                        "source": {"type": "string"},
+                    }
+                ),
+            },
+        }
+    ),
+    "Legislator": _object(
+        {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "chamber": {"type": "string", "enum": list(CHAMBERS)},
+            "district": {"type": "string"},
+            "party": {"type": "string"},
+            "title": {"type": "string"},
+            "email": {"type": "string"},
+            "phone": {"type": "string"},
+            "capitol_address": {"type": "string"},
+            "district_address": {"type": "string"},
+            "links": STRINGS,
+        }
+    ),
+    "FoundChamber": _object(
+        {
+            "chamber": {"type": "string"},
+            "name": {"type": "string"},
+            "districts": STRINGS,
+            "legislators": {
+                "type": "array",
+                "items": _object(
+                    {
+                        key: {"type": "string"}
+                        for key in ("id", "name", "title", "chamber", "district", "party", "email", "phone")
+                    }
+                ),
+            },
+        }
+    ),
+    "Lookup": _object(
+        {
+            "address": {"type": "string", "description": "The address as the Census matched it."},
+            "state": {"type": "string"},
+            "upper": {"oneOf": [_ref("FoundChamber"), {"type": "null"}]},
+            "lower": {"oneOf": [_ref("FoundChamber"), {"type": "null"}]},
+            "problems": STRINGS,
+            "write_url": STRING_OR_NULL,
+        }
+    ),
+    "CampaignStats": _object(
+        {
+            "campaign": {"type": "string"},
+            "goal": {"type": ["integer", "null"]},
+            "letters": {"type": "integer"},
+            "sent": {"type": "integer"},
+            "drafts": {"type": "integer"},
+            "reply_rate": {"type": ["number", "integer", "null"]},
+            "replies": COUNTS,
+            "outcomes": COUNTS,
+            "channels": COUNTS,
+            "areas": COUNTS,
+            "per_day": {
+                "type": "array",
+                "items": _object({"date": {"type": "string"}, "letters": {"type": "integer"}}),
+            },
+            "lawmakers": {"type": "array", "items": {"type": "object"}},
+            "not_reached": STRINGS,
+        }
+    ),
+}
+
+
+def _state(description: str = "A two-letter postal code, such as mo or dc.") -> dict:
+    return {
+        "name": "abbr",
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": {"type": "string", "pattern": "^[A-Za-z]{2}$"},
+    }
+
+
+def _query(name: str, schema: dict, description: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+def _get(
+    summary: str, ok: dict, *extra: tuple[int, str], parameters: list | None = None, cached: bool = False
+) -> dict:
+    responses = {
+        "200": ok,
+        # Anywhere: a parameter (named or not) that holds a control character.
+        "400": _error("Bad Request: a parameter holds a control character; the message names it."),
+        **{str(code): _error(text) for code, text in extra},
+        "429": TOO_MANY,
+    }
+    if cached:
+        responses["304"] = NOT_MODIFIED
+    operation = {"summary": summary, "responses": responses}
+    if parameters:
+        operation["parameters"] = parameters
+    return {"get": operation}
+
+
+def document() -> dict:
+    """The whole OpenAPI document."""
+    edition = _query(
+        "edition",
+        {"type": "string", "pattern": "^[0-9]{4}$"},
+        "A report-card year such as 2023; the state's latest card when left out.",
+    )
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Advocacy API",
+            "version": "1",
+            "description": (
+                "Read-only facts behind the site: report cards with their sources, and each state's "
+                "lawmakers. Lists answer {items, total, page, per_page}; errors answer "
+                "{error: {code, message}} with a message that says what to change. Anonymous callers "
+                "are limited per address (429 with Retry-After)."
+            ),
+        },
+        "servers": [{"url": "/"}],
+        "paths": {
+            "/api/v1/editions": _get(
+                "Every report-card edition, oldest first.",
+                _json(_listing("Edition"), "The editions."),
+                cached=True,
+            ),
+            "/api/v1/frameworks": _get(
+                "Every grading framework with its issue areas and policy goals.",
+                _json(_listing("Framework"), "The frameworks."),
+                cached=True,
+            ),
+            "/api/v1/states": _get(
+                "Every state, DC and Puerto Rico, with its latest grade per framework.",
+                _json(_listing("StateSummary"), "The states."),
+                cached=True,
+            ),
+            "/api/v1/states/{abbr}/report-card": _get(
+                "A state's report card: each area's score and findings, and its weakest areas.",
+                _json(_ref("ReportCard"), "The report card."),
+                (400, "Bad Request: the edition is not a four-digit year."),
+                (404, "Not Found: no such state, or no card for that year."),
+                parameters=[_state(), edition],
+                cached=True,
+            ),
+            "/api/v1/states/{abbr}/legislators": _get(
+                "A state's sitting lawmakers, by chamber and district, a page at a time.",
+                _json(_listing("Legislator"), "A page of lawmakers."),
+                (400, "Bad Request: a parameter is out of range, or holds a control character."),
+                (404, "Not Found: no such state."),
+                parameters=[
+                    _state(),
+                    _query(
+                        "q",
+                        {"type": "string", "maxLength": 100, "pattern": TEXT},
+                        "Part of a name, or a district.",
+                    ),
+                    _query("chamber", {"type": "string", "enum": list(CHAMBERS)}, "One chamber only."),
+                    _query(
+                        "district",
+                        {"type": "string", "pattern": TEXT},
+                        "One district, as the state names it.",
+                    ),
+                    _query("party", {"type": "string", "pattern": TEXT}, "One party."),
+                    _query(
+                        "sort", {"type": "string", "enum": list(SORTS)}, "The order; district by default."
+                    ),
+                    _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "From 1."),
+                    _query("per_page", {"type": "integer", "minimum": 1, "maximum": 500}, "100 by default."),
+                ],
+                cached=True,
+            ),
+            "/api/v1/lookup": _get(
+                "The lawmakers for a home address, found through the US Census Geocoder.",
+                _json(_ref("Lookup"), "The state, its districts for the address and their members."),
+                (400, "Bad Request: no address, or one over 200 characters."),
+                (404, "Not Found: the Census found no such address, or found it outside the states."),
+                (503, "Service Unavailable: the Census Geocoder is not answering."),
+                parameters=[
+                    {
+                        "name": "address",
+                        "in": "query",
+                        "required": True,
+                        "description": "Street address with city and state, or a ZIP code.",
+                        # At least one character that is not a space; no control characters.
+                        "schema": {
+                            "type": "string",
+                            "maxLength": 200,
+                            "pattern": "^[^\\s\\x00-\\x1f\\x7f][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
+                        },
+                    }
+                ],
+            ),
+            "/api/v1/campaigns/{slug}/stats": _get(
+                "A campaign's figures, for its organizer or an admin (the session cookie of the site).",
+                _json(_ref("CampaignStats"), "The campaign's figures."),
+                (401, "Unauthorized: log in first."),
+                (403, "Forbidden: only the campaign's organizer or an admin."),
+                (404, "Not Found: no such campaign."),
+                parameters=[
+                    {
+                        "name": "slug",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[a-z0-9-]+$"},
+                    }
+                ],
+            ),
+            "/api/v1/openapi.json": _get(
+                "This document.", _json({"type": "object"}, "The OpenAPI 3.1 description of /api/v1.")
+            ),
+        },
+        "components": {"schemas": SCHEMAS},
+    }

@@ -1,0 +1,78 @@
+"""/api/v1 against its own OpenAPI document: schemathesis sends every route what the document
+allows and what it does not, to a live server, and checks each answer against the document."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from advocacy.extensions import db
+from tests.builders import make_legislator
+
+CENSUS_ANSWER = Path(__file__).parent / "fixtures" / "census" / "missouri.json"
+
+
+@pytest.fixture
+def live_api(app, httpserver) -> Iterator[str]:
+    """The app on a real socket, with a few lawmakers and a local Census Geocoder."""
+    httpserver.expect_request("/geocoder/geographies/onelineaddress").respond_with_json(
+        json.loads(CENSUS_ANSWER.read_text(encoding="utf-8"))
+    )
+    app.config["CENSUS_URL"] = httpserver.url_for("/geocoder")
+    for n in range(1, 4):
+        make_legislator(
+            db.session, n=n, district="19" if n == 1 else str(n), chamber="upper" if n < 3 else "lower"
+        )
+    db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def test_every_answer_matches_the_published_document(live_api, tmp_path):
+    """schemathesis, from PyPI, as its command line runs it: every check, valid and invalid input."""
+    run = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("schemathesis")),
+            "run",
+            f"{live_api}/api/v1/openapi.json",
+            "--checks",
+            "all",
+            "--max-examples",
+            "30",
+            "--seed",
+            "13",
+            "--generation-database",
+            "none",
+            "--no-color",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
+
+    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
+
+
+def test_the_document_names_every_api_route(app, client):
+    published = set(client.get("/api/v1/openapi.json").get_json()["paths"])
+    served = {
+        rule.rule.replace("<", "{").replace(">", "}").replace("{path:", "{")
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/")
+    }
+
+    assert published == served
