@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from flask import current_app, has_app_context
 from redis import Redis, RedisError
-from rq import Queue
+from rq import Queue, get_current_job
 
 from advocacy.campaigns.replies import send_due_reminders
 from advocacy.clients.openstates import BulkSource
@@ -85,11 +85,10 @@ def _sync(abbrs: list[str], source: str) -> list[StateOutcome]:
         outcomes = run_sync(db.session, bulk, [s for s in states if s is not None])
     finally:
         bulk.close()
-    jobs = queue()
-    if jobs is not None:
-        # The photos of new lawmakers come next, on the worker: never inside a request.
+    current = get_current_job()
+    if current is not None:  # on the worker: the photos of new lawmakers come next, there too
         with suppress(RedisError):
-            jobs.enqueue(photos_job, abbrs, job_timeout=3600)
+            Queue(QUEUE_NAME, connection=current.connection).enqueue(photos_job, abbrs, job_timeout=3600)
     return outcomes
 
 

@@ -31,7 +31,6 @@ class Member:
 
     id: str
     name: str
-    family_name: str
     title: str
     chamber: str
     chamber_name: str
@@ -164,7 +163,6 @@ def _roster_in_database(session: Session, abbr: str) -> Roster:
         Member(
             id=p.id,
             name=p.name,
-            family_name=p.family_name,
             title=p.title,
             chamber=p.chamber,
             chamber_name=p.chamber_name,
