@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from flask import Flask, Response, current_app, g, make_response, request, session
+from flask import Flask, Response, current_app, g, has_request_context, make_response, request, session
 from flask_caching import Cache
 from flask_wtf.csrf import generate_csrf
 from redis import RedisError
@@ -143,18 +143,31 @@ def _generation_file(app: Flask) -> Path:
 
 
 def generation() -> str:
-    """The current generation: cached pages of any other generation are never served."""
+    """The current generation: cached pages of any other generation are never served.
+
+    Read once per request (a page that keeps several values asks Redis once); a write in the
+    request moves it on and forgets the copy.
+    """
+    known = g.get("cache_generation") if has_request_context() else None
+    if known is not None:
+        return known
     app = current_app._get_current_object()
     if app.config["REDIS_URL"]:
-        return str(cache.get(GENERATION_KEY) or 0)  # RedisError when Redis is down: see _serve_cached
-    try:
-        return str(_generation_file(app).stat().st_mtime_ns)
-    except FileNotFoundError:
-        return "0"
+        found = str(cache.get(GENERATION_KEY) or 0)  # RedisError when Redis is down: see _serve_cached
+    else:
+        try:
+            found = str(_generation_file(app).stat().st_mtime_ns)
+        except FileNotFoundError:
+            found = "0"
+    if has_request_context():
+        g.cache_generation = found
+    return found
 
 
 def move_generation_on(app: Flask) -> None:
     """Every process, on every app server, stops serving the pages cached so far."""
+    if has_request_context():
+        g.pop("cache_generation", None)
     with app.app_context():
         if app.config["REDIS_URL"]:
             try:

@@ -48,7 +48,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -181,28 +181,22 @@ class _QuietFiles(SimpleHTTPRequestHandler):
         pass
 
 
-class _Geocoder(BaseHTTPRequestHandler):
-    """The Census Geocoder's `geographies/onelineaddress`, answering every address with Missouri."""
-
-    answer = CENSUS_ANSWER.read_bytes()
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in two writes: without TCP_NODELAY a kept-alive connection waits for
-    # the client's delayed ACK (40 ms) between them, which no real web server makes anyone wait.
-    disable_nagle_algorithm = True
-
-    def do_GET(self) -> None:
-        if urlsplit(self.path).path.rstrip("/").endswith("/geographies/onelineaddress"):
-            status, body = 200, self.answer
-        else:
-            status, body = 404, b"{}"
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+@contextmanager
+def geocoder_process() -> Iterator[str]:
+    """bench/geocoder.py in a process of its own; its base URL."""
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "geocoder.py"), str(CENSUS_ANSWER)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        port = process.stdout.readline().strip()
+        if not port.isdigit():
+            raise BenchBroken("the Census Geocoder stand-in did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 @contextmanager
@@ -705,7 +699,7 @@ def main() -> int:
         print(f"lawmakers from {folder} ({sum(1 for _ in folder.glob('*.csv'))} files, served over HTTP)")
         with (
             serving(partial(_QuietFiles, directory=str(folder))) as source,
-            serving(_Geocoder) as geocoder,
+            geocoder_process() as geocoder,
         ):
             try:
                 setups = [Setup("SQLite, in-process cache", f"sqlite:///{work / 'bench.sqlite3'}")]
