@@ -34,7 +34,7 @@ from advocacy.reportcards.imports import InvalidReportCardFile, parse_card_csv, 
 from advocacy.reportcards.loader import InvalidReportCardData, load_report_cards
 from advocacy.reportcards.service import all_states, featured_framework
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def migrate_database() -> None:
