@@ -32,6 +32,11 @@ instance/config.py:
 # strings: an address typed into /lookup is never written down); --bind wins over the file.
 # Links in mail start with BASE_URL; the app refuses to start without it outside debug.
 run: export ADVOCACY_BASE_URL ?= http://$(HOST):$(PORT)
+# Lawmakers from the shared data set when the checkout sits next to it, else from Open States.
+SHARED_OPENSTATES := $(wildcard ../shared/data/openstates/mo.csv)
+ifneq ($(SHARED_OPENSTATES),)
+run: export ADVOCACY_OPENSTATES_URL ?= $(abspath ../shared/data/openstates)
+endif
 run: install instance/config.py
 	$(BIN)/advocacy init-db
 	$(BIN)/advocacy seed

@@ -9,16 +9,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from advocacy import config, rate_limits  # noqa: F401  (rate_limits registers its storage)
 from advocacy.extensions import csrf, db, limiter, login_manager
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
-        instance_path=os.environ.get("ADVOCACY_INSTANCE_PATH", str(PROJECT_ROOT / "instance")),
+        # Flask's own default otherwise: <checkout>/instance, or <prefix>/var/advocacy-instance for
+        # an installed package. Templates, static files, migrations and letter templates are in it.
+        instance_path=os.environ.get("ADVOCACY_INSTANCE_PATH") or None,
         instance_relative_config=True,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.from_mapping(config.defaults(app.instance_path))
     if test_config is None:

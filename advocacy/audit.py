@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from advocacy.clock import utcnow
 from advocacy.models import AuditEvent, User
 from advocacy.pagination import Page
 
@@ -30,7 +30,7 @@ def record(
         subject_id=subject_id,
         before=json.dumps(before or {}, sort_keys=True, default=str),
         after=json.dumps(after or {}, sort_keys=True, default=str),
-        created_at=datetime.now(UTC).replace(tzinfo=None),
+        created_at=utcnow(),
     )
     session.add(event)
     return event

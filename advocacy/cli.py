@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -20,6 +20,7 @@ from advocacy.auth.service import EmailTaken, WeakPassword, create_user
 from advocacy.caching import move_generation_on
 from advocacy.campaigns.replies import send_due_reminders
 from advocacy.campaigns.tallies import campaign_tallies, rebuild_tallies
+from advocacy.clock import utcnow
 from advocacy.extensions import db
 from advocacy.jobs import queue, schedule_reminders, sync_job
 from advocacy.legislators.photos import fetch_state_photos
@@ -33,7 +34,7 @@ from advocacy.reportcards.imports import InvalidReportCardFile, parse_card_csv, 
 from advocacy.reportcards.loader import InvalidReportCardData, load_report_cards
 from advocacy.reportcards.service import all_states, featured_framework
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def migrate_database() -> None:
@@ -180,11 +181,9 @@ def worker_command(burst: bool) -> None:
 def purge_command(days: int | None) -> None:
     """Remove writers' personal details from letters older than the retention period."""
     keep = days if days is not None else int(current_app.config["LETTER_RETENTION_DAYS"])
-    cutoff = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=keep)
+    cutoff = utcnow() - timedelta(days=keep)
     purged = purge_personal_details(db.session, cutoff)
-    draft_cutoff = datetime.now(UTC).replace(tzinfo=None) - timedelta(
-        days=int(current_app.config["ANONYMOUS_DRAFT_DAYS"])
-    )
+    draft_cutoff = utcnow() - timedelta(days=int(current_app.config["ANONYMOUS_DRAFT_DAYS"]))
     forgotten = forget_anonymous_drafts(db.session, draft_cutoff)
     db.session.commit()
     click.echo(f"removed personal details from {purged} letter(s) written before {cutoff:%Y-%m-%d}")
@@ -220,7 +219,7 @@ def clear_cache_command() -> None:
 def send_outbox_command() -> None:
     """Send the confirmed letters that are due, and retry failed attempts whose wait is over."""
     try:
-        deliveries = deliver_due(db.session, datetime.now(UTC).replace(tzinfo=None))
+        deliveries = deliver_due(db.session, utcnow())
     except OutboxUnavailable as error:
         raise click.ClickException(str(error)) from error
     for delivery in deliveries:

@@ -30,19 +30,12 @@ ENVIRONMENT_KEYS = (
 WHOLE_NUMBERS = ("LETTER_RETENTION_DAYS", "PROXY_COUNT")
 
 
-def default_openstates_url(project_root: Path) -> str:
-    """A checkout next to the shared data set reads lawmakers from it; anywhere else, Open States."""
-    local = project_root.parent / "shared" / "data" / "openstates"
-    return str(local) if (local / "mo.csv").is_file() else OFFICIAL_OPENSTATES_URL
-
-
 def defaults(instance_path: str) -> dict[str, object]:
-    project_root = Path(__file__).resolve().parent.parent
     return {
         "SECRET_KEY": DEFAULT_SECRET_KEY,
         "DATABASE_URL": f"sqlite:///{Path(instance_path) / 'advocacy.sqlite3'}",
         "REDIS_URL": "",
-        "OPENSTATES_URL": default_openstates_url(project_root),
+        "OPENSTATES_URL": OFFICIAL_OPENSTATES_URL,
         "OPENSTATES_API_KEY": "",
         "CENSUS_URL": OFFICIAL_CENSUS_URL,
         "SMTP_URL": "",
@@ -50,7 +43,7 @@ def defaults(instance_path: str) -> dict[str, object]:
         # Account mail (confirm, reset) leaves from a thread after the answer: see mail.py.
         "MAIL_AFTER_ANSWER": True,
         "HTTP_TIMEOUT": 10.0,
-        "LETTER_TEMPLATES_DIR": str(project_root / "letter_templates"),
+        "LETTER_TEMPLATES_DIR": str(Path(__file__).resolve().parent / "letter_templates"),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

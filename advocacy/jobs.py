@@ -14,9 +14,11 @@ from rq import Queue, get_current_job
 
 from advocacy.campaigns.replies import send_due_reminders
 from advocacy.clients.openstates import BulkSource
+from advocacy.clock import utcnow
 from advocacy.extensions import db
 from advocacy.legislators.photos import fetch_state_photos
 from advocacy.legislators.sync import StateOutcome, run_sync
+from advocacy.letters.service import forget_anonymous_drafts, purge_personal_details
 from advocacy.models import State
 
 QUEUE_NAME = "advocacy"
@@ -101,12 +103,17 @@ REMINDERS_JOB_ID = "daily-reminders"
 
 
 def reminders_job() -> str:
-    """Send the day's reply reminders, then book tomorrow's run (only with Redis: a worker runs it)."""
+    """Send the day's reply reminders and keep the retention period (purge, old anonymous drafts),
+    then book tomorrow's run (only with Redis: a worker runs it)."""
 
     def work() -> str:
         config = current_app.config
         with current_app.test_request_context(base_url=config["BASE_URL"]):
             counts = send_due_reminders(db.session, config["SECRET_KEY"], int(config["REMINDER_DAYS"]))
+        db.session.commit()
+        # The retention period, kept every day without a cron job.
+        purge_personal_details(db.session, utcnow() - timedelta(days=int(config["LETTER_RETENTION_DAYS"])))
+        forget_anonymous_drafts(db.session, utcnow() - timedelta(days=int(config["ANONYMOUS_DRAFT_DAYS"])))
         db.session.commit()
         jobs = queue()
         if jobs is not None:

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from advocacy.caching import cached_page, conditional, report_cards_changed_at
 from advocacy.extensions import db
+from advocacy.letters.service import KEPT_AFTER_PURGE
 from advocacy.models import Legislator
 from advocacy.reportcards.charts import tile_map
 from advocacy.reportcards.service import all_states, featured_framework, latest_cards_by_state
@@ -33,7 +34,12 @@ def home() -> str | Response:
 @bp.get("/privacy")
 @cached_page()
 def privacy() -> str:
-    return render_template("privacy.html", retention_days=current_app.config["LETTER_RETENTION_DAYS"])
+    return render_template(
+        "privacy.html",
+        retention_days=current_app.config["LETTER_RETENTION_DAYS"],
+        draft_days=current_app.config["ANONYMOUS_DRAFT_DAYS"],
+        kept=list(KEPT_AFTER_PURGE.values()),
+    )
 
 
 @bp.get("/healthz")

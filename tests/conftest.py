@@ -49,7 +49,7 @@ from advocacy.reportcards.service import featured_framework
 from tests.builders import make_legislator
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-LETTER_TEMPLATES = Path(__file__).resolve().parents[1] / "letter_templates"
+LETTER_TEMPLATES = Path(__file__).resolve().parents[1] / "advocacy" / "letter_templates"
 
 # Tables tests write to; report-card facts and templates are loaded once and only read.
 VOLATILE = (

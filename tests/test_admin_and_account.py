@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from advocacy.audit import record
 from advocacy.extensions import db
+from advocacy.letters.service import BOOKKEEPING, KEPT_AFTER_PURGE, PURGED_VALUES
 from advocacy.models import AuditEvent, Letter, User
 from tests.builders import make_legislator
 from tests.conftest import PASSWORD, AuthActions
@@ -240,3 +241,40 @@ def test_unsent_drafts_saved_without_an_account_age_out(client, runner, auth):
     assert set(db.session.scalars(select(Letter.sender_town))) == {"Rolla", "Sedalia", "Joplin"}
     assert client.get(stale).status_code == 404
     assert all(client.get(link).status_code == 200 for link in (fresh, sent, owned))
+
+
+def test_the_purge_and_the_privacy_page_account_for_every_column_of_a_letter(client):
+    """Each column of a letter is cleared by the purge, kept (and named on the privacy page), or
+    bookkeeping: a new column cannot slip past the retention period unnoticed."""
+    columns = {column.name for column in Letter.__table__.columns}
+    cleared = set(PURGED_VALUES)
+    kept = set(KEPT_AFTER_PURGE)
+
+    assert columns == cleared | kept | set(BOOKKEEPING)
+    assert not cleared & kept
+    page = text_of(client.get("/privacy"))
+    for words in KEPT_AFTER_PURGE.values():
+        assert words in page
+
+
+def test_a_purged_letter_keeps_no_free_text_and_leaves_its_account(client, runner, auth):
+    senator = make_legislator(db.session, n=1)
+    db.session.commit()
+    auth.create()
+    auth.login()
+    tracking = save_letter(client, senator.id, sender_town="Hannibal")
+    letter = db.session.scalar(select(Letter))
+    letter.reply_notes = "They called me back about my daughter."
+    letter.status = "sent"
+    letter.created_at = datetime.now() - timedelta(days=400)
+    db.session.commit()
+
+    assert runner.invoke(args=["purge"]).exit_code == 0
+
+    db.session.expire_all()
+    purged = db.session.scalar(select(Letter))
+    assert purged.user_id is None
+    for name, value in PURGED_VALUES.items():
+        assert getattr(purged, name) == value, name
+    assert "Hannibal" not in text_of(client.get("/account/"))
+    assert client.get(tracking).status_code == 200  # the link still opens the counted, emptied letter

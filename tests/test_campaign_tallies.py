@@ -18,7 +18,7 @@ from tests.conftest import PASSWORD, AuthActions
 from tests.pages import csrf_token, save_letter, text_of
 from tests.test_campaigns import create, write
 
-MIGRATION = next((Path(__file__).parents[1] / "migrations" / "versions").glob("0008_*.py"))
+MIGRATION = next((Path(__file__).parents[1] / "advocacy" / "migrations" / "versions").glob("0008_*.py"))
 AREA = "Identification of and Response to Victims"
 
 

@@ -290,3 +290,34 @@ def test_with_redis_the_worker_sends_reminders_daily(client, smtp, lawmakers, re
     assert "https://advocacy.example/letters/reply/" in smtp[0].body
     scheduled = ScheduledJobRegistry(queue=Queue("advocacy", connection=redis.Redis.from_url(redis_url)))
     assert "daily-reminders" in scheduled.get_job_ids()  # tomorrow's run is booked
+
+
+def test_a_campaigns_own_letter_is_an_ask_about_one_of_its_focus_areas(organizer):
+    form = organizer.get("/campaigns/new").get_data(as_text=True)
+    assert 'value="thank-you"' not in form and 'value="phone-script"' not in form  # not offered
+
+    thanks = create(organizer, template="thank-you")
+    elsewhere = create(organizer, template="ask-prevention-and-training")
+
+    assert thanks.status_code == 200 and "Not a valid choice" in text_of(thanks)
+    assert elsewhere.status_code == 200
+    assert "which is not one of the campaign's focus areas" in text_of(elsewhere)
+    assert db.session.scalar(select(func.count()).select_from(Campaign)) == 0
+
+
+def test_a_campaigns_ask_stands_in_only_for_its_own_area(organizer, app, lawmakers):
+    create(
+        organizer,
+        focus_areas=["identification-and-response", "prevention-and-training"],
+        template="ask-identification-and-response",
+    )
+    visitor = app.test_client()
+
+    write(visitor, "mo-safe-harbor", lawmakers[0].id, area="prevention-and-training")
+    write(visitor, "mo-safe-harbor", lawmakers[0].id, area="identification-and-response")
+
+    letters = db.session.scalars(select(Letter).order_by(Letter.id)).all()
+    assert [letter.revision.template.slug for letter in letters] == [
+        "ask-prevention-and-training",
+        "ask-identification-and-response",
+    ]

@@ -23,7 +23,7 @@ from tests.pages import csrf_token, link_with_text, save_letter, text_of
 from tests.test_lookup import ADDRESS, GEOCODER, answer, missouri_lawmakers
 from tests.test_render import context
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "letter_templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "advocacy" / "letter_templates"
 
 
 @pytest.fixture

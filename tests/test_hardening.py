@@ -19,7 +19,7 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import func, select
 
-from advocacy import PROJECT_ROOT, create_app
+from advocacy import create_app
 from advocacy.auth import service
 from advocacy.config import ConfigurationProblem
 from advocacy.extensions import db, limiter
@@ -28,6 +28,8 @@ from advocacy.models import AuditEvent, Letter
 from tests.builders import bulk_csv, bulk_row, make_legislator, person_id
 from tests.conftest import PASSWORD, AuthActions, MailCollector, free_port
 from tests.pages import csrf_token, save_letter, text_of
+
+CHECKOUT = Path(__file__).resolve().parents[1]  # where gunicorn.conf.py is
 
 
 def form_post(client, url: str, headers: dict | None = None, **fields):
@@ -407,7 +409,7 @@ def _serve(instance: Path, database_url: str) -> tuple[str, subprocess.Popen]:
     command += ["--bind", f"127.0.0.1:{port}", "advocacy:create_app()"]
     with (instance / "server.log").open("wb") as log:  # the server keeps its own copy open
         server = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
+            command, cwd=CHECKOUT, env=environment, stdout=log, stderr=subprocess.STDOUT
         )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and server.poll() is None:

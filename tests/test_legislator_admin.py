@@ -167,13 +167,21 @@ def test_corrections_are_rate_limited(make_app):
     assert statuses == [302, 302, 429]
 
 
-@pytest.mark.parametrize("url", ["/admin/legislators"])
-def test_lawmaker_admin_is_for_admins(client, auth, url):
+def test_lawmaker_admin_is_for_admins(client, auth, no_csrf):
+    """The role check alone: with form tokens off, only the role can refuse the sync."""
     auth.create("organizer@example.org", role="organizer")
     auth.login("organizer@example.org")
 
-    assert client.get(url).status_code == 403
-    assert client.post("/admin/legislators/sync").status_code in (400, 403)
+    assert client.get("/admin/legislators").status_code == 403
+    assert client.post("/admin/legislators/sync", data={"state": "ri"}).status_code == 403
+
+
+def test_a_sync_without_a_form_token_is_refused_even_for_an_admin(admin):
+    """The CSRF check alone: the right role, no token."""
+    refused = admin.post("/admin/legislators/sync", data={"state": "ri"})
+
+    assert refused.status_code == 400
+    assert "This form was open too long" in text_of(refused)
 
 
 def test_with_redis_a_sync_is_queued_and_a_worker_runs_it(

@@ -26,7 +26,7 @@ from advocacy.letters.render import (
 from advocacy.letters.service import load_letter_templates
 from advocacy.reportcards.service import featured_framework
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "letter_templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "advocacy" / "letter_templates"
 
 
 def context(**overrides) -> LetterContext:

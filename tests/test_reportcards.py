@@ -17,7 +17,7 @@ from advocacy.models import (
     State,
 )
 from advocacy.reportcards.service import AreaStanding, weakest_areas
-from tests.pages import link_with_text, text_of
+from tests.pages import csrf_token, link_with_text, text_of
 
 
 def count(model) -> int:
@@ -184,16 +184,32 @@ def test_ties_in_percent_go_to_the_larger_gap_then_the_lower_number():
     assert ranked == [2, 1, 3]
 
 
-def test_full_marks_are_never_weak_and_scores_beat_findings():
+def test_when_every_area_is_scored_scores_rank_and_full_marks_are_never_weak():
     standings = [
         _standing(1, "10", "10", lowest=True),
         _standing(2, "10", "2"),
+        _standing(3, "10", "5", lowest=True),
+    ]
+
+    weakest = weakest_areas(standings, 2023)
+
+    assert [(w.area.number, w.basis) for w in weakest] == [(2, "scores"), (3, "scores")]
+
+
+def test_when_some_areas_are_scored_the_published_findings_still_name_the_weakest():
+    standings = [
+        _standing(1, "10", "3"),
+        _standing(2, "10", None, lowest=True),
         _standing(3, "10", None, lowest=True),
     ]
 
     weakest = weakest_areas(standings, 2023)
 
-    assert [(w.area.number, w.basis) for w in weakest] == [(2, "scores")]
+    assert [(w.area.number, w.basis) for w in weakest] == [(2, "published finding"), (3, "published finding")]
+
+
+def test_some_scores_and_no_findings_rank_nothing():
+    assert weakest_areas([_standing(1, "10", "3"), _standing(2, "10", None)], 2023) == []
 
 
 def test_findings_name_the_weakest_when_no_score_is_known():
@@ -208,6 +224,41 @@ def test_findings_name_the_weakest_when_no_score_is_known():
 
 def test_nothing_known_names_nothing():
     assert weakest_areas([_standing(1, "10", None), _standing(2, "10", None)], 2023) == []
+
+
+def test_one_score_saved_for_missouri_leaves_its_published_findings_in_place(
+    client, auth, report_cards_restored
+):
+    auth.create("admin@example.org", role="admin")
+    auth.login("admin@example.org")
+    admin_client = client
+    page = admin_client.get("/admin/report-cards/mo/2022")
+    fields = {
+        "csrf_token": csrf_token(page),
+        "grade": "F",
+        "source": "https://example.org/card",
+        "area_5": "3",
+    }
+
+    saved = admin_client.post("/admin/report-cards/mo/2022", data=fields)
+    after = text_of(admin_client.get(saved.headers["Location"]))
+    form = text_of(admin_client.get("/admin/report-cards/mo/2022"))
+
+    assert "Only 1 of its 6 areas have a score, so its weakest areas are still named" in after
+    for name in (
+        "Identification of and Response to Victims",
+        "Access to Justice for Trafficking Survivors",
+        "Prevention and Training",
+    ):
+        assert f"{name} — named among the lowest in a published summary" in after
+    assert "only 1 of the 6 areas of the 2022 report card have a score here" in after
+    assert "Only 1 of this card's 6 areas have a score." in form
+
+
+def test_the_page_says_when_scores_rank_the_areas(client):
+    seen = text_of(client.get("/states/ia?edition=2021"))
+
+    assert "Ranked by score: every one of the 6 areas of the 2021 report card has a score." in seen
 
 
 def test_praise_is_not_a_weakness(client):

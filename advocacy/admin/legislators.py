@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -17,6 +17,7 @@ from advocacy.admin.views import bp
 from advocacy.audit import record
 from advocacy.auth.access import role_required
 from advocacy.clients.openstates import Fetched
+from advocacy.clock import utcnow
 from advocacy.extensions import db
 from advocacy.jobs import submit, sync_job
 from advocacy.legislators.corrections import (
@@ -76,7 +77,7 @@ def legislators() -> str:
             .group_by(Legislator.state_abbr)
         ).all()
     )
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = utcnow()
     stale_after = timedelta(days=int(current_app.config["LEGISLATOR_STALE_DAYS"]))
     sync_form = SyncForm()
     sync_form.state.choices = _state_choices(with_all=True)

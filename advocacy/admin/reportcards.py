@@ -167,7 +167,17 @@ def edit_report_card(abbr: str, year: int) -> str | Response:
             save_figures(db.session, [(figures, edition)], current_user, "reportcard.update", replace=True)
             db.session.commit()
             flash(f"{state.name}'s {edition.year} report card is saved.")
+            base = [a for a in edition.framework.issue_areas if not a.is_extra_credit]
+            if figures.areas and len(figures.areas) < len(base):
+                flash(
+                    f"Only {len(figures.areas)} of its {len(base)} areas have a score, so its weakest "
+                    "areas are still named from the published findings. Enter every area's score to rank "
+                    "them by score.",
+                    "error",
+                )
             return redirect(url_for("reportcards.state", abbr=state.abbr, edition=edition.year))
+    base = [a for a in edition.framework.issue_areas if not a.is_extra_credit]
+    scored = sum(1 for s in card.area_scores if not s.issue_area.is_extra_credit) if card else 0
     return render_template(
         "admin/report_card_form.html",
         state=state,
@@ -175,4 +185,5 @@ def edit_report_card(abbr: str, year: int) -> str | Response:
         card=card,
         form=form,
         problems=problems,
+        partly_scored=(scored, len(base)) if 0 < scored < len(base) else None,
     )

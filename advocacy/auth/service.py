@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from advocacy.audit import record
+from advocacy.clock import utcnow
 from advocacy.models import User
 from advocacy.models.accounts import ROLES
 
@@ -61,10 +60,6 @@ class InvalidLink(ValueError):
     """A confirmation or reset link that is forged, expired or already used."""
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def normalize_email(email: str) -> str:
     return email.strip().lower()
 
@@ -104,7 +99,7 @@ def create_user(
     password_hash = hash_password(password)
     if find_user(session, email) is not None:
         raise EmailTaken("An account with this email already exists.")
-    now = _now()
+    now = utcnow()
     user = User(
         email=normalize_email(email),
         password_hash=password_hash,
@@ -162,7 +157,7 @@ def confirm_email(session: Session, secret: str, token: str) -> User:
     if user is None or user.email != data.get("email"):
         raise InvalidLink("This confirmation link is not valid.")
     if user.confirmed_at is None:
-        user.confirmed_at = _now()
+        user.confirmed_at = utcnow()
     return user
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
+from advocacy.clock import utcnow
 from advocacy.links import site_url
 from advocacy.mail import MailNotSent, send_mail
 from advocacy.models import Legislator, Letter, State
@@ -23,16 +24,12 @@ class InvalidReplyLink(ValueError):
     pass
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def record_reply(letter: Letter, reply_status: str, outcome: str, notes: str) -> None:
     letter.reply_status = reply_status
     letter.reply_outcome = outcome if reply_status == "yes" else ""
     letter.reply_notes = notes.strip()
     letter.status = STATUS_FOR_REPLY[reply_status]
-    letter.replied_at = _now()
+    letter.replied_at = utcnow()
 
 
 def _serializer(secret: str) -> URLSafeTimedSerializer:
@@ -65,7 +62,7 @@ def send_due_reminders(session: Session, secret: str, after_days: int) -> Remind
     Each letter is marked reminded (and committed) before its email goes, so a crash or a second
     run can never send two reminders for one letter; a failed send is not retried.
     """
-    cutoff = _now() - timedelta(days=after_days)
+    cutoff = utcnow() - timedelta(days=after_days)
     due = session.scalars(
         select(Letter.id).where(
             Letter.status == "sent",
@@ -81,7 +78,7 @@ def send_due_reminders(session: Session, secret: str, after_days: int) -> Remind
         claimed = session.execute(
             update(Letter)
             .where(Letter.id == letter_id, Letter.reminded_at.is_(None))
-            .values(reminded_at=_now())
+            .values(reminded_at=utcnow())
         ).rowcount
         session.commit()
         if not claimed:

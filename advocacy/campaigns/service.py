@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from advocacy.audit import record
 from advocacy.campaigns.tallies import sent_letters
+from advocacy.clock import utcnow
 from advocacy.models import Campaign, IssueArea, Legislator, Letter, LetterTemplate, State, User
 
 TARGETS = {
@@ -45,10 +46,6 @@ class CampaignValues:
     goal: int | None
     starts_on: date | None
     ends_on: date | None
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def get_campaign(session: Session, slug: str) -> Campaign | None:
@@ -122,8 +119,25 @@ def check_values(session: Session, values: CampaignValues, campaign: Campaign | 
         problems.append("choose at least one lawmaker")
     if values.starts_on and values.ends_on and values.ends_on < values.starts_on:
         problems.append("the end date is before the start date")
+    problems += _template_problems(values)
     if problems:
         raise CampaignProblem(problems)
+
+
+def _template_problems(values: CampaignValues) -> list[str]:
+    """A campaign's own letter must be an ask letter about one of its focus areas: it stands in
+    for the ask letter of that area, and a thank-you or a phone script cannot."""
+    template = values.template
+    if template is None:
+        return []
+    if template.purpose != "ask":
+        return [f"“{template.current.title}” is a {template.purpose} template; choose an ask letter"]
+    if template.issue_area is not None and template.issue_area not in values.focus_areas:
+        return [
+            f"“{template.current.title}” asks about {template.issue_area.name}, which is not one of the "
+            "campaign's focus areas; add that area or choose another letter"
+        ]
+    return []
 
 
 def save_campaign(
@@ -132,7 +146,7 @@ def save_campaign(
     check_values(session, values, campaign)
     before = _summary(campaign) if campaign else {}
     if campaign is None:
-        campaign = Campaign(owner=actor, created_at=_now())
+        campaign = Campaign(owner=actor, created_at=utcnow())
         session.add(campaign)
     campaign.slug = values.slug
     campaign.title = values.title

@@ -59,7 +59,9 @@ def _choices(form: CampaignForm) -> None:
         SelectChoice(a.slug, f"{a.number}. {a.name}") for a in framework.issue_areas if not a.is_extra_credit
     ]
     templates = db.session.scalars(
-        db.select(LetterTemplate).where(LetterTemplate.retired_at.is_(None)).order_by(LetterTemplate.slug)
+        db.select(LetterTemplate)
+        .where(LetterTemplate.retired_at.is_(None), LetterTemplate.purpose == "ask")
+        .order_by(LetterTemplate.slug)
     )
     form.template.choices = [SelectChoice("", "The ask letter of the area the writer chooses")] + [
         SelectChoice(t.slug, t.current.title) for t in templates

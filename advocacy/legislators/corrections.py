@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from advocacy.audit import record
+from advocacy.clock import utcnow
 from advocacy.models import ContactCorrection, ContactOverride, Legislator, User
 from advocacy.models.legislators import CORRECTABLE_FIELDS
 
 
 class CorrectionAlreadyReviewed(ValueError):
     pass
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def report_correction(
@@ -32,7 +27,7 @@ def report_correction(
         proposed_value=proposed.strip(),
         note=note.strip(),
         status="pending",
-        created_at=_now(),
+        created_at=utcnow(),
     )
     session.add(correction)
     session.flush()
@@ -64,7 +59,7 @@ def apply_correction(session: Session, correction: ContactCorrection, actor: Use
     if override is None:
         # What the source says now: when a later file says something else, the source has changed.
         override = ContactOverride(
-            legislator_id=legislator.id, field=field, source_value=before, created_at=_now()
+            legislator_id=legislator.id, field=field, source_value=before, created_at=utcnow()
         )
         session.add(override)
     override.value = correction.proposed_value
@@ -102,5 +97,5 @@ def _check_pending(correction: ContactCorrection) -> None:
 
 def _close(correction: ContactCorrection, status: str, actor: User) -> None:
     correction.status = status
-    correction.reviewed_at = _now()
+    correction.reviewed_at = utcnow()
     correction.reviewed_by_id = actor.id

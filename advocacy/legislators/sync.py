@@ -7,12 +7,13 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from advocacy.clients.openstates import BulkSource, Fetched, SourceUnavailable
+from advocacy.clock import utcnow
 from advocacy.models import ContactOverride, Legislator, State, SyncRun
 from advocacy.models.legislators import CHAMBERS, CORRECTABLE_FIELDS
 
@@ -155,7 +156,7 @@ def sync_legislators(
     session: Session, state: State, rows: list[dict[str, str]], now: datetime | None = None
 ) -> SyncCounts:
     """Upsert one state's lawmakers by person id; retire those the file no longer lists."""
-    now = now or datetime.now(UTC).replace(tzinfo=None)
+    now = now or utcnow()
     existing = {
         person.id: person
         for person in session.scalars(select(Legislator).where(Legislator.state_abbr == state.abbr))
@@ -322,7 +323,7 @@ def record_run(
         SyncRun(
             state_abbr=outcome.abbr,
             source=location,
-            finished_at=datetime.now(UTC).replace(tzinfo=None),
+            finished_at=utcnow(),
             added=counts.added,
             updated=counts.updated,
             retired=counts.retired,

@@ -138,8 +138,9 @@ def write_letters(
         raise CannotWrite("Choose the issue your letter is about.")
     template = template_for(session, area, variant)
     campaign = setup.campaign
-    if campaign is not None and campaign.template is not None and variant == "ask":
-        template = campaign.template
+    own = campaign.template if campaign is not None else None
+    if own is not None and variant == "ask" and own.issue_area in (None, area):
+        template = own  # the campaign's ask stands in for this area's; other areas keep their own
     if template is None:
         raise CannotWrite(f"There is no letter of that kind for {area.name} yet. Choose another kind.")
     chosen = list(dict.fromkeys(recipient_ids))

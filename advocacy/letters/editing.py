@@ -6,13 +6,14 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from advocacy.audit import record
+from advocacy.clock import utcnow
 from advocacy.letters.lint import lint_template
 from advocacy.letters.render import (
     PURPOSES,
@@ -44,10 +45,6 @@ class TemplateProblem(ValueError):
 
 class StaleRevision(ValueError):
     """Someone saved a newer revision since this edit began."""
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def all_templates(session: Session) -> list[LetterTemplate]:
@@ -199,7 +196,7 @@ def create_template(
     template = LetterTemplate(slug=slug, purpose=purpose, issue_area=area)
     template.revisions.append(
         TemplateRevision(
-            title=title, subject=subject, body=body, author=actor, note="created", created_at=_now()
+            title=title, subject=subject, body=body, author=actor, note="created", created_at=utcnow()
         )
     )
     session.add(template)
@@ -227,7 +224,7 @@ def save_revision(
     check_text(subject, body, _state_names(session))
     before = template.current
     revision = TemplateRevision(
-        title=title, subject=subject, body=body, author=actor, note=note, created_at=_now()
+        title=title, subject=subject, body=body, author=actor, note=note, created_at=utcnow()
     )
     template.revisions.append(revision)
     session.flush()
@@ -258,7 +255,7 @@ def restore_revision(session: Session, actor: User, template: LetterTemplate, ol
 
 
 def set_retired(session: Session, actor: User, template: LetterTemplate, retired: bool) -> None:
-    template.retired_at = _now() if retired else None
+    template.retired_at = utcnow() if retired else None
     record(session, actor, "template.retire" if retired else "template.unretire", "template", template.slug)
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from advocacy.clock import utcnow
 from advocacy.extensions import db
 from advocacy.jobs import in_app
 from advocacy.letters.service import mark_sent
@@ -54,10 +55,6 @@ class InvalidConfirmation(ValueError):
 
 class OutboxUnavailable(RuntimeError):
     """No mail server is set up, so nothing can be delivered."""
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _serializer(secret: str) -> URLSafeTimedSerializer:
@@ -109,7 +106,7 @@ def request_send(session: Session, letter: Letter, secret: str) -> str:
         raise CannotSendFromSite("This letter is already on its way from this site.")
     message.to_address = letter.legislator.email
     message.status = "waiting-confirmation"
-    message.created_at = _now()  # when the writer last asked: the link's age counts from here
+    message.created_at = utcnow()  # when the writer last asked: the link's age counts from here
     message.attempts = 0
     message.next_attempt_at = None
     message.claimed_at = None
@@ -152,7 +149,7 @@ def confirm_send(session: Session, secret: str, token: str) -> OutboxMessage:
         message.subject = letter.subject
         message.body = letter.body
         message.status = "queued"
-        message.next_attempt_at = _now()
+        message.next_attempt_at = utcnow()
     return message
 
 
@@ -304,4 +301,4 @@ def _finish(message: OutboxMessage, status: str, reason: str = "") -> None:
 
 def deliver_job(message_id: int) -> list[Delivery]:
     """Deliver one confirmed message: inline in the request, or on `advocacy worker` with Redis."""
-    return in_app(lambda: deliver_due(db.session, _now(), only=[message_id]))
+    return in_app(lambda: deliver_due(db.session, utcnow(), only=[message_id]))

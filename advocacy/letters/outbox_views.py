@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from advocacy.clock import utcnow
 from advocacy.extensions import db, limiter
 from advocacy.jobs import submit
 from advocacy.letters.outbox import (
@@ -75,7 +76,7 @@ def outbox_state(letter: Letter) -> OutboxState | None:
     moot = ("waiting-confirmation", "failed", "cancelled")
     if letter.status != "draft" and (message is None or message.status in moot):
         return None  # sent some other way: nothing to offer, and an old request is moot
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = utcnow()
     return OutboxState(
         message=message,
         problem=why_not_sendable(letter) if letter.status == "draft" else "",

@@ -5,13 +5,14 @@ from __future__ import annotations
 import difflib
 import secrets
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
+from advocacy.clock import utcnow
 from advocacy.legislators.constituency import NOBODY, FoundLawmakers
 from advocacy.letters.lint import lint_template
 from advocacy.letters.render import (
@@ -32,6 +33,7 @@ from advocacy.models import (
     Legislator,
     Letter,
     LetterTemplate,
+    OutboxMessage,
     State,
     TemplateRevision,
 )
@@ -40,10 +42,6 @@ from advocacy.reportcards.service import CardSummary, plain_points
 
 class UnknownLetter(LookupError):
     pass
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -99,7 +97,7 @@ def load_letter_templates(session: Session, folder: Path, framework: Framework) 
                 subject=parsed.subject,
                 body=parsed.body,
                 note=f"from letter_templates/{path.name}",
-                created_at=_now(),
+                created_at=utcnow(),
             )
         )
     session.flush()
@@ -285,7 +283,7 @@ def save_letters(
             campaign_id=campaign_id,
             share_contact=share_contact and campaign_id is not None,
             status="draft",
-            created_at=_now(),
+            created_at=utcnow(),
         )
         session.add(letter)
         letters.append(letter)
@@ -352,7 +350,7 @@ def letters_in_batch(session: Session, batch: str) -> list[Letter]:
 def mark_sent(letter: Letter, channel: str) -> None:
     letter.status = "sent"
     letter.channel = channel
-    letter.sent_at = letter.sent_at or _now()
+    letter.sent_at = letter.sent_at or utcnow()
 
 
 def delete_letter(session: Session, letter: Letter) -> None:
@@ -361,25 +359,57 @@ def delete_letter(session: Session, letter: Letter) -> None:
 
 PURGED_BODY = "(The writer's details and words were removed after the retention period.)"
 
+# What the retention period removes from a letter: everything the writer typed or that names them.
+PURGED_VALUES: dict[str, object] = {
+    "sender_name": "",
+    "sender_town": "",
+    "sender_email": "",
+    "sender_address": "",
+    "personal_paragraph": "",
+    "reply_notes": "",
+    "subject": "",
+    "body": PURGED_BODY,
+    "user_id": None,  # no longer in anyone's account, and no longer in their data download
+    "share_contact": False,
+}
+# What stays, in the words of the privacy page (which shows this list): none of it points to the
+# writer, and together it still counts letters per lawmaker, issue, day and campaign.
+KEPT_AFTER_PURGE: dict[str, str] = {
+    "legislator_id": "which lawmaker",
+    "state_abbr": "which state",
+    "issue_area_id": "which issue",
+    "campaign_id": "which campaign",
+    "revision_id": "which letter template",
+    "created_at": "the date",
+    "sent_at": "when it was sent",
+    "status": "whether it was sent",
+    "channel": "how it was sent",
+    "is_constituent": "whether the address lookup found the lawmaker",
+    "reply_status": "whether the lawmaker answered",
+    "reply_outcome": "where the lawmaker stood",
+    "replied_at": "when the answer was reported",
+}
+# Columns that hold nothing about the writer: the letter's own keys and bookkeeping.
+BOOKKEEPING = ("id", "token", "batch", "version", "reminded_at", "purged_at")
+
 
 def purge_personal_details(session: Session, older_than: datetime) -> int:
-    """Remove names, towns, emails, postal addresses and own words from letters before `older_than`.
-
-    The letter's text holds the writer's name and words too, so it goes; what stays (lawmaker,
-    issue, dates, status, channel) cannot point to the writer and still counts.
-    """
+    """Remove every free-text field and the account link from letters written before `older_than`,
+    and the writer's address and words from their outbox messages. What stays is KEPT_AFTER_PURGE."""
+    purged = select(Letter.id).where(Letter.created_at < older_than, Letter.purged_at.is_(None))
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.letter_id.in_(purged))
+        .values(reply_to="", subject="", body="")
+        .execution_options(synchronize_session=False)
+    )
     result = session.execute(
         update(Letter)
         .where(Letter.created_at < older_than, Letter.purged_at.is_(None))
         .values(
-            sender_name="",
-            sender_town="",
-            sender_email="",
-            sender_address="",
-            personal_paragraph="",
+            **PURGED_VALUES,
             version=Letter.version + 1,  # its cached page held the words being removed
-            body=PURGED_BODY,
-            purged_at=_now(),
+            purged_at=utcnow(),
         )
         .execution_options(synchronize_session=False)
     )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
+from advocacy.clock import utcnow
 from advocacy.letters.forms import CHANNEL_PHRASES
 from advocacy.letters.outbox import PENDING, confirmation_expired
 from advocacy.models import Letter
@@ -27,7 +28,7 @@ class Standing:
 
 
 def letter_standing(letter: Letter, now: datetime | None = None) -> Standing:
-    now = now or datetime.now(UTC).replace(tzinfo=None)
+    now = now or utcnow()
     message = letter.outbox_message
     if letter.status != "draft":
         label = CHANNEL_PHRASES.get(letter.channel or "", "Sent")

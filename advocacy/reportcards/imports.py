@@ -10,13 +10,13 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from advocacy.audit import record
+from advocacy.clock import utcnow
 from advocacy.models import AreaScore, Edition, Framework, ReportCard, State, User
 from advocacy.reportcards.service import plain_points
 
@@ -249,7 +249,7 @@ def save_figures(
     shows every figure, so with `replace` a cleared figure (or area score) is removed.
     """
     added = updated = unchanged = 0
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = utcnow()
     for figures, edition in rows:
         card = session.scalar(
             select(ReportCard)

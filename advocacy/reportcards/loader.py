@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from advocacy.clock import utcnow
 from advocacy.models import (
     AreaFinding,
     AreaScore,
@@ -103,10 +104,6 @@ def _upsert_changed(
     changed = _assign(existing, values)
     counts.count(kind, added=False, changed=changed)
     return existing, changed
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def load_report_cards(session: Session, data_dir: Path = DATA_DIR) -> LoadCounts:
@@ -268,7 +265,7 @@ def _load_cards(
             session, counts, "report cards", existing.get(key), ReportCard, values
         )
         if changed:
-            card.updated_at = _now()
+            card.updated_at = utcnow()
         existing[key] = card
     session.flush()
     return existing
@@ -317,7 +314,7 @@ def _load_area_scores(
         }
         key = (card.id, area.id)
         if _upsert_changed(session, counts, "area scores", existing.get(key), AreaScore, values)[1]:
-            card.updated_at = _now()
+            card.updated_at = utcnow()
 
 
 def _load_area_findings(
@@ -343,7 +340,7 @@ def _load_area_findings(
         }
         key = (card.id, area.id, row["source"])
         if _upsert_changed(session, counts, "area findings", existing.get(key), AreaFinding, values)[1]:
-            card.updated_at = _now()
+            card.updated_at = utcnow()
 
 
 def _load_national_summaries(

@@ -83,6 +83,22 @@ class CardSummary:
     def weak_area_for(self, area: IssueArea) -> WeakArea | None:
         return next((w for w in self.weakest if w.area.id == area.id), None)
 
+    @property
+    def basis_note(self) -> str:
+        """Which evidence named the weakest areas of this card, and why that one."""
+        scored, total = scored_areas(self.standings)
+        year = self.card.edition.year
+        if not self.weakest or self.weakest[0].year != year:
+            return ""
+        if self.weakest[0].basis == BASIS_SCORES:
+            return f"Ranked by score: every one of the {total} areas of the {year} report card has a score."
+        if scored:
+            return (
+                f"Named from the published findings: only {scored} of the {total} areas of the {year} "
+                "report card have a score here, and ranking those alone would leave the others out."
+            )
+        return f"Named from the published findings: the {year} report card's area scores are not known here."
+
 
 def plain_points(value: Decimal | None) -> Decimal | None:
     """Points as a report card prints them: 27.50 → 27.5, 15.00 → 15."""
@@ -239,16 +255,21 @@ def _standings(card: ReportCard, areas: list[IssueArea]) -> list[AreaStanding]:
     ]
 
 
+def scored_areas(standings: list[AreaStanding]) -> tuple[int, int]:
+    """(areas with a score, areas in all) among a card's base areas (extra credit aside)."""
+    base = [s for s in standings if not s.area.is_extra_credit]
+    return sum(1 for s in base if s.percent is not None), len(base)
+
+
 def weakest_areas(standings: list[AreaStanding], year: int) -> list[WeakArea]:
-    """Scores win: rank scored areas by percent, then larger gap, then number. Else published findings."""
-    scored = [
-        s for s in standings if not s.area.is_extra_credit and s.percent is not None and s.points_to_gain
-    ]
-    if scored:
-        ranked = sorted(
-            scored,
-            key=lambda s: (s.score / s.area.max_points, -s.points_to_gain, s.area.number),
-        )
+    """The one rule for mixed evidence: scores rank the areas only when every base area of the card
+    is scored (by percent, then the larger gap, then the number; full marks are never weak).
+    Otherwise the published findings name them: a few scores would rank only the areas someone
+    happened to enter, and push the findings for the others off the page."""
+    scored, total = scored_areas(standings)
+    if total and scored == total:
+        gaps = [s for s in standings if not s.area.is_extra_credit and s.points_to_gain]
+        ranked = sorted(gaps, key=lambda s: (s.score / s.area.max_points, -s.points_to_gain, s.area.number))
         return [WeakArea(s, BASIS_SCORES, s.score_source, year) for s in ranked[:WEAKEST_COUNT]]
     return [
         WeakArea(s, BASIS_FINDING, s.lowest_findings[0].source, year)
