@@ -29,7 +29,6 @@ def test_the_wheel_holds_everything_and_serves_from_a_fresh_virtualenv(tmp_path)
         "pip",
         "wheel",
         "--no-deps",
-        "--no-build-isolation",
         "-q",
         "-w",
         tmp_path,

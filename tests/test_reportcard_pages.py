@@ -116,6 +116,12 @@ def test_an_admin_edit_refreshes_the_page(client, auth):
         data={
             "csrf_token": csrf_token(form_page),
             "grade": "F",
+            # Every area scored (scores rank only a whole card), Prevention and Training lowest.
+            "area_1": "17.5",
+            "area_2": "27.5",
+            "area_3": "15",
+            "area_4": "15",
+            "area_5": "10",
             "area_6": "2",
             "source": "https://reportcards.sharedhope.org/wyoming",
         },
