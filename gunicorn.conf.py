@@ -4,6 +4,7 @@ Anything here can be overridden on the command line (`--bind`, `--workers`, …)
 this file, or through GUNICORN_CMD_ARGS.
 """
 
+import gc
 import os
 
 # Where to listen. Behind a reverse proxy keep 127.0.0.1; `make run` passes --bind HOST:PORT.
@@ -55,3 +56,13 @@ errorlog = "-"
 # servers on one machine (the app and another app server, or `make bench`'s hello) would take it
 # from each other; nothing here uses it. Older gunicorns ignore the setting.
 control_socket_disable = True
+
+
+def post_worker_init(worker: object) -> None:
+    """Move everything the app made at start-up out of the garbage collector's sight.
+
+    A loaded worker holds some 170,000 long-lived objects (the ORM's mappings, compiled templates);
+    a full collection walked them all, 65 ms measured, and stalled every request in that worker:
+    the rare 50-170 ms p99 spikes of `make bench`. Frozen, they are never scanned again.
+    """
+    gc.freeze()
