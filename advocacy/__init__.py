@@ -14,16 +14,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         # Flask's own default otherwise: <checkout>/instance, or <prefix>/var/advocacy-instance for
-        # an installed package. Templates, static files, migrations and letter templates are in it.
+        # an installed package. (Templates, static files and migrations are in the package.)
         instance_path=os.environ.get("ADVOCACY_INSTANCE_PATH") or None,
         instance_relative_config=True,
     )
-    app.config.from_mapping(config.defaults(app.instance_path))
+    defaults = config.defaults(app.instance_path)
+    app.config.from_mapping(defaults)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
-        app.config.from_mapping(config.from_environment(os.environ))
+        # ADVOCACY_<NAME> for any setting, read as text; apply_types gives each its default's type.
+        app.config.from_prefixed_env("ADVOCACY", loads=str)
     else:
         app.config.from_mapping(test_config)
+    config.apply_types(app.config, defaults)
     config.check_for_serving(app.config, debug_or_testing=app.debug or app.testing)
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     if app.config["REDIS_URL"]:

@@ -1,6 +1,5 @@
 """Configuration defaults; instance/config.py and ADVOCACY_* environment variables override them."""
 
-import os
 from pathlib import Path
 
 from advocacy.links import SiteAddressProblem, check_base_url
@@ -11,23 +10,6 @@ OFFICIAL_CENSUS_URL = "https://geocoding.geo.census.gov/geocoder"
 DEFAULT_SECRET_KEY = "dev-only-change-me"
 # Where `flask run` serves, the one place BASE_URL may be left out (debug and tests).
 DEBUG_BASE_URL = "http://127.0.0.1:5000"
-
-# Every setting that may come from the environment, read as ADVOCACY_<NAME>.
-ENVIRONMENT_KEYS = (
-    "SECRET_KEY",
-    "DATABASE_URL",
-    "REDIS_URL",
-    "OPENSTATES_URL",
-    "OPENSTATES_API_KEY",
-    "CENSUS_URL",
-    "SMTP_URL",
-    "MAIL_FROM",
-    "LETTER_RETENTION_DAYS",
-    "PROXY_COUNT",
-    "BASE_URL",
-)
-# Settings that are whole numbers; the rest are text.
-WHOLE_NUMBERS = ("LETTER_RETENTION_DAYS", "PROXY_COUNT")
 
 
 def defaults(instance_path: str) -> dict[str, object]:
@@ -80,10 +62,6 @@ def defaults(instance_path: str) -> dict[str, object]:
     }
 
 
-def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, str]:
-    return {key: environ[f"ADVOCACY_{key}"] for key in ENVIRONMENT_KEYS if environ.get(f"ADVOCACY_{key}")}
-
-
 class ConfigurationProblem(RuntimeError):
     """A setting the app cannot safely run with; the message says what to set."""
 
@@ -108,3 +86,37 @@ def check_for_serving(config: dict, *, debug_or_testing: bool) -> None:
         problems.append(str(problem))
     if problems:
         raise ConfigurationProblem("Advocacy will not start: " + " ".join(problems))
+
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def apply_types(config: dict, defaults: dict[str, object]) -> None:
+    """Settings from the environment arrive as text: give each the type of its default (a whole
+    number, a number, yes/no, a comma-separated list), or refuse to start saying what is wrong."""
+    problems = []
+    for key, default in defaults.items():
+        value = config.get(key)
+        if not isinstance(value, str) or isinstance(default, str) or default is None:
+            continue
+        text = value.strip()
+        if isinstance(default, bool):
+            if text.lower() not in TRUE_WORDS | FALSE_WORDS:
+                problems.append(f"{key} must be true or false, not {value!r}")
+                continue
+            config[key] = text.lower() in TRUE_WORDS
+        elif isinstance(default, int):
+            if not (text.isascii() and text.isdigit()):
+                problems.append(f"{key} must be a whole number such as {default}, not {value!r}")
+                continue
+            config[key] = int(text)
+        elif isinstance(default, float):
+            try:
+                config[key] = float(text)
+            except ValueError:
+                problems.append(f"{key} must be a number such as {default}, not {value!r}")
+        elif isinstance(default, list):
+            config[key] = [part.strip() for part in text.split(",") if part.strip()]
+    if problems:
+        raise ConfigurationProblem("Advocacy will not start: " + "; ".join(problems) + ".")
