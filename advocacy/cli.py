@@ -40,9 +40,22 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 def migrate_database() -> None:
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with db.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        alembic_command.upgrade(config, "head")
+    with db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration copies a table, drops the old one and renames the copy: with
+            # foreign keys enforced, the drop would delete (ON DELETE CASCADE) or refuse the rows
+            # that point at it. SQLite takes this only outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                alembic_command.upgrade(config, "head")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 @click.command("init-db")

@@ -1,11 +1,13 @@
 """Flask extensions, created unbound; the application factory binds them."""
 
+import sqlite3
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -27,3 +29,12 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 # Limits are declared where the routes are; storage is memory:// or Redis, set by the factory.
 limiter = Limiter(key_func=get_remote_address)
+
+
+@event.listens_for(Engine, "connect")
+def _enforce_foreign_keys_on_sqlite(connection: object, _record: object) -> None:
+    """SQLite checks foreign keys (and cascades deletes) only when each connection asks it to."""
+    if isinstance(connection, sqlite3.Connection):
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, delete, event, select
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.extensions import db
 from advocacy.models.accounts import User
@@ -61,17 +61,6 @@ class CampaignTally(db.Model):
     figure: Mapped[str] = mapped_column(String(20), primary_key=True)
     value: Mapped[str] = mapped_column(String(100), primary_key=True)
     letters: Mapped[int] = mapped_column(default=0)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _delete_tallies_with_campaigns(execution: ORMExecuteState) -> None:
-    """Campaigns deleted in bulk take their tallies along, on SQLite too (PostgreSQL cascades)."""
-    if not execution.is_delete or execution.bind_mapper is not Campaign.__mapper__:
-        return
-    campaigns = select(Campaign.id)
-    if execution.statement.whereclause is not None:
-        campaigns = campaigns.where(execution.statement.whereclause)
-    execution.session.execute(delete(CampaignTally).where(CampaignTally.campaign_id.in_(campaigns)))
 
 
 # The listeners that keep the tallies in step with letters: registered with the models, so no

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, delete, event, select
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, backref, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from advocacy.extensions import db
 from advocacy.models.accounts import User
@@ -151,18 +151,3 @@ class OutboxMessage(db.Model):
     @property
     def message_id(self) -> str:
         return f"<{self.idempotency_key}@advocacy.local>"
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _delete_outbox_messages_with_letters(execution: ORMExecuteState) -> None:
-    """Letters deleted in bulk (with an account) take their outbox messages along.
-
-    PostgreSQL does this itself (ON DELETE CASCADE), but SQLite does not enforce foreign keys: the
-    writer's email would stay behind, and a later letter reusing the id would inherit the message.
-    """
-    if not execution.is_delete or execution.bind_mapper is not Letter.__mapper__:
-        return
-    letters = select(Letter.id)
-    if execution.statement.whereclause is not None:
-        letters = letters.where(execution.statement.whereclause)
-    execution.session.execute(delete(OutboxMessage).where(OutboxMessage.letter_id.in_(letters)))
