@@ -166,3 +166,25 @@ def test_limits_are_kept_in_redis_when_it_is_configured(make_app, redis_url):
 
     assert statuses == [200, 200, 429]  # two app processes, one shared count
     assert redis.Redis.from_url(url).keys("LIMITS:*")
+
+
+def test_every_admin_page_is_for_admins_only(app, client, auth):
+    """The guard sits on the admin blueprint: no admin page, whichever module adds it, can miss it."""
+    pages = sorted(
+        rule.rule.replace("<abbr>", "mo").replace("<int:year>", "2023").replace("<slug>", "x")
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/admin")
+        and "GET" in rule.methods
+        and "<" not in rule.rule.replace("<abbr>", "").replace("<int:year>", "").replace("<slug>", "")
+    )
+    assert len(pages) >= 8
+    anonymous = {page: client.get(page) for page in pages}
+    auth.create("organizer@example.org", role="organizer")
+    auth.login("organizer@example.org")
+    organizer = {page: client.get(page).status_code for page in pages}
+
+    assert all(
+        answer.status_code == 302 and "/auth/login" in answer.headers["Location"]
+        for answer in anonymous.values()
+    )
+    assert set(organizer.values()) == {403}

@@ -12,7 +12,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from advocacy.admin.views import bp
-from advocacy.auth.access import role_required
 from advocacy.extensions import db
 from advocacy.legislators.service import LegislatorQuery, search_legislators
 from advocacy.letters.editing import (
@@ -89,7 +88,6 @@ def _preview(form: TemplateForm, template: LetterTemplate | None) -> tuple[objec
 
 
 @bp.get("/templates")
-@role_required("admin")
 def templates() -> str:
     return render_template(
         "admin/templates.html", templates=all_templates(db.session), action_form=ActionForm()
@@ -97,7 +95,6 @@ def templates() -> str:
 
 
 @bp.route("/templates/new", methods=["GET", "POST"])
-@role_required("admin")
 def new_template() -> str | Response:
     form = NewTemplateForm()
     framework = featured_framework(db.session)
@@ -140,7 +137,6 @@ def new_template() -> str | Response:
 
 
 @bp.route("/templates/<slug>/edit", methods=["GET", "POST"])
-@role_required("admin")
 def edit_template(slug: str) -> str | Response:
     template = _template_or_404(slug)
     current = template.current
@@ -196,7 +192,6 @@ def edit_template(slug: str) -> str | Response:
 
 
 @bp.get("/templates/<slug>/revisions")
-@role_required("admin")
 def template_revisions(slug: str) -> str:
     template = _template_or_404(slug)
     revisions = {r.id: r for r in template.revisions}
@@ -217,7 +212,6 @@ def template_revisions(slug: str) -> str:
 
 
 @bp.post("/templates/<slug>/restore/<int:revision_id>")
-@role_required("admin")
 def restore_template(slug: str, revision_id: int) -> Response:
     template = _template_or_404(slug)
     old = db.session.scalar(
@@ -234,7 +228,6 @@ def restore_template(slug: str, revision_id: int) -> Response:
 
 
 @bp.post("/templates/<slug>/retire")
-@role_required("admin")
 def retire_template(slug: str) -> Response:
     template = _template_or_404(slug)
     if not ActionForm().validate_on_submit():

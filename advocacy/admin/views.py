@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from advocacy.audit import audit_actions, search_audit
-from advocacy.auth.access import role_required
+from advocacy.auth.access import require_role
 from advocacy.auth.service import change_role
 from advocacy.extensions import db
 from advocacy.models import Legislator, Letter, User
@@ -20,6 +20,8 @@ from advocacy.models.accounts import ROLES
 from advocacy.pagination import InvalidQuery, positive_int
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+# Every page under /admin, whichever module adds it, is for admins only.
+bp.before_request(require_role("admin"))
 
 
 class RoleForm(FlaskForm):
@@ -36,7 +38,6 @@ def _page_arg() -> int:
 
 
 @bp.get("/")
-@role_required("admin")
 def index() -> str:
     counts = {
         "users": db.session.scalar(select(func.count()).select_from(User)),
@@ -49,7 +50,6 @@ def index() -> str:
 
 
 @bp.get("/users")
-@role_required("admin")
 def users() -> str:
     role = request.args.get("role", "")
     if role and role not in ROLES:
@@ -66,7 +66,6 @@ def users() -> str:
 
 
 @bp.post("/users/<int:user_id>/role")
-@role_required("admin")
 def set_role(user_id: int) -> Response:
     user = db.session.get(User, user_id)
     if user is None:
@@ -87,7 +86,6 @@ def set_role(user_id: int) -> Response:
 
 
 @bp.get("/audit")
-@role_required("admin")
 def audit() -> str:
     action = request.args.get("action", "").strip()
     actor = request.args.get("actor", "").strip()

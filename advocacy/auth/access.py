@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import abort
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from advocacy.extensions import db, login_manager
 from advocacy.models import User
@@ -31,16 +32,30 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
+def require_role(*roles: str) -> Callable[[], Response | None]:
+    """A check for a whole blueprint (`bp.before_request(require_role("admin"))`): anonymous
+    visitors are sent to log in; signed-in users without the role get a 403."""
+
+    def check() -> Response | None:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if current_user.role not in roles:
+            abort(403, description="Your account does not have access to this page.")
+        return None
+
+    return check
+
+
 def role_required(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Anonymous visitors are sent to log in; signed-in users without the role get a 403."""
+    """The same check for one view."""
+    check = require_role(*roles)
 
     def decorator(view: Callable[P, R]) -> Callable[P, R]:
         @wraps(view)
         def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            if current_user.role not in roles:
-                abort(403, description="Your account does not have access to this page.")
+            refused = check()
+            if refused is not None:
+                return refused
             return view(*args, **kwargs)
 
         return wrapped
