@@ -6,15 +6,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from advocacy.extensions import db
 from tests.builders import make_legislator
+from tests.conftest import serve
 
 CENSUS_ANSWER = Path(__file__).parent / "fixtures" / "census" / "missouri.json"
 
@@ -31,14 +30,8 @@ def live_api(app, httpserver) -> Iterator[str]:
             db.session, n=n, district="19" if n == 1 else str(n), chamber="upper" if n < 3 else "lower"
         )
     db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
+    with serve(app) as url:
+        yield url
 
 
 def test_every_answer_matches_the_published_document(live_api, tmp_path):

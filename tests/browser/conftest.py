@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from pytest_httpserver import HTTPServer
-from werkzeug.serving import make_server
 
 from advocacy.extensions import db
 from advocacy.models import Legislator
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, REPORT, VIEWPORTS, watch
 from tests.builders import make_legislator
+from tests.conftest import serve
 
 CENSUS_ANSWER = Path(__file__).parents[1] / "fixtures" / "census" / "missouri.json"
 # The address the stand-in geocoder places in Missouri's Senate district 19 and House district 44.
@@ -82,19 +80,6 @@ def open_page(browser, viewport: str, request: pytest.FixtureRequest) -> Iterato
     yield open_one
     for context in contexts:
         context.close()
-
-
-@contextmanager
-def serve(app: Flask) -> Iterator[str]:
-    """Serve `app` on a free loopback port in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
 
 
 @pytest.fixture
