@@ -7,7 +7,17 @@ from decimal import Decimal
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from advocacy.caching import cached_page, conditional, report_cards_changed_at
+from advocacy.clients.census import GeocoderUnavailable
 from advocacy.extensions import csrf, db, limiter
+from advocacy.legislators.lookup import AddressOutsideStates, ChamberLookup, Member, NoAddressMatch
+from advocacy.legislators.lookup_views import (
+    AddressForm,
+    look_up_address,
+    lookup_limit,
+    private,
+    read_intent,
+    writing_plan,
+)
 from advocacy.legislators.service import LegislatorQuery, search_legislators
 from advocacy.models import Edition, Legislator, ReportCard
 from advocacy.openapi import document
@@ -172,7 +182,7 @@ def report_card(abbr: str) -> Response:
     return conditional(body, report_cards_changed_at(db.session, state.abbr))
 
 
-def _legislator(person: Legislator) -> dict:
+def _legislator(person: Legislator | Member) -> dict:
     return {
         "id": person.id,
         "name": person.name,
@@ -198,6 +208,44 @@ def legislators(abbr: str) -> Response:
         abort(400, description=str(error))
     page = search_legislators(db.session, state, query)
     return _listing([_legislator(p) for p in page.items], page.total, page.page, page.per_page)
+
+
+def _chamber(chamber: ChamberLookup | None) -> dict | None:
+    if chamber is None:
+        return None
+    return {
+        "chamber": chamber.chamber,
+        "name": chamber.name,
+        "districts": list(chamber.districts),
+        "legislators": [_legislator(p) for p in chamber.legislators],
+    }
+
+
+@bp.get("/lookup")
+@limiter.limit(lookup_limit)
+def lookup() -> Response:
+    form = AddressForm(request.args)
+    if not form.validate():
+        abort(400, description=form.address.errors[0])
+    try:
+        result = look_up_address(form.address.data)
+    except GeocoderUnavailable as error:
+        abort(503, description=f"The address service is not answering ({error}). Try again in a few minutes.")
+    except NoAddressMatch:
+        abort(
+            404, description="The Census found no address like that. Add the city and state, or the ZIP code."
+        )
+    except AddressOutsideStates as error:
+        abort(404, description=str(error))
+    body = {
+        "address": result.address,
+        "state": result.state.abbr,
+        "upper": _chamber(result.upper),
+        "lower": _chamber(result.lower),
+        "problems": list(result.problems),
+        "write_url": writing_plan(result, read_intent()).write_url,
+    }
+    return private(jsonify(body))
 
 
 @bp.get("/openapi.json")

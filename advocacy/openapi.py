@@ -188,15 +188,7 @@ SCHEMAS: dict[str, dict] = {
             "chamber": {"type": "string"},
             "name": {"type": "string"},
             "districts": STRINGS,
-            "legislators": {
-                "type": "array",
-                "items": _object(
-                    {
-                        key: {"type": "string"}
-                        for key in ("id", "name", "title", "chamber", "district", "party", "email", "phone")
-                    }
-                ),
-            },
+            "legislators": {"type": "array", "items": _ref("Legislator")},
         }
     ),
     "Lookup": _object(

@@ -55,7 +55,14 @@ def unsigned(write_url: str) -> tuple[str, set[str]]:
 
 
 def missouri_lawmakers() -> None:
-    make_legislator(db.session, n=1, name="Ada Senator", district="19", party="Republican")
+    make_legislator(
+        db.session,
+        n=1,
+        name="Ada Senator",
+        district="19",
+        party="Republican",
+        links="https://senate.example.gov/ada",
+    )
     make_legislator(
         db.session,
         n=2,
@@ -425,6 +432,9 @@ def test_the_api_answers_districts_lawmakers_and_problems(client, census):
                     "party": "Republican",
                     "email": "jordan1@senate.example.gov",
                     "phone": "573-555-0100",
+                    "capitol_address": "201 W. Capitol Ave., Jefferson City, MO 65101",
+                    "district_address": "",
+                    "links": ["https://senate.example.gov/ada"],
                 }
             ],
         },
@@ -442,6 +452,9 @@ def test_the_api_answers_districts_lawmakers_and_problems(client, census):
                     "party": "Democratic",
                     "email": "bo@house.example.gov",
                     "phone": "573-555-0144",
+                    "capitol_address": "201 W. Capitol Ave., Jefferson City, MO 65101",
+                    "district_address": "",
+                    "links": [],
                 }
             ],
         },

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from advocacy.caching import LONG, kept
-from advocacy.clients.census import AddressMatch, DistrictLayer, GeocoderAnswer
+from advocacy.clients.census import AddressMatch, CensusGeocoder, DistrictLayer, GeocoderAnswer
 from advocacy.legislators.districts import openstates_districts
 from advocacy.models import Legislator, State
 
@@ -38,7 +39,14 @@ class Member:
     party: str
     email: str
     phone: str
+    capitol_address: str
+    district_address: str
+    links: tuple[str, ...]
     state_abbr: str
+
+    @property
+    def link_list(self) -> list[str]:
+        return list(self.links)
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,23 @@ class LookupResult:
     @property
     def legislators(self) -> tuple[Member, ...]:
         return tuple(person for chamber in self.chambers for person in chamber.legislators)
+
+
+# One Geocoder session per thread, kept between requests: its connection stays open, so a lookup
+# does not pay for a new connection (and, against the real Census, a new TLS handshake) each time.
+_geocoders = threading.local()
+
+
+def look_up(session: Session, address: str, census_url: str, timeout: float) -> LookupResult:
+    """The lawmakers for a home address (GeocoderUnavailable, NoAddressMatch, AddressOutsideStates).
+
+    The Census is asked before the database is touched: no transaction waits on the network.
+    """
+    kept_geocoders: dict[tuple[str, float], CensusGeocoder] = _geocoders.__dict__.setdefault("by_setting", {})
+    key = (census_url, timeout)
+    if key not in kept_geocoders:
+        kept_geocoders[key] = CensusGeocoder(census_url, timeout)
+    return find_lawmakers(session, kept_geocoders[key].locate(address))
 
 
 def find_lawmakers(session: Session, answer: GeocoderAnswer) -> LookupResult:
@@ -170,6 +195,9 @@ def _roster_in_database(session: Session, abbr: str) -> Roster:
             party=p.party,
             email=p.email,
             phone=p.phone,
+            capitol_address=p.capitol_address,
+            district_address=p.district_address,
+            links=tuple(p.link_list),
             state_abbr=p.state_abbr,
         )
         for p in sitting

@@ -1,16 +1,13 @@
-"""Find my lawmakers by home address: the /lookup page and its JSON twin, /api/v1/lookup."""
+"""Find my lawmakers by home address: the /lookup page, and what it shares with /api/v1/lookup."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
-    jsonify,
     make_response,
     render_template,
     request,
@@ -20,15 +17,14 @@ from wtforms import Form, StringField
 from wtforms.validators import DataRequired, Length
 
 from advocacy.campaigns.service import get_campaign, targets_of
-from advocacy.clients.census import CensusGeocoder, GeocoderAnswer, GeocoderUnavailable
+from advocacy.clients.census import GeocoderUnavailable
 from advocacy.extensions import db, limiter
 from advocacy.legislators.constituency import sign_found
 from advocacy.legislators.lookup import (
     AddressOutsideStates,
-    ChamberLookup,
     LookupResult,
     NoAddressMatch,
-    find_lawmakers,
+    look_up,
 )
 from advocacy.models import Campaign, IssueArea, Legislator, State
 from advocacy.reportcards.service import all_states, featured_framework, find_issue_area
@@ -58,7 +54,7 @@ class AddressForm(Form):
     )
 
 
-def _lookup_limit() -> str:
+def lookup_limit() -> str:
     return current_app.config["RATE_LIMIT_LOOKUP"]
 
 
@@ -67,21 +63,12 @@ def _no_address() -> bool:
     return not request.args.get("address", "").strip()
 
 
-# One Geocoder session per thread, kept between requests: its connection stays open, so a lookup
-# does not pay for a new connection (and, against the real Census, a new TLS handshake) each time.
-_geocoders = threading.local()
-
-
-def _locate(address: str) -> GeocoderAnswer:
+def look_up_address(address: str) -> LookupResult:
     config = current_app.config
-    key = (config["CENSUS_URL"], float(config["HTTP_TIMEOUT"]))
-    kept: dict[tuple[str, float], CensusGeocoder] = _geocoders.__dict__.setdefault("by_setting", {})
-    if key not in kept:
-        kept[key] = CensusGeocoder(*key)
-    return kept[key].locate(address)
+    return look_up(db.session, address, config["CENSUS_URL"], float(config["HTTP_TIMEOUT"]))
 
 
-def _private(response: Response) -> Response:
+def private(response: Response) -> Response:
     # The page holds the visitor's address: no browser or proxy cache may keep a copy.
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -97,7 +84,7 @@ class Intent:
     problem: str  # a parameter that could not be used, in words that say what to do
 
 
-def _intent() -> Intent:
+def read_intent() -> Intent:
     problems = []
     state = area = campaign = None
     if abbr := request.args.get("state", "").strip():
@@ -121,32 +108,29 @@ def _intent() -> Intent:
 
 def _page(form: AddressForm, intent: Intent, status: int = 200, **context: object) -> Response:
     page = render_template("legislators/lookup.html", form=form, intent=intent, **context)
-    return _private(make_response(page, status))
+    return private(make_response(page, status))
 
 
 @bp.get("/lookup")
-@limiter.limit(_lookup_limit, exempt_when=_no_address)
+@limiter.limit(lookup_limit, exempt_when=_no_address)
 def page() -> Response:
     form = AddressForm(request.args)
-    intent = _intent()
+    intent = read_intent()
     if intent.problem:
         return _page(form, intent, 400)
     if "address" not in request.args:
         return _page(form, intent)
     if not form.validate():
         return _page(form, intent, 400)
-    # The Census is asked before the database is touched: no transaction waits on the network.
     try:
-        answer = _locate(form.address.data)
+        result = look_up_address(form.address.data)
     except GeocoderUnavailable:
         return _page(form, intent, 503, trouble="unavailable", states=all_states(db.session))
-    try:
-        result = find_lawmakers(db.session, answer)
     except NoAddressMatch:
         return _page(form, intent, 404, trouble="not_found", states=all_states(db.session))
     except AddressOutsideStates as error:
         return _page(form, intent, 404, trouble="outside", message=str(error), states=all_states(db.session))
-    return _page(form, intent, result=result, plan=_writing_plan(result, intent))
+    return _page(form, intent, result=result, plan=writing_plan(result, intent))
 
 
 @dataclass(frozen=True)
@@ -172,7 +156,7 @@ def _write_url(
     )
 
 
-def _writing_plan(result: LookupResult, intent: Intent) -> WritingPlan:
+def writing_plan(result: LookupResult, intent: Intent) -> WritingPlan:
     found = list(result.legislators)
     campaign = intent.campaign
     if campaign is None or campaign.state_abbr != result.state.abbr:
@@ -188,59 +172,3 @@ def _writing_plan(result: LookupResult, intent: Intent) -> WritingPlan:
         others_url=_write_url(result, others, None, intent) if others else None,
         targets=() if theirs else tuple(targets),
     )
-
-
-def _legislator(person: Legislator) -> dict:
-    return {
-        "id": person.id,
-        "name": person.name,
-        "title": person.title,
-        "chamber": person.chamber,
-        "district": person.district,
-        "party": person.party,
-        "email": person.email,
-        "phone": person.phone,
-    }
-
-
-def _chamber(chamber: ChamberLookup | None) -> dict | None:
-    if chamber is None:
-        return None
-    return {
-        "chamber": chamber.chamber,
-        "name": chamber.name,
-        "districts": list(chamber.districts),
-        "legislators": [_legislator(p) for p in chamber.legislators],
-    }
-
-
-def _result(result: LookupResult) -> dict:
-    return {
-        "address": result.address,
-        "state": result.state.abbr,
-        "upper": _chamber(result.upper),
-        "lower": _chamber(result.lower),
-        "problems": list(result.problems),
-        "write_url": _writing_plan(result, _intent()).write_url,
-    }
-
-
-@bp.get("/api/v1/lookup")
-@limiter.limit(_lookup_limit)
-def api() -> Response:
-    form = AddressForm(request.args)
-    if not form.validate():
-        abort(400, description=form.address.errors[0])
-    try:
-        answer = _locate(form.address.data)
-    except GeocoderUnavailable as error:
-        abort(503, description=f"The address service is not answering ({error}). Try again in a few minutes.")
-    try:
-        result = find_lawmakers(db.session, answer)
-    except NoAddressMatch:
-        abort(
-            404, description="The Census found no address like that. Add the city and state, or the ZIP code."
-        )
-    except AddressOutsideStates as error:
-        abort(404, description=str(error))
-    return _private(jsonify(_result(result)))
