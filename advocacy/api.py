@@ -27,10 +27,11 @@ from advocacy.reportcards.service import (
     all_states,
     editions,
     frameworks,
+    get_state,
     graded_cards,
     summarize,
 )
-from advocacy.reportcards.views import requested_card, state_or_404
+from advocacy.reportcards.views import requested_card
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -201,7 +202,7 @@ def _legislator(person: Legislator | Member) -> dict:
 @bp.get("/states/<abbr>/legislators")
 @cached_page()
 def legislators(abbr: str) -> Response:
-    state = state_or_404(abbr)
+    state = get_state(db.session, abbr)
     try:
         query = LegislatorQuery.from_args(request.args, per_page=100, max_per_page=MAX_PER_PAGE)
     except InvalidQuery as error:

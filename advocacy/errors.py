@@ -3,6 +3,7 @@
 from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import NotFound as HTTPNotFound
 
 # What a person should do next, for the errors people meet.
 ADVICE = {
@@ -11,6 +12,14 @@ ADVICE = {
     413: "That upload is too large.",
     429: "Please wait a minute before trying again.",
 }
+
+
+class NotFound(LookupError):
+    """Something asked for by name or id does not exist; the message says what, in the user's words.
+
+    Services raise a subclass; every view lets it through and the app answers 404 with the message,
+    as a page or as JSON, so no view needs its own "or 404" helper.
+    """
 
 
 def json_error(status: int, code: str, message: str) -> tuple[Response, int]:
@@ -50,5 +59,10 @@ def _handle_http(error: HTTPException) -> tuple[Response | str, int]:
     return Response(page, status=status, headers=headers, mimetype="text/html"), status
 
 
+def _handle_not_found(error: NotFound) -> tuple[Response | str, int]:
+    return _handle_http(HTTPNotFound(description=str(error)))
+
+
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(NotFound, _handle_not_found)

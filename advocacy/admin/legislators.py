@@ -23,6 +23,7 @@ from advocacy.legislators.corrections import (
     CorrectionAlreadyReviewed,
     apply_correction,
     dismiss_correction,
+    get_correction,
     pending_corrections,
 )
 from advocacy.legislators.sync import (
@@ -161,10 +162,9 @@ def upload_legislators() -> Response:
     return redirect(url_for("admin.legislators"))
 
 
-def _correction_or_404(correction_id: int) -> ContactCorrection:
-    correction = db.session.get(ContactCorrection, correction_id)
-    if correction is None:
-        abort(404, description="There is no such correction.")
+def _reviewed(correction_id: int) -> ContactCorrection:
+    """The correction an admin's Apply or Reject names, from a valid review form."""
+    correction = get_correction(db.session, correction_id)
     if not ReviewForm().validate_on_submit():
         abort(400, description="The request was not valid; reload the page and try again.")
     return correction
@@ -172,7 +172,7 @@ def _correction_or_404(correction_id: int) -> ContactCorrection:
 
 @bp.post("/corrections/<int:correction_id>/apply")
 def apply(correction_id: int) -> Response:
-    correction = _correction_or_404(correction_id)
+    correction = _reviewed(correction_id)
     try:
         apply_correction(db.session, correction, current_user)
     except CorrectionAlreadyReviewed as error:
@@ -185,7 +185,7 @@ def apply(correction_id: int) -> Response:
 
 @bp.post("/corrections/<int:correction_id>/dismiss")
 def dismiss(correction_id: int) -> Response:
-    correction = _correction_or_404(correction_id)
+    correction = _reviewed(correction_id)
     try:
         dismiss_correction(db.session, correction, current_user)
     except CorrectionAlreadyReviewed as error:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from advocacy.admin.views import bp
 from advocacy.extensions import db
-from advocacy.models import Edition, Framework, ReportCard
+from advocacy.models import Framework, ReportCard
 from advocacy.reportcards.imports import (
     GRADES,
     CardFigures,
@@ -23,14 +23,14 @@ from advocacy.reportcards.imports import (
     save_figures,
 )
 from advocacy.reportcards.service import (
-    UnknownEdition,
     all_states,
     cards_in_edition,
     edition_for_year,
     editions,
+    get_state,
     plain_points,
 )
-from advocacy.reportcards.views import parse_edition, state_or_404
+from advocacy.reportcards.views import parse_edition
 
 NUMBER_MESSAGE = "Enter a number of zero or more, such as 12.5."
 
@@ -76,16 +76,9 @@ def card_form_class(framework: Framework) -> type[FlaskForm]:
     return CardForm
 
 
-def _edition_or_404(year: int | None) -> Edition:
-    try:
-        return edition_for_year(db.session, year)
-    except UnknownEdition as error:
-        abort(404, description=str(error))
-
-
 @bp.get("/report-cards")
 def report_cards() -> str:
-    edition = _edition_or_404(parse_edition(request.args.get("edition")))
+    edition = edition_for_year(db.session, parse_edition(request.args.get("edition")))
     return render_template(
         "admin/report_cards.html",
         edition=edition,
@@ -113,7 +106,7 @@ def import_report_cards() -> str | Response:
             return redirect(url_for("admin.report_cards", edition=rows[0][1].year))
     else:
         errors = [e for field_errors in form.errors.values() for e in field_errors]
-    edition = _edition_or_404(None)
+    edition = edition_for_year(db.session, None)
     return render_template(
         "admin/report_cards.html",
         edition=edition,
@@ -127,8 +120,8 @@ def import_report_cards() -> str | Response:
 
 @bp.route("/report-cards/<abbr>/<int:year>", methods=["GET", "POST"])
 def edit_report_card(abbr: str, year: int) -> str | Response:
-    state = state_or_404(abbr)
-    edition = _edition_or_404(year)
+    state = get_state(db.session, abbr)
+    edition = edition_for_year(db.session, year)
     card = db.session.scalar(
         db.select(ReportCard).where(ReportCard.state_abbr == state.abbr, ReportCard.edition_id == edition.id)
     )

@@ -53,13 +53,6 @@ class ActionForm(FlaskForm):
     pass
 
 
-def _template_or_404(slug: str) -> LetterTemplate:
-    template = get_template(db.session, slug)
-    if template is None:
-        abort(404, description=f"There is no letter template called {slug!r}.")
-    return template
-
-
 def _preview_choices(form: TemplateForm) -> None:
     """Fill the lawmaker picker for the chosen state (Missouri first, so a preview always works)."""
     form.preview_state.choices = [SelectChoice(s.abbr, s.name) for s in all_states(db.session)]
@@ -138,7 +131,7 @@ def new_template() -> str | Response:
 
 @bp.route("/templates/<slug>/edit", methods=["GET", "POST"])
 def edit_template(slug: str) -> str | Response:
-    template = _template_or_404(slug)
+    template = get_template(db.session, slug)
     current = template.current
     form = TemplateForm(
         data=None
@@ -193,7 +186,7 @@ def edit_template(slug: str) -> str | Response:
 
 @bp.get("/templates/<slug>/revisions")
 def template_revisions(slug: str) -> str:
-    template = _template_or_404(slug)
+    template = get_template(db.session, slug)
     revisions = {r.id: r for r in template.revisions}
     newer = revisions.get(request.args.get("b", type=int) or template.current.id)
     older = revisions.get(
@@ -213,7 +206,7 @@ def template_revisions(slug: str) -> str:
 
 @bp.post("/templates/<slug>/restore/<int:revision_id>")
 def restore_template(slug: str, revision_id: int) -> Response:
-    template = _template_or_404(slug)
+    template = get_template(db.session, slug)
     old = db.session.scalar(
         select(TemplateRevision).where(
             TemplateRevision.id == revision_id, TemplateRevision.template_id == template.id
@@ -229,7 +222,7 @@ def restore_template(slug: str, revision_id: int) -> Response:
 
 @bp.post("/templates/<slug>/retire")
 def retire_template(slug: str) -> Response:
-    template = _template_or_404(slug)
+    template = get_template(db.session, slug)
     if not ActionForm().validate_on_submit():
         abort(400, description="The request was not valid; reload the page and try again.")
     set_retired(db.session, current_user, template, template.retired_at is None)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from advocacy.audit import record
 from advocacy.campaigns.tallies import sent_letters
 from advocacy.clock import utcnow
+from advocacy.errors import NotFound
 from advocacy.models import Campaign, IssueArea, Legislator, Letter, LetterTemplate, State, User
 
 TARGETS = {
@@ -48,10 +49,17 @@ class CampaignValues:
     ends_on: date | None
 
 
-def get_campaign(session: Session, slug: str) -> Campaign | None:
+class UnknownCampaign(NotFound):
+    pass
+
+
+def get_campaign(session: Session, slug: str) -> Campaign:
     # Its state, owner and focus areas load when first used, one query each as eager loading
     # would take, and none on a page that has them already (the dashboard's kept figures).
-    return session.scalar(select(Campaign).where(Campaign.slug == slug))
+    campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
+    if campaign is None:
+        raise UnknownCampaign(f"There is no campaign called {slug!r}.")
+    return campaign
 
 
 def can_manage(user: User, campaign: Campaign) -> bool:

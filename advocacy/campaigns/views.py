@@ -35,15 +35,8 @@ bp = Blueprint("campaigns", __name__)
 bp.add_app_template_filter(day_chart)
 
 
-def _campaign_or_404(slug: str) -> Campaign:
-    campaign = get_campaign(db.session, slug)
-    if campaign is None:
-        abort(404, description=f"There is no campaign called {slug!r}.")
-    return campaign
-
-
 def _managed_or_403(slug: str) -> Campaign:
-    campaign = _campaign_or_404(slug)
+    campaign = get_campaign(db.session, slug)
     if not can_manage(current_user, campaign):
         abort(403, description="Only the campaign's organizer (or an admin) can see this.")
     return campaign
@@ -152,7 +145,7 @@ def edit(slug: str) -> str | Response:
 @bp.get("/campaigns/<slug>")
 @cached_page(SHORT)  # the count of letters sent moves with every letter, which does not move the generation
 def public(slug: str) -> str:
-    campaign = _campaign_or_404(slug)
+    campaign = get_campaign(db.session, slug)
     card = choose_report_card(db.session, campaign.state)
     return render_template(
         "campaigns/public.html",
@@ -225,7 +218,7 @@ def stats_json(campaign: Campaign, stats: CampaignStats) -> dict:
 
 @bp.get("/api/v1/campaigns/<slug>/stats")
 def api_stats(slug: str) -> Response:
-    campaign = _campaign_or_404(slug)
+    campaign = get_campaign(db.session, slug)
     if not current_user.is_authenticated:
         abort(401, description="Log in as the campaign's organizer to see its figures.")
     if not can_manage(current_user, campaign):

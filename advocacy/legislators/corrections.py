@@ -7,8 +7,20 @@ from sqlalchemy.orm import Session, selectinload
 
 from advocacy.audit import record
 from advocacy.clock import utcnow
+from advocacy.errors import NotFound
 from advocacy.models import ContactCorrection, ContactOverride, Legislator, User
 from advocacy.models.legislators import CORRECTABLE_FIELDS
+
+
+class UnknownCorrection(NotFound):
+    pass
+
+
+def get_correction(session: Session, correction_id: int) -> ContactCorrection:
+    correction = session.get(ContactCorrection, correction_id)
+    if correction is None:
+        raise UnknownCorrection("There is no such correction.")
+    return correction
 
 
 class CorrectionAlreadyReviewed(ValueError):

@@ -16,7 +16,7 @@ from flask import (
 from wtforms import Form, StringField
 from wtforms.validators import DataRequired, Length
 
-from advocacy.campaigns.service import get_campaign, targets_of
+from advocacy.campaigns.service import UnknownCampaign, get_campaign, targets_of
 from advocacy.clients.census import GeocoderUnavailable
 from advocacy.extensions import db, limiter
 from advocacy.legislators.constituency import sign_found
@@ -100,9 +100,10 @@ def read_intent() -> Intent:
                 "or the area's name as links give it."
             )
     if slug := request.args.get("campaign", "").strip():
-        campaign = get_campaign(db.session, slug)
-        if campaign is None:
-            problems.append(f"There is no campaign called {slug!r}.")
+        try:
+            campaign = get_campaign(db.session, slug)
+        except UnknownCampaign as error:
+            problems.append(str(error))
     return Intent(state or (campaign.state if campaign else None), area, campaign, " ".join(problems))
 
 

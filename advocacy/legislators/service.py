@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from advocacy.errors import NotFound
 from advocacy.models import Legislator, Letter, State
 from advocacy.models.legislators import CHAMBERS
 from advocacy.pagination import InvalidQuery, Page, positive_int
 
 
-class UnknownLegislator(LookupError):
+class UnknownLegislator(NotFound):
     pass
 
 

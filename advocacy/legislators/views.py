@@ -23,7 +23,6 @@ from advocacy.legislators.corrections import report_correction
 from advocacy.legislators.forms import CorrectionForm
 from advocacy.legislators.service import (
     LegislatorQuery,
-    UnknownLegislator,
     get_legislator,
     letters_sent_to,
     parties,
@@ -31,8 +30,7 @@ from advocacy.legislators.service import (
 )
 from advocacy.models import Legislator, State
 from advocacy.pagination import InvalidQuery
-from advocacy.reportcards.service import choose_report_card, summarize
-from advocacy.reportcards.views import state_or_404
+from advocacy.reportcards.service import choose_report_card, get_state, summarize
 from advocacy.spreadsheets import csv_download
 
 bp = Blueprint("legislators", __name__)
@@ -50,7 +48,7 @@ def _query(per_page: int) -> LegislatorQuery:
 @bp.get("/states/<abbr>/legislators")
 @cached_page()
 def table(abbr: str) -> str:
-    state = state_or_404(abbr)
+    state = get_state(db.session, abbr)
     query = _query(current_app.config["LEGISLATORS_PER_PAGE"])
     page = search_legislators(db.session, state, query)
     return render_template(
@@ -61,7 +59,7 @@ def table(abbr: str) -> str:
 @bp.get("/states/<abbr>/responsiveness")
 @cached_page(SHORT)  # reply rates move with every answer, which does not move the generation
 def responsiveness_table(abbr: str) -> str:
-    state = state_or_404(abbr)
+    state = get_state(db.session, abbr)
     minimum = int(current_app.config["RESPONSIVENESS_MINIMUM"])
     return render_template(
         "legislators/responsiveness.html",
@@ -73,7 +71,7 @@ def responsiveness_table(abbr: str) -> str:
 
 @bp.get("/states/<abbr>/legislators.csv")
 def export(abbr: str) -> Response:
-    state = state_or_404(abbr)
+    state = get_state(db.session, abbr)
     query = replace(_query(current_app.config["LEGISLATORS_PER_PAGE"]), page=1, per_page=EXPORT_LIMIT)
     found = search_legislators(db.session, state, query)
     return csv_download(
@@ -108,13 +106,6 @@ def export(abbr: str) -> Response:
     )
 
 
-def _legislator_or_404(person_id: str) -> Legislator:
-    try:
-        return get_legislator(db.session, person_id)
-    except UnknownLegislator as error:
-        abort(404, description=str(error))
-
-
 def _detail(legislator: Legislator, form: CorrectionForm, status: int = 200) -> tuple[str, int]:
     state: State = legislator.state
     card = choose_report_card(db.session, state)
@@ -129,7 +120,7 @@ def _detail(legislator: Legislator, form: CorrectionForm, status: int = 200) -> 
 
 @bp.get("/legislators/<path:person_id>")
 def detail(person_id: str) -> tuple[str, int]:
-    return _detail(_legislator_or_404(person_id), CorrectionForm(formdata=None))
+    return _detail(get_legislator(db.session, person_id), CorrectionForm(formdata=None))
 
 
 @bp.get("/legislators/<path:person_id>/photo")
@@ -138,7 +129,9 @@ def photo(person_id: str) -> Response:
 
     Photos are fetched by `advocacy fetch-photos` and by the worker after a sync.
     """
-    found = PhotoStore(Path(current_app.config["PHOTO_CACHE_DIR"])).get(_legislator_or_404(person_id).image)
+    found = PhotoStore(Path(current_app.config["PHOTO_CACHE_DIR"])).get(
+        get_legislator(db.session, person_id).image
+    )
     if found is None:
         portrait = Path(current_app.static_folder, "portrait.svg").read_bytes()
         response = Response(portrait, mimetype="image/svg+xml")
@@ -153,7 +146,7 @@ def photo(person_id: str) -> Response:
 @bp.post("/legislators/<path:person_id>/corrections")
 @limiter.limit(lambda: current_app.config["RATE_LIMIT_CORRECTIONS"])
 def correct(person_id: str) -> Response | tuple[str, int]:
-    legislator = _legislator_or_404(person_id)
+    legislator = get_legislator(db.session, person_id)
     form = CorrectionForm()
     if not form.validate_on_submit():
         return _detail(legislator, form, 400)

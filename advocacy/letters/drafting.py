@@ -116,7 +116,7 @@ def too_many_recipients(count: int) -> str:
     )
 
 
-def write_letters(
+def compose_letters(
     session: Session,
     setup: LetterSetup,
     area_key: str,

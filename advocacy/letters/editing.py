@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from advocacy.audit import record
 from advocacy.clock import utcnow
+from advocacy.errors import NotFound
 from advocacy.letters.lint import lint_template
 from advocacy.letters.render import (
     PURPOSES,
@@ -60,12 +61,19 @@ def all_templates(session: Session) -> list[LetterTemplate]:
     )
 
 
-def get_template(session: Session, slug: str) -> LetterTemplate | None:
-    return session.scalar(
+class UnknownTemplate(NotFound):
+    pass
+
+
+def get_template(session: Session, slug: str) -> LetterTemplate:
+    template = session.scalar(
         select(LetterTemplate)
         .where(LetterTemplate.slug == slug)
         .options(selectinload(LetterTemplate.revisions).selectinload(TemplateRevision.author))
     )
+    if template is None:
+        raise UnknownTemplate(f"There is no letter template called {slug!r}.")
+    return template
 
 
 # Made-up facts for trial renders before saving: a template that reaches for Python internals
@@ -183,7 +191,7 @@ def create_template(
     problems = []
     if not SLUG.match(slug):
         problems.append("the short name may use only lowercase letters, digits and single hyphens")
-    elif get_template(session, slug) is not None:
+    elif session.scalar(select(LetterTemplate.id).where(LetterTemplate.slug == slug)) is not None:
         problems.append(f"a template called {slug!r} exists already")
     if purpose not in PURPOSES:
         problems.append(f"purpose must be one of {', '.join(PURPOSES)}")

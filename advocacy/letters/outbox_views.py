@@ -22,7 +22,7 @@ from advocacy.letters.outbox import (
     request_send,
     why_not_sendable,
 )
-from advocacy.letters.service import UnknownLetter, get_letter
+from advocacy.letters.service import get_letter
 from advocacy.links import site_url
 from advocacy.mail import MailNotSent, mail_configured, send_mail
 from advocacy.models import Letter, OutboxMessage
@@ -85,17 +85,10 @@ def outbox_state(letter: Letter) -> OutboxState | None:
     )
 
 
-def _letter_or_404(token: str) -> Letter:
-    try:
-        return get_letter(db.session, token)
-    except UnknownLetter as error:
-        abort(404, description=str(error))
-
-
 @bp.post("/letters/<token>/outbox")
 @limiter.limit(lambda: current_app.config["RATE_LIMIT_OUTBOX"], methods=["POST"])
 def ask(token: str) -> Response:
-    letter = _letter_or_404(token)
+    letter = get_letter(db.session, token)
     if not OutboxForm().validate_on_submit():
         abort(400, description="The request was not valid; reload the page and try again.")
     if not mail_configured():
@@ -135,7 +128,7 @@ def ask(token: str) -> Response:
 
 @bp.post("/letters/<token>/outbox/cancel")
 def cancel(token: str) -> Response:
-    letter = _letter_or_404(token)
+    letter = get_letter(db.session, token)
     if not OutboxForm().validate_on_submit():
         abort(400, description="The request was not valid; reload the page and try again.")
     try:

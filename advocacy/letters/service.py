@@ -13,6 +13,7 @@ from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from advocacy.clock import utcnow
+from advocacy.errors import NotFound
 from advocacy.legislators.constituency import NOBODY, FoundLawmakers
 from advocacy.letters.lint import lint_template
 from advocacy.letters.render import (
@@ -40,7 +41,7 @@ from advocacy.models import (
 from advocacy.reportcards.service import CardSummary, plain_points
 
 
-class UnknownLetter(LookupError):
+class UnknownLetter(NotFound):
     pass
 
 

@@ -17,7 +17,7 @@ from advocacy.campaigns.service import get_campaign
 from advocacy.extensions import db, limiter
 from advocacy.legislators.constituency import NOBODY, FoundLawmakers, LookupExpired, read_found
 from advocacy.letters.delivery import EmailLinks, email_links
-from advocacy.letters.drafting import MAX_RECIPIENTS, CannotWrite, letter_setup, phone_script, write_letters
+from advocacy.letters.drafting import MAX_RECIPIENTS, CannotWrite, compose_letters, letter_setup, phone_script
 from advocacy.letters.forms import (
     ClaimLetterForm,
     DeleteLetterForm,
@@ -29,7 +29,6 @@ from advocacy.letters.printing import letter_pdf
 from advocacy.letters.render import LetterRenderError
 from advocacy.letters.service import (
     Sender,
-    UnknownLetter,
     delete_letter,
     get_letter,
     letter_page_data,
@@ -42,7 +41,7 @@ from advocacy.letters.standing import letter_standing
 from advocacy.links import site_url
 from advocacy.mail import MailNotSent, UnsafeHeader, mail_configured, send_mail
 from advocacy.models import Campaign, Letter, State
-from advocacy.reportcards.views import state_or_404
+from advocacy.reportcards.service import get_state
 
 bp = Blueprint("letters", __name__)
 bp.add_app_template_global(letter_standing)
@@ -53,7 +52,7 @@ def _campaign_for(state: State) -> Campaign | None:
     if not slug:
         return None
     campaign = get_campaign(db.session, slug)
-    if campaign is None or campaign.state_abbr != state.abbr:
+    if campaign.state_abbr != state.abbr:
         abort(404, description=f"There is no campaign called {slug!r} for {state.name}.")
     return campaign
 
@@ -83,7 +82,7 @@ def new() -> str | Response:
                 campaign=request.args.get("campaign") or None,
             )
         )
-    state = state_or_404(abbr)
+    state = get_state(db.session, abbr)
     campaign = _campaign_for(state)
     try:
         setup = letter_setup(
@@ -117,7 +116,7 @@ def new() -> str | Response:
         )
         saving = request.form.get("action") == "save"
         try:
-            written = write_letters(
+            written = compose_letters(
                 db.session,
                 setup,
                 form.area.data,
@@ -160,13 +159,6 @@ def new() -> str | Response:
     )
 
 
-def _letter_or_404(token: str) -> Letter:
-    try:
-        return get_letter(db.session, token)
-    except UnknownLetter as error:
-        abort(404, description=str(error))
-
-
 # A letter's page is kept per version of the letter; this bounds only what the clock changes on
 # it (a confirmation link that expires).
 LETTER_PAGE_KEPT = 60
@@ -179,10 +171,7 @@ def _letter_version(token: str) -> int | None:
 @bp.get("/letters/<token>")
 @cached_page(LETTER_PAGE_KEPT, form_token=True, version=_letter_version)
 def track(token: str) -> str:
-    try:
-        letter, batch_size = letter_page_data(db.session, token)
-    except UnknownLetter as error:
-        abort(404, description=str(error))
+    letter, batch_size = letter_page_data(db.session, token)
     return _track(letter, batch_size=batch_size)
 
 
@@ -238,7 +227,7 @@ def batch(batch: str) -> str:
 @limiter.limit(lambda: current_app.config["RATE_LIMIT_OUTBOX"], methods=["POST"])
 def email_link(token: str) -> Response | tuple[str, int]:
     """Send the writer their private link, so they can find the letter again."""
-    letter = _letter_or_404(token)
+    letter = get_letter(db.session, token)
     form = EmailLinkForm()
     if not form.validate_on_submit():
         return _track(letter, email_form=form), 400
@@ -266,7 +255,7 @@ def email_link(token: str) -> Response | tuple[str, int]:
 @bp.post("/letters/<token>/claim")
 @login_required
 def claim(token: str) -> Response:
-    letter = _letter_or_404(token)
+    letter = get_letter(db.session, token)
     if not ClaimLetterForm().validate_on_submit():
         abort(400, description="The request was not valid; reload the page and try again.")
     if claim_letter(letter, current_user):
@@ -279,7 +268,7 @@ def claim(token: str) -> Response:
 
 @bp.post("/letters/<token>/reply")
 def reply(token: str) -> Response | tuple[str, int]:
-    letter = _letter_or_404(token)
+    letter = get_letter(db.session, token)
     form = ReplyForm()
     if not form.validate_on_submit():
         return _track(letter, reply_form=form), 400
@@ -296,18 +285,18 @@ def reply_link(signed: str) -> Response:
         token = letter_token_from_link(current_app.config["SECRET_KEY"], signed)
     except InvalidReplyLink as error:
         abort(404, description=str(error))
-    return redirect(url_for("letters.track", token=_letter_or_404(token).token, _anchor="reply"))
+    return redirect(url_for("letters.track", token=get_letter(db.session, token).token, _anchor="reply"))
 
 
 @bp.get("/letters/<token>/print")
 def print_view(token: str) -> str:
-    letter = _letter_or_404(token)
+    letter = get_letter(db.session, token)
     return render_template("letters/print.html", letter=letter, today=date.today())
 
 
 @bp.get("/letters/<token>/letter.pdf")
 def pdf(token: str) -> Response:
-    letter = _letter_or_404(token)
+    letter = get_letter(db.session, token)
     return Response(
         letter_pdf(letter, date.today()),
         mimetype="application/pdf",
@@ -318,7 +307,7 @@ def pdf(token: str) -> Response:
 @bp.get("/letters/<token>/phone")
 def phone(token: str) -> str:
     """What to say when calling the office, from the phone script, with the letter's own details."""
-    letter = _letter_or_404(token)
+    letter = get_letter(db.session, token)
     script, error = None, ""
     try:
         script = phone_script(db.session, letter, date.today())
@@ -329,7 +318,7 @@ def phone(token: str) -> str:
 
 @bp.post("/letters/<token>/sent")
 def sent(token: str) -> Response:
-    letter = _letter_or_404(token)
+    letter = get_letter(db.session, token)
     form = MarkSentForm()
     back = (
         url_for("letters.batch", batch=letter.batch, _anchor=f"letter-{letter.id}")
@@ -364,7 +353,7 @@ def sent(token: str) -> Response:
 @bp.route("/letters/<token>/delete", methods=["GET", "POST"])
 def delete(token: str) -> Response | str:
     """Deleting asks first: the GET shows what will go, the POST deletes it."""
-    letter = _letter_or_404(token)
+    letter = get_letter(db.session, token)
     form = DeleteLetterForm()
     if request.method == "GET":
         return render_template("letters/delete.html", letter=letter, form=form)

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from advocacy.errors import NotFound
 from advocacy.models import AreaFinding, Edition, Framework, IssueArea, ReportCard, State
 
 # How many areas a page names as "weakest" when scores rank them all.
@@ -17,11 +18,11 @@ BASIS_SCORES = "scores"
 BASIS_FINDING = "published finding"
 
 
-class UnknownState(LookupError):
+class UnknownState(NotFound):
     pass
 
 
-class UnknownEdition(LookupError):
+class UnknownEdition(NotFound):
     pass
 
 

@@ -7,8 +7,6 @@ from advocacy.extensions import db
 from advocacy.models import ReportCard, State
 from advocacy.reportcards.charts import grade_trends, tile_map
 from advocacy.reportcards.service import (
-    UnknownEdition,
-    UnknownState,
     all_states,
     cards_in_edition,
     choose_report_card,
@@ -34,29 +32,19 @@ def parse_edition(raw: str | None) -> int | None:
     return int(raw)
 
 
-def state_or_404(abbr: str) -> State:
-    try:
-        return get_state(db.session, abbr)
-    except UnknownState as error:
-        abort(404, description=str(error))
-
-
 def requested_card(
     abbr: str, cards: list[ReportCard] | None = None
 ) -> tuple[State, ReportCard | None, int | None]:
     """The state and card that `/states/<abbr>?edition=YEAR` asks for, or the 400/404 saying why not."""
     year = parse_edition(request.args.get("edition"))
-    state = state_or_404(abbr)
-    try:
-        return state, choose_report_card(db.session, state, year, cards), year
-    except UnknownEdition as error:
-        abort(404, description=str(error))
+    state = get_state(db.session, abbr)
+    return state, choose_report_card(db.session, state, year, cards), year
 
 
 @bp.get("/states/<abbr>")
 @cached_page()
 def state(abbr: str) -> Response:
-    cards = report_cards_for_state(db.session, state_or_404(abbr))
+    cards = report_cards_for_state(db.session, get_state(db.session, abbr))
     state, card, year = requested_card(abbr, cards)
     summary = summarize(db.session, card) if card else None
     page = render_template(
@@ -76,10 +64,7 @@ def state(abbr: str) -> Response:
 @bp.get("/national")
 @cached_page()
 def national() -> Response:
-    try:
-        edition = edition_for_year(db.session, parse_edition(request.args.get("edition")))
-    except UnknownEdition as error:
-        abort(404, description=str(error))
+    edition = edition_for_year(db.session, parse_edition(request.args.get("edition")))
     cards = cards_in_edition(db.session, edition)
     states = all_states(db.session)
     page = render_template(
