@@ -4,14 +4,14 @@ from functools import lru_cache
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from redis import Redis, RedisError
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from advocacy.caching import cached_page, conditional, report_cards_changed_at
 from advocacy.extensions import db
+from advocacy.legislators.service import count_sitting
 from advocacy.letters.service import KEPT_AFTER_PURGE
-from advocacy.models import Legislator
 from advocacy.reportcards.charts import tile_map
 from advocacy.reportcards.service import all_states, featured_framework, latest_cards_by_state
 
@@ -58,9 +58,7 @@ def healthz() -> tuple[Response, int]:
     report: dict[str, object] = {"status": "ok"}
     try:
         db.session.execute(text("SELECT 1"))
-        report["legislators"] = db.session.scalar(
-            select(func.count()).select_from(Legislator).where(Legislator.retired_at.is_(None))
-        )
+        report["legislators"] = count_sitting(db.session)
         report["database"] = "ok"
     except SQLAlchemyError as error:
         report.update(status="error", database=f"down ({type(error).__name__})")

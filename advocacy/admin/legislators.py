@@ -8,7 +8,6 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
@@ -26,14 +25,16 @@ from advocacy.legislators.corrections import (
     get_correction,
     pending_corrections,
 )
+from advocacy.legislators.service import sitting_by_state
 from advocacy.legislators.sync import (
     InvalidLegislatorFile,
     StateOutcome,
     last_good_run,
+    newest_runs,
     record_run,
     sync_content,
 )
-from advocacy.models import ContactCorrection, Legislator, State, SyncRun
+from advocacy.models import ContactCorrection, State
 from advocacy.reportcards.service import all_states
 
 
@@ -57,25 +58,9 @@ def _state_choices(with_all: bool) -> list[SelectChoice]:
     return [SelectChoice("", "Every state"), *choices] if with_all else choices
 
 
-def _newest_runs(good_only: bool) -> dict[str, SyncRun]:
-    """Each state's newest sync run (or newest good one), in one query."""
-    newest = select(SyncRun.state_abbr, func.max(SyncRun.id).label("id")).group_by(SyncRun.state_abbr)
-    if good_only:
-        newest = newest.where(SyncRun.error == "")
-    ids = newest.subquery()
-    runs = db.session.scalars(select(SyncRun).join(ids, SyncRun.id == ids.c.id))
-    return {run.state_abbr: run for run in runs}
-
-
 @bp.get("/legislators")
 def legislators() -> str:
-    sitting = dict(
-        db.session.execute(
-            select(Legislator.state_abbr, func.count())
-            .where(Legislator.retired_at.is_(None))
-            .group_by(Legislator.state_abbr)
-        ).all()
-    )
+    sitting = sitting_by_state(db.session)
     now = utcnow()
     stale_after = timedelta(days=int(current_app.config["LEGISLATOR_STALE_DAYS"]))
     sync_form = SyncForm()
@@ -85,8 +70,8 @@ def legislators() -> str:
     return render_template(
         "admin/legislators.html",
         states=all_states(db.session),
-        latest=_newest_runs(good_only=False),
-        good=_newest_runs(good_only=True),
+        latest=newest_runs(db.session, good_only=False),
+        good=newest_runs(db.session, good_only=True),
         sitting=sitting,
         now=now,
         stale_after=stale_after,

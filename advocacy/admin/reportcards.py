@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from advocacy.admin.views import bp
 from advocacy.extensions import db
-from advocacy.models import Framework, ReportCard
+from advocacy.models import Framework
 from advocacy.reportcards.imports import (
     GRADES,
     CardFigures,
@@ -29,6 +29,7 @@ from advocacy.reportcards.service import (
     editions,
     get_state,
     plain_points,
+    report_card_in,
 )
 from advocacy.reportcards.views import parse_edition
 
@@ -122,9 +123,7 @@ def import_report_cards() -> str | Response:
 def edit_report_card(abbr: str, year: int) -> str | Response:
     state = get_state(db.session, abbr)
     edition = edition_for_year(db.session, year)
-    card = db.session.scalar(
-        db.select(ReportCard).where(ReportCard.state_abbr == state.abbr, ReportCard.edition_id == edition.id)
-    )
+    card = report_card_in(db.session, state, edition)
     form_class = card_form_class(edition.framework)
     form = form_class(obj=card) if request.method == "GET" and card else form_class()
     if request.method == "GET" and card:

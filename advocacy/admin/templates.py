@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -13,13 +12,14 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from advocacy.admin.views import bp
 from advocacy.extensions import db
-from advocacy.legislators.service import LegislatorQuery, search_legislators
+from advocacy.legislators.service import LegislatorQuery, get_legislator, search_legislators
 from advocacy.letters.editing import (
     StaleRevision,
     TemplateProblem,
     all_templates,
     create_template,
     diff_revisions,
+    get_revision,
     get_template,
     preview,
     restore_revision,
@@ -27,7 +27,7 @@ from advocacy.letters.editing import (
     set_retired,
 )
 from advocacy.letters.render import PURPOSES, LetterRenderError
-from advocacy.models import Legislator, LetterTemplate, State, TemplateRevision
+from advocacy.models import LetterTemplate, State
 from advocacy.reportcards.service import all_states, featured_framework
 
 PREVIEW_STATE = "mo"
@@ -73,7 +73,7 @@ def _preview(form: TemplateForm, template: LetterTemplate | None) -> tuple[objec
     chosen = chosen or next(iter(ids), None)
     if chosen is None:
         return None, "No lawmakers are loaded for that state yet: sync them, or choose another state."
-    legislator = db.session.get(Legislator, chosen)
+    legislator = get_legislator(db.session, chosen)
     try:
         return preview(db.session, template, form.subject.data, form.body.data, legislator), ""
     except LetterRenderError as error:
@@ -207,13 +207,9 @@ def template_revisions(slug: str) -> str:
 @bp.post("/templates/<slug>/restore/<int:revision_id>")
 def restore_template(slug: str, revision_id: int) -> Response:
     template = get_template(db.session, slug)
-    old = db.session.scalar(
-        select(TemplateRevision).where(
-            TemplateRevision.id == revision_id, TemplateRevision.template_id == template.id
-        )
-    )
-    if old is None or not ActionForm().validate_on_submit():
-        abort(404, description="There is no such revision of this template.")
+    old = get_revision(db.session, template, revision_id)
+    if not ActionForm().validate_on_submit():
+        abort(400, description="The request was not valid; reload the page and try again.")
     restore_revision(db.session, current_user, template, old)
     db.session.commit()
     flash(f"Revision {revision_id} is restored as revision {template.current.id}.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
@@ -13,9 +12,10 @@ from wtforms.validators import DataRequired
 
 from advocacy.audit import audit_actions, search_audit
 from advocacy.auth.access import require_role
-from advocacy.auth.service import change_role
+from advocacy.auth.service import change_role, count_users, get_user, search_users
 from advocacy.extensions import db
-from advocacy.models import Legislator, Letter, User
+from advocacy.legislators.service import count_sitting
+from advocacy.letters.service import count_letters
 from advocacy.models.accounts import ROLES
 from advocacy.pagination import InvalidQuery, positive_int
 
@@ -40,11 +40,9 @@ def _page_arg() -> int:
 @bp.get("/")
 def index() -> str:
     counts = {
-        "users": db.session.scalar(select(func.count()).select_from(User)),
-        "letters": db.session.scalar(select(func.count()).select_from(Letter)),
-        "lawmakers": db.session.scalar(
-            select(func.count()).select_from(Legislator).where(Legislator.retired_at.is_(None))
-        ),
+        "users": count_users(db.session),
+        "letters": count_letters(db.session),
+        "lawmakers": count_sitting(db.session),
     }
     return render_template("admin/index.html", counts=counts)
 
@@ -55,21 +53,14 @@ def users() -> str:
     if role and role not in ROLES:
         abort(400, description=f"role must be one of {', '.join(ROLES)}, not {role!r}.")
     q = request.args.get("q", "").strip().lower()
-    conditions = []
-    if role:
-        conditions.append(User.role == role)
-    if q:
-        conditions.append(func.lower(User.email).contains(q, autoescape=True))
-    found = list(db.session.scalars(select(User).where(*conditions).order_by(User.email).limit(500)))
+    found = search_users(db.session, role, q)
     forms = {user.id: RoleForm(formdata=None, role=user.role) for user in found}
     return render_template("admin/users.html", users=found, forms=forms, role=role, q=q, roles=ROLES)
 
 
 @bp.post("/users/<int:user_id>/role")
 def set_role(user_id: int) -> Response:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404, description="There is no such user.")
+    user = get_user(db.session, user_id)
     form = RoleForm()
     if not form.validate_on_submit():
         flash("Choose one of the listed roles.", "error")

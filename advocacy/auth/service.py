@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from advocacy.audit import record
 from advocacy.clock import utcnow
+from advocacy.errors import NotFound
 from advocacy.models import User
 from advocacy.models.accounts import ROLES
 
@@ -46,6 +47,10 @@ COMMON_PASSWORDS = frozenset(
         "advocacy123",
     ]
 )
+
+
+class UnknownUser(NotFound):
+    pass
 
 
 class WeakPassword(ValueError):
@@ -86,6 +91,32 @@ def hash_password(password: str) -> str:
 
 def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise UnknownUser("There is no such user.")
+    return user
+
+
+# The admin's user list shows at most this many; a search narrows it.
+MAX_USERS_LISTED = 500
+
+
+def search_users(session: Session, role: str = "", text: str = "") -> list[User]:
+    """Accounts by address, with `role` if given and `text` anywhere in the address."""
+    conditions = []
+    if role:
+        conditions.append(User.role == role)
+    if text:
+        conditions.append(func.lower(User.email).contains(text.lower(), autoescape=True))
+    query = select(User).where(*conditions).order_by(User.email).limit(MAX_USERS_LISTED)
+    return list(session.scalars(query))
+
+
+def count_users(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0
 
 
 def create_user(

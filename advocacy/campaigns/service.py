@@ -235,3 +235,13 @@ def campaign_letters(session: Session, campaign: Campaign) -> list[Letter]:
             .order_by(Letter.created_at, Letter.id)
         )
     )
+
+
+def ask_templates(session: Session) -> list[LetterTemplate]:
+    """The ask letters in use, one of which a campaign may use for its focus areas."""
+    query = (
+        select(LetterTemplate)
+        .where(LetterTemplate.retired_at.is_(None), LetterTemplate.purpose == "ask")
+        .order_by(LetterTemplate.slug)
+    )
+    return list(session.scalars(query))

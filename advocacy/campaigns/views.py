@@ -14,6 +14,7 @@ from advocacy.campaigns.forms import CampaignForm
 from advocacy.campaigns.service import (
     CampaignProblem,
     CampaignValues,
+    ask_templates,
     campaign_letters,
     campaigns_for,
     can_manage,
@@ -26,8 +27,9 @@ from advocacy.campaigns.stats import CampaignStats, campaign_stats, day_chart
 from advocacy.campaigns.tallies import tallies_fingerprint
 from advocacy.extensions import db
 from advocacy.legislators.service import LegislatorQuery, search_legislators
+from advocacy.letters.editing import get_template
 from advocacy.links import site_url
-from advocacy.models import Campaign, LetterTemplate, State
+from advocacy.models import Campaign, State
 from advocacy.reportcards.service import all_states, choose_report_card, featured_framework, summarize
 from advocacy.spreadsheets import csv_download
 
@@ -51,11 +53,7 @@ def _choices(form: CampaignForm) -> None:
     form.focus_areas.choices = [
         SelectChoice(a.slug, f"{a.number}. {a.name}") for a in framework.issue_areas if not a.is_extra_credit
     ]
-    templates = db.session.scalars(
-        db.select(LetterTemplate)
-        .where(LetterTemplate.retired_at.is_(None), LetterTemplate.purpose == "ask")
-        .order_by(LetterTemplate.slug)
-    )
+    templates = ask_templates(db.session)
     form.template.choices = [SelectChoice("", "The ask letter of the area the writer chooses")] + [
         SelectChoice(t.slug, t.current.title) for t in templates
     ]
@@ -69,11 +67,7 @@ def _choices(form: CampaignForm) -> None:
 def _values(form: CampaignForm) -> CampaignValues:
     framework = featured_framework(db.session)
     areas = [a for a in framework.issue_areas if a.slug in form.focus_areas.data]
-    template = (
-        db.session.scalar(db.select(LetterTemplate).where(LetterTemplate.slug == form.template.data))
-        if form.template.data
-        else None
-    )
+    template = get_template(db.session, form.template.data) if form.template.data else None
     return CampaignValues(
         slug=form.slug.data.strip().lower(),
         title=form.title.data.strip(),

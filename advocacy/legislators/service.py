@@ -143,3 +143,21 @@ def get_legislator(session: Session, person_id: str) -> Legislator:
 
 def sitting_legislators(session: Session, state: State) -> list[Legislator]:
     return search_legislators(session, state, LegislatorQuery(per_page=10_000)).items
+
+
+def count_sitting(session: Session) -> int:
+    """Sitting lawmakers in every state."""
+    return (
+        session.scalar(select(func.count()).select_from(Legislator).where(Legislator.retired_at.is_(None)))
+        or 0
+    )
+
+
+def sitting_by_state(session: Session) -> dict[str, int]:
+    """Sitting lawmakers per state, by postal code; states without any are absent."""
+    query = (
+        select(Legislator.state_abbr, func.count())
+        .where(Legislator.retired_at.is_(None))
+        .group_by(Legislator.state_abbr)
+    )
+    return {abbr: count for abbr, count in session.execute(query)}

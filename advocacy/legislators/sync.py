@@ -235,6 +235,16 @@ def last_good_run(session: Session, state: State) -> SyncRun | None:
     )
 
 
+def newest_runs(session: Session, good_only: bool = False) -> dict[str, SyncRun]:
+    """Each state's newest sync run (or newest good one), in one query."""
+    newest = select(SyncRun.state_abbr, func.max(SyncRun.id).label("id")).group_by(SyncRun.state_abbr)
+    if good_only:
+        newest = newest.where(SyncRun.error == "")
+    ids = newest.subquery()
+    runs = session.scalars(select(SyncRun).join(ids, SyncRun.id == ids.c.id))
+    return {run.state_abbr: run for run in runs}
+
+
 def sitting_count(session: Session, state: State) -> int:
     return (
         session.scalar(

@@ -76,6 +76,17 @@ def get_template(session: Session, slug: str) -> LetterTemplate:
     return template
 
 
+def get_revision(session: Session, template: LetterTemplate, revision_id: int) -> TemplateRevision:
+    revision = session.scalar(
+        select(TemplateRevision).where(
+            TemplateRevision.id == revision_id, TemplateRevision.template_id == template.id
+        )
+    )
+    if revision is None:
+        raise UnknownTemplate("There is no such revision of this template.")
+    return revision
+
+
 # Made-up facts for trial renders before saving: a template that reaches for Python internals
 # passes the linter (it names no unknown variable) but fails here, in the sandbox.
 SAMPLE = LetterContext(

@@ -429,3 +429,7 @@ def forget_anonymous_drafts(session: Session, older_than: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
+
+
+def count_letters(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Letter)) or 0

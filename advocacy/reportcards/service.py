@@ -346,3 +346,10 @@ def find_issue_area(framework: Framework, key: str) -> IssueArea | None:
         if key in (area.slug, str(area.number)):
             return area
     return None
+
+
+def report_card_in(session: Session, state: State, edition: Edition) -> ReportCard | None:
+    """The state's card in one edition, if the edition graded it."""
+    return session.scalar(
+        select(ReportCard).where(ReportCard.state_abbr == state.abbr, ReportCard.edition_id == edition.id)
+    )
