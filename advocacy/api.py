@@ -9,7 +9,13 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from advocacy.caching import cached_page, conditional, report_cards_changed_at
 from advocacy.clients.census import GeocoderUnavailable
 from advocacy.extensions import csrf, db, limiter
-from advocacy.legislators.lookup import AddressOutsideStates, ChamberLookup, Member, NoAddressMatch
+from advocacy.legislators.lookup import (
+    AddressOutsideStates,
+    ChamberLookup,
+    MayAlsoRepresent,
+    Member,
+    NoAddressMatch,
+)
 from advocacy.legislators.lookup_views import (
     AddressForm,
     look_up_address,
@@ -222,6 +228,16 @@ def _chamber(chamber: ChamberLookup | None) -> dict | None:
     }
 
 
+def _may_also(may_also: MayAlsoRepresent | None) -> dict | None:
+    if may_also is None:
+        return None
+    return {
+        "why": may_also.why,
+        "districts": list(may_also.districts),
+        "legislators": [_legislator(p) for p in may_also.legislators],
+    }
+
+
 @bp.get("/lookup")
 @limiter.limit(lookup_limit)
 def lookup() -> Response:
@@ -244,6 +260,8 @@ def lookup() -> Response:
         "upper": _chamber(result.upper),
         "lower": _chamber(result.lower),
         "problems": list(result.problems),
+        # Not the writer's own lawmakers, so not in write_url: see MayAlsoRepresent.
+        "may_also_represent": _may_also(result.may_also),
         "write_url": writing_plan(result, read_intent()).write_url,
     }
     return private(jsonify(body))

@@ -191,6 +191,13 @@ SCHEMAS: dict[str, dict] = {
             "legislators": {"type": "array", "items": _ref("Legislator")},
         }
     ),
+    "MayAlsoRepresent": _object(
+        {
+            "why": {"type": "string", "description": "Why they are named; why the lookup cannot say more."},
+            "districts": STRINGS,
+            "legislators": {"type": "array", "items": _ref("Legislator")},
+        }
+    ),
     "Lookup": _object(
         {
             "address": {"type": "string", "description": "The address as the Census matched it."},
@@ -198,6 +205,14 @@ SCHEMAS: dict[str, dict] = {
             "upper": {"oneOf": [_ref("FoundChamber"), {"type": "null"}]},
             "lower": {"oneOf": [_ref("FoundChamber"), {"type": "null"}]},
             "problems": STRINGS,
+            "may_also_represent": {
+                "description": (
+                    "Lawmakers who may also represent the address, though the lookup cannot tell "
+                    "(New Hampshire's floterial House districts, which the Census does not map); "
+                    "not in upper or lower, and not written to by write_url. Null when there are none."
+                ),
+                "oneOf": [_ref("MayAlsoRepresent"), {"type": "null"}],
+            },
             "write_url": STRING_OR_NULL,
         }
     ),

@@ -459,6 +459,7 @@ def test_the_api_answers_districts_lawmakers_and_problems(client, census):
             ],
         },
         "problems": [],
+        "may_also_represent": None,
         "write_url": body["write_url"],
     }
     assert unsigned(body["write_url"]) == (

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import threading
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -16,6 +19,11 @@ from advocacy.models import Legislator, State
 # Seats elected by the whole jurisdiction (DC's at-large members and chairman, Puerto Rico's
 # at-large legislators): they represent every address there, and the Census draws no district.
 JURISDICTION_WIDE_DISTRICTS = ("At-Large", "Chairman")
+
+# New Hampshire's House floterial districts, each elected by two or more neighbouring base districts
+# of one county. The Census draws no polygon for them, so the Geocoder only ever names the base
+# district; which floterial lies over which base district is not in the shipped data.
+NH_FLOTERIAL_DISTRICTS = Path(__file__).resolve().parent.parent / "data" / "nh_floterial_districts.csv"
 
 
 class NoAddressMatch(LookupError):
@@ -78,12 +86,25 @@ class ChamberLookup:
 
 
 @dataclass(frozen=True)
+class MayAlsoRepresent:
+    """Members who may represent the address too, though the lookup cannot tell whether they do.
+
+    They are never among the writer's own lawmakers: a letter claims constituency only for those.
+    """
+
+    why: str  # in plain words: why they are named, and why we cannot say more
+    districts: tuple[str, ...]  # every district one of which may cover the address, vacant ones too
+    legislators: tuple[Member, ...]  # the sitting members of those districts
+
+
+@dataclass(frozen=True)
 class LookupResult:
     address: str  # as the Census matched it
     state: Roster
     upper: ChamberLookup  # NE's legislature and DC's council are here
     lower: ChamberLookup | None  # None where there is one chamber
     problems: tuple[str, ...]  # what we could not tell, in plain words
+    may_also: MayAlsoRepresent | None = None  # NH House floterials; not part of `legislators`
 
     @property
     def chambers(self) -> tuple[ChamberLookup, ...]:
@@ -138,6 +159,7 @@ def find_lawmakers(session: Session, answer: GeocoderAnswer) -> LookupResult:
         upper=upper,
         lower=lower[0] if lower else None,
         problems=tuple(problems),
+        may_also=_nh_floterials(state, lower[0]) if lower else None,
     )
 
 
@@ -258,3 +280,48 @@ def _chamber(state: Roster, chamber: str, layer: DistrictLayer, problems: list[s
     wanted = set(districts)
     members = tuple(p for p in state.members if p.chamber == chamber and p.district in wanted)
     return ChamberLookup(chamber, name, title, districts=tuple(districts), legislators=members)
+
+
+@cache
+def nh_floterial_districts() -> dict[str, tuple[str, ...]]:
+    """New Hampshire's House floterial districts by county, as the shipped data file lists them."""
+    by_county: dict[str, list[str]] = {}
+    with NH_FLOTERIAL_DISTRICTS.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            by_county.setdefault(row["county"].strip(), []).append(row["district"].strip())
+    return {county: tuple(districts) for county, districts in by_county.items()}
+
+
+def _nh_floterials(state: Roster, lower: ChamberLookup) -> MayAlsoRepresent | None:
+    """The floterial districts over the address's NH House district may be any of its county's."""
+    if state.abbr != "nh":
+        return None
+    by_county = nh_floterial_districts()
+    floterials = {district for districts in by_county.values() for district in districts}
+    counties: list[str] = []
+    for district in lower.districts:
+        county = district.rpartition(" ")[0]  # Open States names NH House districts "<County> <n>"
+        if district not in floterials and county in by_county and county not in counties:
+            counties.append(county)
+    if not counties:
+        return None
+    districts = tuple(district for county in counties for district in by_county[county])
+    wanted = set(districts)
+    members = tuple(p for p in state.members if p.chamber == "lower" and p.district in wanted)
+    named = "; or ".join(
+        f"the {county} County floterial district, {by_county[county][0]}"
+        if len(by_county[county]) == 1
+        else f"one of the {county} County floterial districts: {_in_words(by_county[county])}"
+        for county in counties
+    )
+    why = (
+        f"{state.name} also elects floterial representatives, each for several neighbouring "
+        f"{state.lower_chamber.split(' of ')[0]} districts together. The Census does not map floterial "
+        f"districts, so we cannot tell whether one covers your address. If one does, it is {named}."
+    )
+    return MayAlsoRepresent(why=why, districts=districts, legislators=members)
+
+
+def _in_words(items: tuple[str, ...]) -> str:
+    """("A", "B", "C") → "A, B or C"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
