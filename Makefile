@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint format bench install install-test clean
+.PHONY: run test unit lint format bench install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ test: lint
 		echo "again on $$ADVOCACY_TEST_DATABASE_URL"; \
 		$(BIN)/pytest -m "not browser"; \
 	fi
+
+# The quick loop while working: everything but the browser tests and the wheel install, on SQLite.
+unit: install-test
+	env -u ADVOCACY_TEST_DATABASE_URL $(BIN)/pytest -m "not browser and not package"
 
 format: install-test
 	$(BIN)/ruff check --fix .

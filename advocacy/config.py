@@ -1,5 +1,6 @@
 """Configuration defaults; instance/config.py and ADVOCACY_* environment variables override them."""
 
+import re
 from pathlib import Path
 
 from advocacy.links import SiteAddressProblem, check_base_url
@@ -21,6 +22,8 @@ def defaults(instance_path: str) -> dict[str, object]:
         "OPENSTATES_API_KEY": "",
         "CENSUS_URL": OFFICIAL_CENSUS_URL,
         "SMTP_URL": "",
+        # Werkzeug's method string: scrypt with its defaults, or e.g. "scrypt:65536:8:1" for more work.
+        "PASSWORD_HASH_METHOD": "scrypt",
         "MAIL_FROM": "Advocacy <no-reply@localhost>",
         # Account mail (confirm, reset) leaves from a thread after the answer: see mail.py.
         "MAIL_AFTER_ANSWER": True,
@@ -88,6 +91,8 @@ def check_for_serving(config: dict, *, debug_or_testing: bool) -> None:
         raise ConfigurationProblem("Advocacy will not start: " + " ".join(problems))
 
 
+# The forms Werkzeug's generate_password_hash takes.
+PASSWORD_HASH_METHODS = re.compile(r"^(scrypt(:\d+:\d+:\d+)?|pbkdf2(:sha(256|512))?(:\d+)?)$")
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
@@ -118,5 +123,10 @@ def apply_types(config: dict, defaults: dict[str, object]) -> None:
                 problems.append(f"{key} must be a number such as {default}, not {value!r}")
         elif isinstance(default, list):
             config[key] = [part.strip() for part in text.split(",") if part.strip()]
+    if not PASSWORD_HASH_METHODS.match(str(config.get("PASSWORD_HASH_METHOD", ""))):
+        problems.append(
+            "PASSWORD_HASH_METHOD must be scrypt, scrypt:N:R:P (such as scrypt:65536:8:1) or "
+            f"pbkdf2:sha256:ITERATIONS, not {config.get('PASSWORD_HASH_METHOD')!r}"
+        )
     if problems:
         raise ConfigurationProblem("Advocacy will not start: " + "; ".join(problems) + ".")

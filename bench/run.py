@@ -63,7 +63,7 @@ from advocacy.extensions import db  # noqa: E402
 from advocacy.jobs import sync_job  # noqa: E402
 from advocacy.legislators.constituency import FoundLawmakers  # noqa: E402
 from advocacy.legislators.sync import BULK_COLUMNS  # noqa: E402
-from advocacy.letters.drafting import letter_setup, compose_letters  # noqa: E402
+from advocacy.letters.drafting import compose_letters, letter_setup  # noqa: E402
 from advocacy.letters.service import Sender, load_letter_templates  # noqa: E402
 from advocacy.models import Campaign, IssueArea, Legislator, Letter, State, TemplateRevision  # noqa: E402
 from advocacy.reportcards.loader import load_report_cards  # noqa: E402
@@ -367,7 +367,9 @@ def _render_letters(count: int) -> None:
     sender = Sender("Sam Writer", "Springtown", "", "I have lived here for twenty years.")
     nobody = FoundLawmakers(frozenset(), "")
     for n in range(count):
-        compose_letters(db.session, setup, AREA, "ask", [people[n % len(people)]], sender, nobody, date.today())
+        compose_letters(
+            db.session, setup, AREA, "ask", [people[n % len(people)]], sender, nobody, date.today()
+        )
 
 
 def _saved_letter() -> str:

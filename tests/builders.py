@@ -12,6 +12,65 @@ from sqlalchemy.orm import Session
 from advocacy.legislators.sync import BULK_COLUMNS
 from advocacy.models import Legislator
 
+# The places the app covers: every state, DC and Puerto Rico. A fact about the country, not about
+# the shipped data, so tests may count on it.
+JURISDICTIONS = frozenset(
+    [
+        "al",
+        "ak",
+        "az",
+        "ar",
+        "ca",
+        "co",
+        "ct",
+        "de",
+        "dc",
+        "fl",
+        "ga",
+        "hi",
+        "id",
+        "il",
+        "in",
+        "ia",
+        "ks",
+        "ky",
+        "la",
+        "me",
+        "md",
+        "ma",
+        "mi",
+        "mn",
+        "ms",
+        "mo",
+        "mt",
+        "ne",
+        "nv",
+        "nh",
+        "nj",
+        "nm",
+        "ny",
+        "nc",
+        "nd",
+        "oh",
+        "ok",
+        "or",
+        "pa",
+        "pr",
+        "ri",
+        "sc",
+        "sd",
+        "tn",
+        "tx",
+        "ut",
+        "vt",
+        "va",
+        "wa",
+        "wv",
+        "wi",
+        "wy",
+    ]
+)
+
 
 def person_id(n: int) -> str:
     return f"ocd-person/{uuid.UUID(int=n)}"

@@ -1,7 +1,15 @@
-"""Fixtures: one migrated, seeded database per run (SQLite, or PostgreSQL when configured)."""
+"""Fixtures: one migrated, seeded database per run (SQLite, or PostgreSQL when configured).
+
+Each test gets one app. Its writes happen inside one transaction on one connection, rolled back
+when the test ends, so no test sees another's rows whatever the order. Tests whose app is reached
+from another thread or process (a live server, a worker, a second app) cannot share that
+connection: they commit for real and the tables they write are emptied afterwards. They are the
+browser tests and those marked `committed` or using a live server, `make_app` or `run_worker`.
+"""
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import socket
@@ -17,12 +25,14 @@ from email.policy import default as default_policy
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import jinja2
 import pytest
 import redis
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, delete, event, text
+from flask_sqlalchemy.session import Session as AppSession
+from sqlalchemy import Connection, Engine, create_engine, delete, event, text
 from werkzeug.serving import make_server
 
 from advocacy import create_app
@@ -69,11 +79,19 @@ VOLATILE = (
 )
 
 
+# Werkzeug's cheapest sound method: scrypt (production's) costs 0.1 s per hash, and the suite
+# registers and logs in hundreds of times. tests/test_config.py checks production's default.
+TEST_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
 def shared_data(name: str) -> Path:
-    """A folder of ../shared/data, or a skip that says why the test cannot run."""
+    """A folder of ../shared/data; a clone without it skips the test, CI (which has it) fails."""
     folder = SHARED_DATA / name
     if not folder.is_dir():
-        pytest.skip(f"../shared/data/{name} is not present next to this checkout")
+        reason = f"../shared/data/{name} is not present next to this checkout"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}: CI runs the tests on the real data and must have it")
+        pytest.skip(reason)
     return folder
 
 
@@ -115,26 +133,108 @@ def _config(url: str, instance: Path) -> dict:
         "CACHE_GENERATION_FILE": str(instance / "cache-generation"),
         "SMTP_URL": "",
         "MAIL_AFTER_ANSWER": False,  # the tests of mail sent after the answer turn it on
+        "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH_METHOD,
     }
 
 
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    """The app that serves the test's requests.
+class _CompiledOnce(jinja2.BytecodeCache):
+    """Page templates compiled once per run, not once per test's app (a fifth of the suite's time).
+    Jinja checks each template's source against the checksum kept with its code."""
 
-    The test body reads and writes the database through a second app's context, so each request
-    gets an application context (and `g`) of its own, as it would in production.
-    """
-    app = create_app(_config(database_url, tmp_path))
-    shell = create_app(_config(database_url, tmp_path))
-    with shell.app_context():
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledOnce()
+
+
+class RequestContextClient(FlaskClient):
+    """Runs each request in a context of its own, as a server would: its own application context,
+    `g` and database session, although the test body keeps the same app's context open."""
+
+    def open(self, *args: object, **kwargs: object):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+class _JoinedSession(AppSession):
+    """Every session of the test's app works on the test's one connection, in savepoints."""
+
+    def get_bind(self, *args: object, **kwargs: object) -> Connection:
+        return self.bind
+
+
+def _savepoints_on_sqlite(engine: Engine) -> None:
+    """pysqlite starts transactions late and would let a savepoint's release commit: begin them
+    ourselves (SQLAlchemy's documented recipe) so the test's outer transaction really holds."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _no_implicit_transactions(connection: object, _record: object) -> None:
+        connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def _commits_for_real(request: pytest.FixtureRequest) -> bool:
+    return bool(
+        request.node.get_closest_marker("committed")
+        or request.node.get_closest_marker("browser")
+        or {"make_app", "run_worker", "live_server", "live_api"} & set(request.fixturenames)
+    )
+
+
+@contextmanager
+def _rolled_back(app: Flask) -> Iterator[None]:
+    """Every session of `app` inside one transaction, rolled back at the end."""
+    _savepoints_on_sqlite(db.engine)
+    connection = db.engine.connect()
+    outer = connection.begin()
+    factory = db.session.session_factory
+    kept = factory.class_, dict(factory.kw)
+    factory.class_ = _JoinedSession
+    factory.kw.update(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield
+    finally:
+        db.session.remove()
+        factory.class_, factory.kw = kept
+        outer.rollback()
+        connection.close()
+
+
+@contextmanager
+def _emptied_afterwards(app: Flask) -> Iterator[None]:
+    """Real commits, seen by other threads and processes; the written tables are emptied after."""
+    try:
+        yield
+    finally:
+        db.session.remove()
         for model in VOLATILE:
             db.session.execute(delete(model))
         db.session.commit()
-        yield app
         db.session.remove()
-        db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """The test's app: the test body runs in its context and its test client serves requests."""
+    app = create_app(_config(database_url, tmp_path))
+    app.test_client_class = RequestContextClient
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     with app.app_context():
+        isolation = _emptied_afterwards if _commits_for_real(request) else _rolled_back
+        with isolation(app):
+            yield app
         db.engine.dispose()
 
 
@@ -149,6 +249,9 @@ def serve(app: Flask) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join()
+
+
+SAVEPOINT_STATEMENTS = ("SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT ", "BEGIN")
 
 
 @pytest.fixture
@@ -166,7 +269,10 @@ def count_queries(app: Flask) -> Callable[[], AbstractContextManager[list[str]]]
         statements: list[str] = []
 
         def record(connection, cursor, statement, parameters, context, executemany) -> None:
-            statements.append(statement)
+            # The test's savepoints stand in for a request's BEGIN and COMMIT, which the driver
+            # sends without a statement of their own: they are not the app's queries.
+            if not statement.startswith(SAVEPOINT_STATEMENTS):
+                statements.append(statement)
 
         event.listen(engine, "before_cursor_execute", record)
         try:

@@ -422,6 +422,7 @@ def _serve(instance: Path, database_url: str) -> tuple[str, subprocess.Popen]:
     pytest.fail(f"the app server did not start:\n{(instance / 'server.log').read_text()[-3000:]}")
 
 
+@pytest.mark.committed  # the servers are other processes
 def test_without_redis_two_app_servers_count_against_one_limit(app, database_url, tmp_path):
     started = [_serve(tmp_path / name, database_url) for name in ("a", "b")]
     try:

@@ -7,6 +7,7 @@ import itertools
 import re
 from pathlib import Path
 
+from tests.builders import JURISDICTIONS
 from tests.pages import link_with_text
 
 CSS = Path(__file__).resolve().parent.parent / "advocacy" / "static" / "css" / "site.css"
@@ -134,7 +135,7 @@ def test_every_cell_of_a_stacked_table_is_labelled(client):
     table = re.search(r'<table class="stack">.*?</table>', body, re.S).group(0)
     headers = re.findall(r'<th scope="col">([^<]+)</th>', table)
     cells = re.findall(r"<td\b([^>]*)>", table)
-    assert len(cells) == 52 * (len(headers) - 1)
+    assert len(cells) == len(JURISDICTIONS) * (len(headers) - 1)
     labels = {re.search(r'data-label="([^"]*)"', attributes).group(1) for attributes in cells}
     assert labels == set(headers[1:])
 
@@ -153,7 +154,7 @@ def tiles(body: str) -> list[tuple[str, list[str]]]:
 def test_every_tile_name_starts_with_what_the_tile_shows(client):
     for url in ("/", "/national?edition=2022"):
         found = tiles(body_of(client, url))
-        assert len(found) == 52
+        assert len(found) == len(JURISDICTIONS)
         for label, (abbr, grade) in found:
             shown = abbr if grade == "–" else f"{abbr} {grade}"
             assert label.startswith(shown + ":"), (url, label, abbr, grade)

@@ -9,6 +9,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 CHECKOUT = Path(__file__).resolve().parents[1]
 
 
@@ -22,6 +24,7 @@ def _run(*command: str | Path, cwd: Path, env: dict[str, str] | None = None) -> 
     return done.stdout
 
 
+@pytest.mark.package
 def test_the_wheel_holds_everything_and_serves_from_a_fresh_virtualenv(tmp_path):
     _run(
         sys.executable,
@@ -48,8 +51,11 @@ def test_the_wheel_holds_everything_and_serves_from_a_fresh_virtualenv(tmp_path)
         assert expected in names, expected
 
     venv = tmp_path / "venv"
-    _run(sys.executable, "-m", "venv", venv, cwd=tmp_path)
-    _run(venv / "bin" / "pip", "install", "-q", wheel, cwd=tmp_path)
+    # A virtualenv without pip of its own: this pip installs into it (and its dependencies) directly.
+    _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path)
+    _run(
+        sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", "-q", wheel, cwd=tmp_path
+    )
     environment = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(tmp_path),

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.builders import JURISDICTIONS
 from tests.pages import csrf_token, text_of
 
 
@@ -18,8 +19,8 @@ def tiles(body: str) -> list[tuple[str, str]]:
 def test_the_map_has_one_linked_tile_per_state_dc_and_puerto_rico(client):
     found = tiles(client.get("/").get_data(as_text=True))
 
-    assert len(found) == 52
-    assert len({link for link, _ in found}) == 52
+    assert {link for link, _ in found} == {f"/states/{abbr}" for abbr in JURISDICTIONS}
+    assert len(found) == len(JURISDICTIONS)
     # Each name starts with what the tile shows ("DC F"), so speech users can say what they see.
     assert ("/states/dc", "DC F: District of Columbia, grade F in 2021") in found
     assert ("/states/mo", "MO F: Missouri, grade F in 2023") in found
@@ -34,7 +35,7 @@ def test_the_national_page_shows_the_distribution_and_average(client):
     assert "National average: 57.9 points." in shown
     # published count, then the count of grades we hold, for each letter
     assert "A 1 1 B 1 1 C 7 7 D 9 9 F 32 32" in shown
-    assert len(tiles(page.get_data(as_text=True))) == 52
+    assert len(tiles(page.get_data(as_text=True))) == len(JURISDICTIONS)
 
 
 def test_the_national_page_says_what_is_not_known(client):

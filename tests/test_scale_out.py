@@ -33,6 +33,7 @@ pytestmark = [
         reason="several app servers need PostgreSQL: set ADVOCACY_TEST_DATABASE_URL to run this",
     ),
     pytest.mark.usefixtures("report_cards_restored"),
+    pytest.mark.committed,  # the servers are other processes
 ]
 
 

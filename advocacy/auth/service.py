@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -86,7 +87,8 @@ def check_password_strength(password: str, email: str = "") -> None:
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password)  # scrypt, salted
+    """A salted hash, by the app's PASSWORD_HASH_METHOD (scrypt unless set otherwise)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def find_user(session: Session, email: str) -> User | None:
@@ -146,12 +148,20 @@ def create_user(
 def authenticate(session: Session, email: str, password: str) -> User | None:
     user = find_user(session, email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)  # same work either way: no timing hint
+        check_password_hash(_dummy_hash(), password)  # same work either way: no timing hint
         return None
     return user if check_password_hash(user.password_hash, password) else None
 
 
-_DUMMY_HASH = generate_password_hash("not a real password, only used to spend time")
+def _dummy_hash() -> str:
+    """A hash by the method in use, checked when no account has the address, only to spend time."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash("not a real password", method=method)
+    return _dummy_hashes[method]
+
+
+_dummy_hashes: dict[str, str] = {}
 
 
 def set_password(user: User, password: str) -> None:
