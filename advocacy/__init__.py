@@ -64,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         templating,
     )
     from advocacy.account import views as account_views
+    from advocacy.admin import bills as _admin_bills  # noqa: F401  (adds its routes)
     from advocacy.admin import legislators as _admin_legislators  # noqa: F401  (adds its routes)
     from advocacy.admin import reportcards as _admin_reportcards  # noqa: F401  (adds its routes)
     from advocacy.admin import templates as _admin_templates  # noqa: F401  (adds its routes)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
+from advocacy.bills.service import state_bills
 from advocacy.caching import cached_page, conditional, report_cards_changed_at
 from advocacy.clients.census import GeocoderUnavailable
 from advocacy.extensions import csrf, db, limiter
@@ -25,13 +26,15 @@ from advocacy.legislators.lookup_views import (
     writing_plan,
 )
 from advocacy.legislators.service import LegislatorQuery, search_legislators
-from advocacy.models import Edition, Legislator, ReportCard
+from advocacy.models import Bill, Edition, Legislator, ReportCard
 from advocacy.openapi import document
 from advocacy.pagination import InvalidQuery
 from advocacy.reportcards.service import (
     CardSummary,
     all_states,
     editions,
+    featured_framework,
+    find_issue_area,
     frameworks,
     get_state,
     graded_cards,
@@ -129,7 +132,25 @@ def list_states() -> Response:
     return conditional(_listing(items, len(items)), report_cards_changed_at(db.session))
 
 
-def _report_card(summary: CardSummary) -> dict:
+def _bill(bill: Bill) -> dict:
+    return {
+        "id": bill.id,
+        "ocd_id": bill.ocd_id,
+        "identifier": bill.identifier,
+        "title": bill.title,
+        "session": bill.session,
+        "url": bill.url or None,
+        "latest_action": bill.latest_action or None,
+        "latest_action_date": bill.latest_action_date.isoformat() if bill.latest_action_date else None,
+        "areas": [area.slug for area in bill.areas],
+        "sponsors": [
+            {"name": s.name, "legislator_id": s.legislator_id, "primary": s.primary} for s in bill.sponsors
+        ],
+        "added_by_hand": bill.added_by_hand,
+    }
+
+
+def _report_card(summary: CardSummary, bills: list[Bill]) -> dict:
     card = summary.card
     return {
         "state": card.state_abbr,
@@ -176,6 +197,9 @@ def _report_card(summary: CardSummary) -> dict:
             }
             for w in summary.weakest
         ],
+        # The bills before the legislature now, whichever card is shown: their areas say which
+        # weak area each would fix.
+        "bills": [_bill(b) for b in bills],
     }
 
 
@@ -185,7 +209,7 @@ def report_card(abbr: str) -> Response:
     state, card, year = requested_card(abbr)
     if card is None:
         abort(404, description=f"{state.name} has no report card for {year}.")
-    body = jsonify(_report_card(summarize(db.session, card)))
+    body = jsonify(_report_card(summarize(db.session, card), state_bills(db.session, state)))
     return conditional(body, report_cards_changed_at(db.session, state.abbr))
 
 
@@ -265,6 +289,20 @@ def lookup() -> Response:
         "write_url": writing_plan(result, read_intent()).write_url,
     }
     return private(jsonify(body))
+
+
+@bp.get("/states/<abbr>/bills")
+@cached_page()
+def bills(abbr: str) -> Response:
+    state = get_state(db.session, abbr)
+    area = None
+    if key := request.args.get("area", "").strip():
+        framework = featured_framework(db.session)
+        area = find_issue_area(framework, key) if framework else None
+        if area is None:
+            abort(400, description=f"area must be an issue area's number (1 to 6) or slug, not {key!r}.")
+    found = state_bills(db.session, state, area)
+    return _listing([_bill(b) for b in found], len(found))
 
 
 @bp.get("/openapi.json")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -17,12 +17,14 @@ from sqlalchemy import select
 
 from advocacy.audit import record
 from advocacy.auth.service import EmailTaken, WeakPassword, create_user
+from advocacy.bills.service import api_configured, refresh_states
+from advocacy.bills.sync import BillCounts
 from advocacy.caching import move_generation_on
 from advocacy.campaigns.replies import send_due_reminders
 from advocacy.campaigns.tallies import campaign_tallies, rebuild_tallies
 from advocacy.clock import utcnow
 from advocacy.extensions import db
-from advocacy.jobs import queue, schedule_reminders, sync_job
+from advocacy.jobs import queue, schedule_daily_jobs, sync_job
 from advocacy.legislators.photos import fetch_state_photos
 from advocacy.legislators.sync import StateOutcome, SyncCounts
 from advocacy.letters.outbox import OutboxUnavailable, deliver_due, summarize
@@ -106,6 +108,29 @@ def sync_legislators_command(state_codes: tuple[str, ...], source: str | None) -
         sys.exit(1)
 
 
+@click.command("sync-bills")
+@click.option("--state", "state_codes", multiple=True, help="Postal code; repeat for several.")
+def sync_bills_command(state_codes: tuple[str, ...]) -> None:
+    """Refresh each state's trafficking bills from Open States API v3 (needs an API key)."""
+    if not api_configured(current_app.config):
+        raise click.ClickException(
+            "no Open States API key is set: get a free one at https://openstates.org/accounts/profile/ "
+            "and set ADVOCACY_OPENSTATES_API_KEY (bills added by hand on /admin/bills need none)"
+        )
+    if not all_states(db.session):
+        raise click.ClickException("the database has no states yet: run `advocacy seed` first")
+    states = _parse_states(state_codes)
+    outcomes = refresh_states(db.session, current_app.config, states, date.today())
+    total = BillCounts()
+    for outcome in outcomes:
+        click.echo(outcome.describe())
+        total = total + (outcome.counts or BillCounts())
+    failed = sum(1 for o in outcomes if o.counts is None)
+    click.echo(f"total: {total.describe()}" + (f" ({failed} failed)" if failed else ""))
+    if failed:
+        sys.exit(1)
+
+
 @click.command("fetch-photos")
 @click.option("--state", "state_codes", multiple=True, help="Postal code; repeat for several.")
 def fetch_photos_command(state_codes: tuple[str, ...]) -> None:
@@ -185,7 +210,7 @@ def worker_command(burst: bool) -> None:
         raise click.ClickException(
             "ADVOCACY_REDIS_URL is not set: without Redis, jobs run inline and need no worker"
         )
-    schedule_reminders(jobs)
+    schedule_daily_jobs(jobs)
     Worker([jobs], connection=jobs.connection).work(burst=burst, with_scheduler=True)
 
 
@@ -274,6 +299,7 @@ def register(app: Flask) -> None:
         init_db_command,
         seed_command,
         sync_legislators_command,
+        sync_bills_command,
         fetch_photos_command,
         purge_command,
         create_user_command,

@@ -19,7 +19,12 @@ def defaults(instance_path: str) -> dict[str, object]:
         "DATABASE_URL": f"sqlite:///{Path(instance_path) / 'advocacy.sqlite3'}",
         "REDIS_URL": "",
         "OPENSTATES_URL": OFFICIAL_OPENSTATES_URL,
+        # Open States API v3, for the bills before each legislature (optional: without a key the
+        # pages show the bills admins add by hand). The free key allows 10 requests a minute.
+        "OPENSTATES_API_URL": "https://v3.openstates.org",
         "OPENSTATES_API_KEY": "",
+        "OPENSTATES_API_PER_MINUTE": 10,
+        "OPENSTATES_API_BACKOFF": 5.0,  # seconds before asking again after a 429 or 5xx, doubling
         "CENSUS_URL": OFFICIAL_CENSUS_URL,
         "SMTP_URL": "",
         # Werkzeug's method string: scrypt with its defaults, or e.g. "scrypt:65536:8:1" for more work.

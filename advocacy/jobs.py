@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TypeVar
 
 from flask import current_app, has_app_context
 from redis import Redis, RedisError
 from rq import Queue, get_current_job
 
+from advocacy.bills.service import api_configured, refresh_states
+from advocacy.bills.sync import RefreshOutcome
 from advocacy.campaigns.replies import send_due_reminders
 from advocacy.clients.openstates import BulkSource
 from advocacy.clock import utcnow
@@ -20,6 +22,7 @@ from advocacy.legislators.photos import fetch_state_photos
 from advocacy.legislators.sync import StateOutcome, run_sync
 from advocacy.letters.service import forget_anonymous_drafts, purge_personal_details
 from advocacy.models import State
+from advocacy.reportcards.service import all_states
 
 QUEUE_NAME = "advocacy"
 T = TypeVar("T")
@@ -123,7 +126,46 @@ def reminders_job() -> str:
     return in_app(work)
 
 
-def schedule_reminders(jobs: Queue) -> None:
-    """Start the daily reminders unless a run is already waiting."""
+def bills_job(abbrs: list[str]) -> list[RefreshOutcome]:
+    """Refresh these states' bills from Open States (queued on `advocacy worker` with Redis)."""
+
+    def work() -> list[RefreshOutcome]:
+        states = [state for abbr in abbrs if (state := db.session.get(State, abbr)) is not None]
+        return refresh_states(db.session, current_app.config, states, date.today())
+
+    return in_app(work)
+
+
+BILLS_DAY_JOB_ID = "daily-bill-refreshes"
+DAY = timedelta(days=1)
+
+
+def bills_day_job() -> str:
+    """Book a refresh of every state, spread evenly over the next day, then tomorrow's booking.
+
+    The free Open States key allows 250 requests a day and 10 a minute: a state costs one or two
+    requests a day (a third once a week for its list of sessions), so 52 states fit, 28 minutes apart.
+    """
+
+    def work() -> str:
+        jobs = queue()
+        if jobs is None:
+            return "no Redis: run `advocacy sync-bills` from cron instead"
+        jobs.enqueue_in(DAY, bills_day_job, job_id=BILLS_DAY_JOB_ID)
+        if not api_configured(current_app.config):
+            return "no Open States API key: bills are added by hand"
+        abbrs = [state.abbr for state in all_states(db.session)]
+        gap = DAY / max(len(abbrs), 1)
+        for n, abbr in enumerate(abbrs):
+            jobs.enqueue_in(gap * n, bills_job, [abbr], job_timeout=600)
+        return f"{len(abbrs)} states booked, {gap.total_seconds() / 60:.0f} minutes apart"
+
+    return in_app(work)
+
+
+def schedule_daily_jobs(jobs: Queue) -> None:
+    """Start the daily reminders and bill refreshes unless a run of each is already waiting."""
     if jobs.fetch_job(REMINDERS_JOB_ID) is None:
         jobs.enqueue(reminders_job, job_id=REMINDERS_JOB_ID)
+    if jobs.fetch_job(BILLS_DAY_JOB_ID) is None:
+        jobs.enqueue(bills_day_job, job_id=BILLS_DAY_JOB_ID)

@@ -6,9 +6,12 @@ route what the document allows (and what it does not) and check each answer agai
 
 from __future__ import annotations
 
+import csv
+
 from advocacy.legislators.service import SORTS
 from advocacy.models.legislators import CHAMBERS
 from advocacy.pagination import MAX_PAGE
+from advocacy.reportcards.loader import DATA_DIR
 
 # Text a request may carry: control characters are refused with a 400 everywhere (request_checks).
 TEXT = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
@@ -166,6 +169,38 @@ SCHEMAS: dict[str, dict] = {
                     }
                 ),
             },
+            "bills": {
+                "type": "array",
+                "description": "Bills before the legislature now; `areas` says which they address.",
+                "items": _ref("Bill"),
+            },
+        }
+    ),
+    "Bill": _object(
+        {
+            "id": {"type": "integer"},
+            "ocd_id": {**STRING_OR_NULL, "description": "Open States' id; null for a bill added by hand."},
+            "identifier": {"type": "string", "description": "The legislature's number, such as HB 2273."},
+            "title": {"type": "string"},
+            "session": {"type": "string"},
+            "url": {**STRING_OR_NULL, "description": "The legislature's page, else Open States'."},
+            "latest_action": STRING_OR_NULL,
+            "latest_action_date": {**STRING_OR_NULL, "format": "date"},
+            "areas": {**STRINGS, "description": "Slugs of the issue areas the bill addresses."},
+            "sponsors": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "name": {"type": "string"},
+                        "legislator_id": {
+                            **STRING_OR_NULL,
+                            "description": "The lawmaker's id when this site lists them.",
+                        },
+                        "primary": {"type": "boolean"},
+                    }
+                ),
+            },
+            "added_by_hand": {"type": "boolean"},
         }
     ),
     "Legislator": _object(
@@ -237,6 +272,17 @@ SCHEMAS: dict[str, dict] = {
         }
     ),
 }
+
+
+def _area_keys() -> list[str]:
+    """What `area=` takes: each issue area's number and slug in the featured framework's data."""
+    with (DATA_DIR / "frameworks.csv").open(encoding="utf-8", newline="") as handle:
+        featured = next(row["key"] for row in csv.DictReader(handle) if row["featured"] == "yes")
+    with (DATA_DIR / "issue_areas.csv").open(encoding="utf-8", newline="") as handle:
+        areas = [
+            row for row in csv.DictReader(handle) if row["framework"] == featured and row["code"].isdigit()
+        ]
+    return [row["code"] for row in areas] + [row["slug"] for row in areas]
 
 
 def _state(description: str = "A two-letter postal code, such as mo or dc.") -> dict:
@@ -313,6 +359,21 @@ def document() -> dict:
                 (400, "Bad Request: the edition is not a four-digit year."),
                 (404, "Not Found: no such state, or no card for that year."),
                 parameters=[_state(), edition],
+                cached=True,
+            ),
+            "/api/v1/states/{abbr}/bills": _get(
+                "The trafficking bills before a state's legislature in its current session.",
+                _json(_listing("Bill"), "Every bill, newest action first."),
+                (400, "Bad Request: no such issue area."),
+                (404, "Not Found: no such state."),
+                parameters=[
+                    _state(),
+                    _query(
+                        "area",
+                        {"type": "string", "enum": _area_keys()},
+                        "Only bills on this issue area: its number (1 to 6) or slug.",
+                    ),
+                ],
                 cached=True,
             ),
             "/api/v1/states/{abbr}/legislators": _get(

@@ -44,6 +44,10 @@ from advocacy.models import (
     AreaFinding,
     AreaScore,
     AuditEvent,
+    Bill,
+    BillRefresh,
+    BillSession,
+    BillSponsor,
     Campaign,
     CampaignTally,
     ContactCorrection,
@@ -55,6 +59,7 @@ from advocacy.models import (
     SyncRun,
     User,
 )
+from advocacy.models.bills import bill_areas
 from advocacy.models.campaigns import campaign_focus_areas
 from advocacy.reportcards.loader import load_report_cards
 from advocacy.reportcards.service import featured_framework
@@ -70,6 +75,11 @@ VOLATILE = (
     campaign_focus_areas,
     CampaignTally,
     Campaign,
+    bill_areas,
+    BillSponsor,
+    Bill,
+    BillRefresh,
+    BillSession,
     AuditEvent,
     SyncRun,
     ContactCorrection,
@@ -212,17 +222,23 @@ def _rolled_back(app: Flask) -> Iterator[None]:
         connection.close()
 
 
+def _empty_the_written_tables() -> None:
+    db.session.remove()
+    for model in VOLATILE:
+        db.session.execute(delete(model))
+    db.session.commit()
+    db.session.remove()
+
+
 @contextmanager
 def _emptied_afterwards(app: Flask) -> Iterator[None]:
-    """Real commits, seen by other threads and processes; the written tables are emptied after."""
+    """Real commits, seen by other threads and processes; the written tables are emptied before
+    and after (a live server's last request may still be writing when its test ends)."""
+    _empty_the_written_tables()
     try:
         yield
     finally:
-        db.session.remove()
-        for model in VOLATILE:
-            db.session.execute(delete(model))
-        db.session.commit()
-        db.session.remove()
+        _empty_the_written_tables()
 
 
 @pytest.fixture
@@ -476,3 +492,10 @@ def run_worker(app: Flask, database_url: str, redis_url: str, tmp_path: Path) ->
         return worker
 
     return run
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """The order is new each run (pytest-randomly): say how to repeat this one."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if isinstance(seed, int):
+        terminalreporter.write_line(f"random test order: repeat it with -p randomly --randomly-seed={seed}")

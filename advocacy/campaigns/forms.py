@@ -39,6 +39,7 @@ class CampaignForm(FlaskForm):
     state = SelectField(
         "State", validators=[DataRequired(message="Choose the state whose lawmakers you write to.")]
     )
+    bill = SelectField("A bill the campaign backs (optional)", default="")
     focus_areas = CheckboxesField(
         "Issue areas", validators=[DataRequired(message="Choose at least one issue area.")]
     )

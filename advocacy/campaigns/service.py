@@ -13,7 +13,7 @@ from advocacy.audit import record
 from advocacy.campaigns.tallies import sent_letters
 from advocacy.clock import utcnow
 from advocacy.errors import NotFound
-from advocacy.models import Campaign, IssueArea, Legislator, Letter, LetterTemplate, State, User
+from advocacy.models import Bill, Campaign, IssueArea, Legislator, Letter, LetterTemplate, State, User
 
 TARGETS = {
     "legislature": "The whole legislature",
@@ -47,6 +47,7 @@ class CampaignValues:
     goal: int | None
     starts_on: date | None
     ends_on: date | None
+    bill: Bill | None = None  # sponsors are thanked, every other target asked to support it
 
 
 class UnknownCampaign(NotFound):
@@ -128,6 +129,16 @@ def check_values(session: Session, values: CampaignValues, campaign: Campaign | 
     if values.starts_on and values.ends_on and values.ends_on < values.starts_on:
         problems.append("the end date is before the start date")
     problems += _template_problems(values)
+    if values.bill is not None:
+        if values.bill.state_abbr != values.state.abbr:
+            problems.append(
+                f"{values.bill.identifier} is a bill of another state; choose one of {values.state.name}'s"
+            )
+        elif not set(values.bill.areas) & set(values.focus_areas):
+            problems.append(
+                f"{values.bill.identifier} addresses none of the campaign's focus areas; "
+                "add one of its areas or choose another bill"
+            )
     if problems:
         raise CampaignProblem(problems)
 
@@ -162,6 +173,7 @@ def save_campaign(
     campaign.state_abbr = values.state.abbr
     campaign.focus_areas = list(values.focus_areas)
     campaign.template = values.template
+    campaign.bill = values.bill
     campaign.target = values.target
     campaign.target_districts = values.target_districts.strip() if values.target == "districts" else ""
     campaign.target_legislators = "\n".join(values.target_legislators) if values.target == "lawmakers" else ""
@@ -188,6 +200,7 @@ def _summary(campaign: Campaign) -> dict[str, object]:
         "target": campaign.target,
         "goal": campaign.goal,
         "areas": [a.slug for a in campaign.focus_areas],
+        "bill": campaign.bill.identifier if campaign.bill else None,
     }
 
 

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from advocacy.auth.access import role_required
+from advocacy.bills.service import get_bill, state_bills
 from advocacy.caching import SHORT, cached_page, kept
 from advocacy.campaigns.forms import CampaignForm
 from advocacy.campaigns.service import (
@@ -62,6 +63,9 @@ def _choices(form: CampaignForm) -> None:
     form.target_legislators.choices = [
         SelectChoice(p.id, f"{p.name}, district {p.district}", optgroup=p.chamber_name) for p in people
     ]
+    form.bill.choices = [SelectChoice("", "No particular bill")] + [
+        SelectChoice(str(b.id), f"{b.identifier}: {b.title}") for b in state_bills(db.session, state)
+    ]
 
 
 def _values(form: CampaignForm) -> CampaignValues:
@@ -81,6 +85,7 @@ def _values(form: CampaignForm) -> CampaignValues:
         goal=form.goal.data,
         starts_on=form.starts_on.data,
         ends_on=form.ends_on.data,
+        bill=get_bill(db.session, int(form.bill.data)) if form.bill.data else None,
     )
 
 
@@ -95,6 +100,7 @@ def _edit(campaign: Campaign | None) -> str | Response:
                 "state": campaign.state_abbr,
                 "focus_areas": [a.slug for a in campaign.focus_areas],
                 "template": campaign.template.slug if campaign.template else "",
+                "bill": str(campaign.bill_id) if campaign.bill_id else "",
                 "target": campaign.target,
                 "target_districts": campaign.target_districts,
                 "target_legislators": campaign.target_legislators.split(),
@@ -171,7 +177,10 @@ def dashboard(slug: str) -> str:
             stats.lawmakers.sort(
                 key=lambda t: (t.legislator.chamber, len(t.legislator.district), t.legislator.district)
             )
-        return render_template("campaigns/_figures.html", campaign=campaign, stats=stats, order=order)
+        bill = campaign.bill if campaign.bill_id else None
+        return render_template(
+            "campaigns/_figures.html", campaign=campaign, stats=stats, order=order, bill=bill
+        )
 
     # The figures change only when a letter does: kept until the campaign's totals move.
     fingerprint = tallies_fingerprint(db.session, campaign.id)

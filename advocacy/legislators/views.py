@@ -15,6 +15,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
+from advocacy.bills.service import sponsored_bills
 from advocacy.caching import SHORT, cached_page
 from advocacy.campaigns.replies import responsiveness
 from advocacy.clients.photos import PhotoStore
@@ -114,6 +115,7 @@ def _detail(legislator: Legislator, form: CorrectionForm, status: int = 200) -> 
         legislator=legislator,
         summary=summarize(db.session, card) if card else None,
         letters_sent=letters_sent_to(db.session, legislator),
+        bills=sponsored_bills(db.session, legislator.id),
         form=form,
     ), status
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from advocacy.bills.service import state_bills
 from advocacy.campaigns.service import targets_of
 from advocacy.legislators.constituency import FoundLawmakers
 from advocacy.legislators.service import sitting_legislators
@@ -19,7 +20,7 @@ from advocacy.letters.service import (
     save_letters,
     template_for,
 )
-from advocacy.models import Campaign, Framework, IssueArea, Legislator, Letter, LetterTemplate, State
+from advocacy.models import Bill, Campaign, Framework, IssueArea, Legislator, Letter, LetterTemplate, State
 from advocacy.reportcards.service import (
     CardSummary,
     choose_report_card,
@@ -46,6 +47,12 @@ class LetterSetup:
     area: IssueArea | None  # the one chosen for them: asked for, the campaign's, or the weakest
     legislators: dict[str, Legislator]  # who may receive it: sitting members, or the campaign's targets
     requested: list[Legislator]  # recipients chosen before the form opened (lookup, table, campaign)
+    bills: list[Bill]  # the state's bills before the legislature now; the campaign's one in a campaign
+
+    def bills_on(self, area_key: str) -> list[Bill]:
+        """The bills a letter about this area may name."""
+        area = find_issue_area(self.framework, area_key) if area_key else self.area
+        return [bill for bill in self.bills if area is not None and area in bill.areas]
 
 
 def letter_setup(
@@ -89,7 +96,11 @@ def letter_setup(
                 "Find your lawmakers by address, or choose one from the state's lawmaker table."
             )
         requested.append(legislators[person_id])
-    return LetterSetup(state, campaign, framework, summary, areas, area, legislators, requested)
+    if campaign is not None and campaign.bill is not None:
+        bills = [campaign.bill]
+    else:
+        bills = state_bills(session, state)
+    return LetterSetup(state, campaign, framework, summary, areas, area, legislators, requested, bills)
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,7 @@ class WrittenLetters:
     drafts: list[Draft]
     template_share: int  # percent of the first letter that is the template's wording
     saved: list[Letter]  # empty for a preview
+    bill: Bill | None = None  # the bill the letters name
 
 
 # One submission writes at most this many letters: enough for a writer's own lawmakers (one to
@@ -128,6 +140,7 @@ def compose_letters(
     save: bool = False,
     user_id: int | None = None,
     share_contact: bool = False,
+    bill_id: str = "",
 ) -> WrittenLetters:
     """Draft one letter per recipient (LetterRenderError if the template fails), and save when asked.
 
@@ -143,12 +156,13 @@ def compose_letters(
         template = own  # the campaign's ask stands in for this area's; other areas keep their own
     if template is None:
         raise CannotWrite(f"There is no letter of that kind for {area.name} yet. Choose another kind.")
+    bill = _chosen_bill(setup, area, bill_id)
     chosen = list(dict.fromkeys(recipient_ids))
     if len(chosen) > MAX_RECIPIENTS:
         raise CannotWrite(too_many_recipients(len(chosen)))
     recipients = [setup.legislators[pid] for pid in chosen]
-    drafts = draft_letters(template, setup.summary, setup.state, area, recipients, sender, today, found)
-    share = own_words_share(template, setup.summary, setup.state, area, drafts, sender, today)
+    drafts = draft_letters(template, setup.summary, setup.state, area, recipients, sender, today, found, bill)
+    share = own_words_share(template, setup.summary, setup.state, area, drafts, sender, today, bill)
     saved = []
     if save:
         saved = save_letters(
@@ -161,8 +175,27 @@ def compose_letters(
             user_id,
             campaign_id=campaign.id if campaign else None,
             share_contact=share_contact,
+            bill=bill,
         )
-    return WrittenLetters(template, area, drafts, share, saved)
+    return WrittenLetters(template, area, drafts, share, saved, bill)
+
+
+def _chosen_bill(setup: LetterSetup, area: IssueArea, bill_id: str) -> Bill | None:
+    """The campaign's bill, or the one the writer chose, which must address the letter's issue."""
+    if setup.campaign is not None and setup.campaign.bill is not None:
+        return setup.campaign.bill
+    if not bill_id:
+        return None
+    bill = next((b for b in setup.bills if str(b.id) == bill_id), None)
+    if bill is None:
+        raise CannotWrite(
+            "That bill is not before the legislature now: choose one of the bills listed, or none."
+        )
+    if area not in bill.areas:
+        raise CannotWrite(
+            f"{bill.identifier} is not about {area.name}: choose one of the bills listed for it, or none."
+        )
+    return bill
 
 
 def phone_script(session: Session, letter: Letter, today: date) -> RenderedLetter:
@@ -184,5 +217,6 @@ def phone_script(session: Session, letter: Letter, today: date) -> RenderedLette
         sender,
         today,
         found,
+        letter.bill,
     )
     return drafts[0].letter

@@ -19,6 +19,7 @@ from advocacy.letters.lint import lint_template
 from advocacy.letters.render import (
     PURPOSES,
     AreaFacts,
+    BillFacts,
     LetterContext,
     LetterRenderError,
     RecipientFacts,
@@ -98,6 +99,15 @@ SAMPLE = LetterContext(
     personal_paragraph="My own words.",
     today=date(2026, 1, 1),
 )
+SAMPLE_BILL = BillFacts(
+    identifier="HB 1",
+    title="Relating to the protection of children",
+    sponsors=["Jordan Example"],
+    latest_action="Referred to committee",
+    latest_action_date=date(2026, 1, 7),
+    latest_action_on="January 7, 2026",
+    url="https://legislature.example.gov/hb1",
+)
 _TEN = Decimal(10)
 
 
@@ -159,6 +169,20 @@ def trial_cases(states: list[tuple[str, str]]) -> list[tuple[str, LetterContext]
         (
             "a writer who gave no town",
             replace(SAMPLE, sender=SenderFacts("Pat Doe", ""), personal_paragraph=""),
+        ),
+        ("a letter naming a bill", replace(SAMPLE, bill=SAMPLE_BILL)),
+        (
+            "a letter to a sponsor of the bill it names",
+            replace(SAMPLE, bill=replace(SAMPLE_BILL, recipient_is_sponsor=True)),
+        ),
+        (
+            "a letter naming a bill with no sponsor or action known",
+            replace(
+                SAMPLE,
+                bill=replace(
+                    SAMPLE_BILL, sponsors=[], latest_action="", latest_action_date=None, latest_action_on=""
+                ),
+            ),
         ),
     ]
     cases += [

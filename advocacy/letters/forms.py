@@ -59,6 +59,8 @@ class LetterForm(FlaskForm):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
+    # Checked against the chosen issue by compose_letters: a bill must address it.
+    bill = SelectField("A bill to name (optional)", default="", validate_choice=False)
     # Signed by the address lookup: which recipients represent the writer's address.
     found = HiddenField()
     sender_name = StringField(

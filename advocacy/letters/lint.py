@@ -10,6 +10,7 @@ from jinja2 import TemplateSyntaxError, nodes
 
 from advocacy.letters.render import (
     AreaFacts,
+    BillFacts,
     RecipientFacts,
     ReportCardFacts,
     SenderFacts,
@@ -25,6 +26,7 @@ VARIABLES: dict[str, frozenset[str] | None] = {
     "area": frozenset(f.name for f in fields(AreaFacts)),
     "recipient": frozenset(f.name for f in fields(RecipientFacts)),
     "sender": frozenset(f.name for f in fields(SenderFacts)),
+    "bill": frozenset(f.name for f in fields(BillFacts)),  # None when the letter names no bill
     "personal_paragraph": None,
     "today": None,  # a date: its methods and attributes are Python's
 }

@@ -82,6 +82,21 @@ class SenderFacts:
 
 
 @dataclass(frozen=True)
+class BillFacts:
+    """A bill the letter is about: the writer chose it, or the campaign backs it."""
+
+    identifier: str  # "HB 2273"
+    title: str
+    sponsors: list[str]  # the primary sponsors' names
+    latest_action: str
+    latest_action_date: date | None
+    latest_action_on: str  # the same date in words, "February 5, 2026"; "" when unknown
+    url: str
+    # The recipient sponsors it: the letter thanks them instead of asking them to support it.
+    recipient_is_sponsor: bool = False
+
+
+@dataclass(frozen=True)
 class StateFacts:
     abbr: str
     name: str
@@ -96,9 +111,11 @@ class LetterContext:
     sender: SenderFacts
     personal_paragraph: str
     today: date
+    bill: BillFacts | None = None
 
     def as_variables(self) -> dict[str, object]:
         return {
+            "bill": self.bill,
             "state": self.state,
             "report_card": self.report_card,
             "area": self.area,

@@ -18,6 +18,7 @@ from advocacy.legislators.constituency import NOBODY, FoundLawmakers
 from advocacy.letters.lint import lint_template
 from advocacy.letters.render import (
     AreaFacts,
+    BillFacts,
     InvalidTemplateFile,
     LetterContext,
     RecipientFacts,
@@ -29,6 +30,7 @@ from advocacy.letters.render import (
     render_letter,
 )
 from advocacy.models import (
+    Bill,
     Framework,
     IssueArea,
     Legislator,
@@ -146,6 +148,7 @@ def letter_context(
     sender: Sender,
     today: date,
     is_constituent: bool = False,
+    bill: Bill | None = None,
 ) -> LetterContext:
     card_facts = None
     area_facts = AreaFacts(number=area.number or 0, name=area.name, max_points=plain_points(area.max_points))
@@ -196,6 +199,24 @@ def letter_context(
         ),
         personal_paragraph=sender.personal_paragraph,
         today=today,
+        bill=bill_facts(bill, legislator) if bill is not None else None,
+    )
+
+
+def bill_facts(bill: Bill, recipient: Legislator) -> BillFacts:
+    return BillFacts(
+        identifier=bill.identifier,
+        title=bill.title,
+        sponsors=[s.legislator.name if s.legislator else s.name for s in bill.primary_sponsors],
+        latest_action=bill.latest_action,
+        latest_action_date=bill.latest_action_date,
+        latest_action_on=(
+            f"{bill.latest_action_date:%B} {bill.latest_action_date.day}, {bill.latest_action_date.year}"
+            if bill.latest_action_date
+            else ""
+        ),
+        url=bill.url,
+        recipient_is_sponsor=bill.sponsored_by(recipient.id),
     )
 
 
@@ -217,13 +238,14 @@ def draft_letters(
     sender: Sender,
     today: date,
     found: FoundLawmakers = NOBODY,
+    bill: Bill | None = None,
 ) -> list[Draft]:
     """One rendered letter per recipient, or LetterRenderError before any is returned."""
     revision = template.current
     drafts = []
     for person in recipients:
         mine = found.represents(person.id)
-        context = letter_context(summary, state, area, person, sender, today, is_constituent=mine)
+        context = letter_context(summary, state, area, person, sender, today, is_constituent=mine, bill=bill)
         drafts.append(Draft(person, render_letter(revision.subject, revision.body, context), mine))
     return drafts
 
@@ -236,6 +258,7 @@ def own_words_share(
     drafts: list[Draft],
     sender: Sender,
     today: date,
+    bill: Bill | None = None,
 ) -> int:
     """How much of the first letter is the template's wording: 100 when the writer added nothing."""
     if not drafts or not sender.personal_paragraph:
@@ -243,7 +266,7 @@ def own_words_share(
     first = drafts[0]
     bare = replace(sender, personal_paragraph="")
     context = letter_context(
-        summary, state, area, first.legislator, bare, today, is_constituent=first.is_constituent
+        summary, state, area, first.legislator, bare, today, is_constituent=first.is_constituent, bill=bill
     )
     plain = render_letter(template.current.subject, template.current.body, context)
     return similarity(first.letter.body, plain.body)
@@ -259,6 +282,7 @@ def save_letters(
     user_id: int | None = None,
     campaign_id: int | None = None,
     share_contact: bool = False,
+    bill: Bill | None = None,
 ) -> list[Letter]:
     """Store one letter per recipient, all in one batch, each with its own private token."""
     batch = secrets.token_urlsafe(16)
@@ -282,6 +306,7 @@ def save_letters(
             is_constituent=draft.is_constituent,
             user_id=user_id,
             campaign_id=campaign_id,
+            bill_id=bill.id if bill is not None else None,
             share_contact=share_contact and campaign_id is not None,
             status="draft",
             created_at=utcnow(),
@@ -380,6 +405,7 @@ KEPT_AFTER_PURGE: dict[str, str] = {
     "state_abbr": "which state",
     "issue_area_id": "which issue",
     "campaign_id": "which campaign",
+    "bill_id": "which bill it was about",
     "revision_id": "which letter template",
     "created_at": "the date",
     "sent_at": "when it was sent",

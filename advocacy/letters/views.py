@@ -104,6 +104,14 @@ def new() -> str | Response:
         form.to.data = [p.id for p in setup.requested]
         form.found.data = request.args.get("found", "")
         form.sender_town.data = found.town or None
+        form.bill.data = request.args.get("bill", "")
+    offered = setup.bills_on(form.area.data or "")
+    form.bill.choices = [SelectChoice("", "No particular bill")] + [
+        SelectChoice(str(b.id), f"{b.identifier}: {b.title}") for b in offered
+    ]
+    if setup.campaign is not None and setup.campaign.bill is not None:
+        form.bill.choices = [SelectChoice(str(b.id), f"{b.identifier}: {b.title}") for b in setup.bills]
+        form.bill.data = str(setup.campaign.bill.id)
 
     written, render_error = None, ""
     if form.validate_on_submit():
@@ -128,6 +136,7 @@ def new() -> str | Response:
                 save=saving,
                 user_id=current_user.id if current_user.is_authenticated else None,
                 share_contact=bool(form.share_contact.data),
+                bill_id=form.bill.data or "",
             )
         except CannotWrite as error:
             render_error = str(error)

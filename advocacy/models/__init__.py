@@ -1,6 +1,7 @@
 """The domain model, one module per domain; importing this package registers every table."""
 
 from advocacy.models.accounts import AuditEvent, User
+from advocacy.models.bills import Bill, BillRefresh, BillSession, BillSponsor
 from advocacy.models.campaigns import Campaign, CampaignTally
 from advocacy.models.legislators import ContactCorrection, ContactOverride, Legislator, SyncRun
 from advocacy.models.letters import Letter, LetterTemplate, OutboxMessage, TemplateRevision
@@ -21,6 +22,10 @@ __all__ = [
     "AreaFinding",
     "AreaScore",
     "AuditEvent",
+    "Bill",
+    "BillRefresh",
+    "BillSession",
+    "BillSponsor",
     "Campaign",
     "CampaignTally",
     "ContactCorrection",

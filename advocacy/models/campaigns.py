@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,9 @@ from advocacy.extensions import db
 from advocacy.models.accounts import User
 from advocacy.models.letters import LetterTemplate
 from advocacy.models.reportcards import IssueArea, State
+
+if TYPE_CHECKING:
+    from advocacy.models.bills import Bill
 
 campaign_focus_areas = Table(
     "campaign_focus_areas",
@@ -29,6 +33,8 @@ class Campaign(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     state_abbr: Mapped[str] = mapped_column(ForeignKey("states.abbr"))
     template_id: Mapped[int | None] = mapped_column(ForeignKey("letter_templates.id"))
+    # A bill the campaign backs: its sponsors are thanked, every other target asked to support it.
+    bill_id: Mapped[int | None] = mapped_column(ForeignKey("bills.id"))
     # "legislature", "upper", "lower", "districts" (target_districts lists them, one
     # "chamber district" a line) or "lawmakers" (target_legislators lists person ids).
     target: Mapped[str] = mapped_column(String(16), default="legislature")
@@ -42,6 +48,7 @@ class Campaign(db.Model):
 
     state: Mapped[State] = relationship()
     template: Mapped[LetterTemplate | None] = relationship()
+    bill: Mapped[Bill | None] = relationship()
     owner: Mapped[User] = relationship()
     focus_areas: Mapped[list[IssueArea]] = relationship(secondary=campaign_focus_areas)
 

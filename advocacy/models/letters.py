@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
@@ -11,6 +12,9 @@ from advocacy.extensions import db
 from advocacy.models.accounts import User
 from advocacy.models.legislators import Legislator
 from advocacy.models.reportcards import IssueArea, State
+
+if TYPE_CHECKING:
+    from advocacy.models.bills import Bill
 
 PURPOSES = ("ask", "thank-you", "follow-up", "phone")
 CHANNELS = ("email", "print", "phone", "outbox")
@@ -83,6 +87,8 @@ class Letter(db.Model):
     issue_area_id: Mapped[int | None] = mapped_column(ForeignKey("issue_areas.id"))
     legislator_id: Mapped[str] = mapped_column(ForeignKey("legislators.id"), index=True)
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    # The bill the letter asks the lawmaker to support (or thanks them for sponsoring).
+    bill_id: Mapped[int | None] = mapped_column(ForeignKey("bills.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
@@ -116,6 +122,7 @@ class Letter(db.Model):
     state: Mapped[State] = relationship()
     issue_area: Mapped[IssueArea | None] = relationship()
     legislator: Mapped[Legislator] = relationship()
+    bill: Mapped[Bill | None] = relationship()
 
 
 class OutboxMessage(db.Model):

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, Response, abort, render_template, request
 
+from advocacy.bills.service import bills_by_area, freshness, state_bills
 from advocacy.caching import cached_page, conditional, report_cards_changed_at
 from advocacy.extensions import db
 from advocacy.models import ReportCard, State
@@ -51,6 +52,8 @@ def state(abbr: str) -> Response:
         "reportcards/state.html",
         state=state,
         summary=summary,
+        bills=bills_by_area(state_bills(db.session, state)),
+        bill_freshness=freshness(db.session, state),
         cards=cards,
         requested_year=year,
         framework=featured_framework(db.session),

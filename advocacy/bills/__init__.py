@@ -1,0 +1,1 @@
+"""Bills before each legislature that would fix a state's weakest report-card areas."""

@@ -1,0 +1,127 @@
+"""Bills as pages and letters use them: a state's bills by issue area, a lawmaker's bills, and the
+client the settings describe."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
+
+from advocacy.bills.sync import RefreshOutcome, last_good_refresh, refresh_state
+from advocacy.clients.openstates_api import OpenStatesAPI
+from advocacy.errors import NotFound
+from advocacy.models import Bill, BillSession, BillSponsor, IssueArea, State
+
+
+class UnknownBill(NotFound):
+    pass
+
+
+def api_configured(config: Mapping) -> bool:
+    return bool(config["OPENSTATES_API_KEY"])
+
+
+def api_from_config(config: Mapping) -> OpenStatesAPI:
+    """The Open States client the settings describe (OpenStatesAPIError when no key is set)."""
+    return OpenStatesAPI(
+        config["OPENSTATES_API_URL"],
+        config["OPENSTATES_API_KEY"],
+        timeout=float(config["HTTP_TIMEOUT"]),
+        per_minute=int(config["OPENSTATES_API_PER_MINUTE"]),
+        backoff=float(config["OPENSTATES_API_BACKOFF"]),
+    )
+
+
+def refresh_states(
+    session: Session, config: Mapping, states: list[State], today: date
+) -> list[RefreshOutcome]:
+    with api_from_config(config) as api:
+        return [refresh_state(session, api, state, today) for state in states]
+
+
+def _shown(query: Select) -> Select:
+    """Bills an admin has not hidden, with what a page shows of them."""
+    return query.where(Bill.hidden.is_(False)).options(
+        selectinload(Bill.areas), selectinload(Bill.sponsors).selectinload(BillSponsor.legislator)
+    )
+
+
+def current_session_of(session: Session, state: State) -> BillSession | None:
+    return session.get(BillSession, state.abbr)
+
+
+def state_bills(session: Session, state: State, area: IssueArea | None = None) -> list[Bill]:
+    """The state's bills of its current session (every session when none is known yet), newest
+    action first; with `area`, only those that address it."""
+    query = select(Bill).where(Bill.state_abbr == state.abbr)
+    current = current_session_of(session, state)
+    if current is not None:
+        query = query.where(Bill.session == current.identifier)
+    if area is not None:
+        query = query.where(Bill.areas.contains(area))
+    query = query.order_by(Bill.latest_action_date.desc().nulls_last(), Bill.identifier)
+    return list(session.scalars(_shown(query)))
+
+
+def state_bills_for_admin(session: Session, state: State) -> list[Bill]:
+    """Every bill kept for the state, hidden ones too, newest session and action first."""
+    query = (
+        select(Bill)
+        .where(Bill.state_abbr == state.abbr)
+        .order_by(Bill.session.desc(), Bill.latest_action_date.desc().nulls_last(), Bill.identifier)
+        .options(selectinload(Bill.areas), selectinload(Bill.sponsors).selectinload(BillSponsor.legislator))
+    )
+    return list(session.scalars(query))
+
+
+def bills_by_area(bills: list[Bill]) -> dict[int, list[Bill]]:
+    """Issue-area id → the bills that address it."""
+    found: dict[int, list[Bill]] = {}
+    for bill in bills:
+        for area in bill.areas:
+            found.setdefault(area.id, []).append(bill)
+    return found
+
+
+def sponsored_bills(session: Session, legislator_id: str) -> list[Bill]:
+    query = (
+        select(Bill)
+        .join(Bill.sponsors)
+        .where(BillSponsor.legislator_id == legislator_id)
+        .order_by(Bill.latest_action_date.desc().nulls_last(), Bill.identifier)
+        .distinct()
+    )
+    return list(session.scalars(_shown(query)))
+
+
+def get_bill(session: Session, bill_id: int) -> Bill:
+    bill = session.get(Bill, bill_id)
+    if bill is None:
+        raise UnknownBill("There is no such bill.")
+    return bill
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """What a state's page says about its bills: the session, and when they were last refreshed."""
+
+    session_name: str
+    refreshed_at: datetime | None
+
+    @property
+    def session_words(self) -> str:
+        """ "the 2026 Regular Session", "the 2025-2026 session", or "this session" when unknown."""
+        if not self.session_name:
+            return "this session"
+        if "session" in self.session_name.lower():
+            return f"the {self.session_name}"
+        return f"the {self.session_name} session"
+
+
+def freshness(session: Session, state: State) -> Freshness:
+    current = current_session_of(session, state)
+    last = last_good_refresh(session, state.abbr)
+    return Freshness(current.name if current else "", last.finished_at if last else None)

@@ -1,0 +1,209 @@
+"""Refreshing a state's trafficking bills from Open States API v3, one transaction per state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from advocacy.bills.topics import rubric
+from advocacy.clients.openstates_api import (
+    BillRecord,
+    OpenStatesAPI,
+    OpenStatesAPIError,
+    current_session,
+)
+from advocacy.clock import utcnow
+from advocacy.models import Bill, BillRefresh, BillSession, BillSponsor, Legislator, State
+from advocacy.reportcards.service import featured_framework
+
+# A state's list of sessions is asked for again after this long (a new session starts once a
+# year or two); an admin's choice is kept until the admin clears it.
+SESSION_CHECK_AGE = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class BillCounts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def describe(self) -> str:
+        return f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+
+    def __add__(self, other: BillCounts) -> BillCounts:
+        return BillCounts(
+            self.added + other.added, self.updated + other.updated, self.unchanged + other.unchanged
+        )
+
+
+@dataclass(frozen=True)
+class RefreshOutcome:
+    abbr: str
+    session: str
+    counts: BillCounts | None  # None when the refresh failed
+    error: str = ""
+
+    def describe(self) -> str:
+        if self.counts is None:
+            return f"{self.abbr}: failed: {self.error}"
+        return f"{self.abbr}: {self.counts.describe()}"
+
+
+def chosen_session(session: Session, api: OpenStatesAPI, state: State, today: date) -> BillSession:
+    """The session to show: an admin's choice, a recent answer, or the API's list chosen by date."""
+    kept = session.get(BillSession, state.abbr)
+    if kept is not None and (kept.chosen_by_admin or utcnow() - kept.checked_at < SESSION_CHECK_AGE):
+        return kept
+    found = current_session(api.sessions(state.abbr), today)
+    if found is None:
+        raise OpenStatesAPIError(f"Open States lists no legislative session for {state.name}.")
+    if kept is None:
+        kept = BillSession(state_abbr=state.abbr)
+        session.add(kept)
+    kept.identifier, kept.name, kept.chosen_by_admin, kept.checked_at = (
+        found.identifier,
+        found.name,
+        False,
+        utcnow(),
+    )
+    return kept
+
+
+def refresh_state(session: Session, api: OpenStatesAPI, state: State, today: date) -> RefreshOutcome:
+    """Ask for the state's trafficking bills changed since the last good refresh, and keep them.
+
+    A failed refresh changes no bill; it is recorded with its reason for the admin's page.
+    """
+    started = utcnow()
+    asked_before = api.requests
+    chosen = ""
+    try:
+        bill_session = chosen_session(session, api, state, today)
+        chosen = bill_session.identifier
+        last = last_good_refresh(session, state.abbr, chosen)
+        since = last.started_at if last is not None else None
+        records = list(api.search_bills(state.abbr, chosen, rubric().query(), since))
+        counts = _keep(session, state, bill_session, records)
+    except OpenStatesAPIError as error:
+        session.rollback()
+        outcome = RefreshOutcome(state.abbr, chosen, None, str(error))
+        counts = BillCounts()
+    else:
+        outcome = RefreshOutcome(state.abbr, chosen, counts)
+    session.add(
+        BillRefresh(
+            state_abbr=state.abbr,
+            session=chosen,
+            started_at=started,
+            finished_at=utcnow(),
+            added=counts.added,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+            requests=api.requests - asked_before,
+            error=outcome.error,
+        )
+    )
+    session.commit()
+    return outcome
+
+
+def last_good_refresh(session: Session, abbr: str, bill_session: str | None = None) -> BillRefresh | None:
+    query = select(BillRefresh).where(BillRefresh.state_abbr == abbr, BillRefresh.error == "")
+    if bill_session is not None:
+        query = query.where(BillRefresh.session == bill_session)
+    return session.scalar(query.order_by(BillRefresh.started_at.desc(), BillRefresh.id.desc()))
+
+
+def latest_refreshes(session: Session, abbr: str, count: int = 5) -> list[BillRefresh]:
+    query = select(BillRefresh).where(BillRefresh.state_abbr == abbr)
+    return list(session.scalars(query.order_by(BillRefresh.id.desc()).limit(count)))
+
+
+def _keep(session: Session, state: State, bill_session: BillSession, records: list[BillRecord]) -> BillCounts:
+    framework = featured_framework(session)
+    areas_by_code = {a.code: a for a in framework.issue_areas} if framework else {}
+    stored = {
+        bill.ocd_id: bill
+        for bill in session.scalars(
+            select(Bill).where(Bill.state_abbr == state.abbr, Bill.session == bill_session.identifier)
+        )
+        if bill.ocd_id
+    }
+    sponsor_ids = {s.person_id for r in records for s in r.sponsors if s.person_id}
+    known = (
+        set(session.scalars(select(Legislator.id).where(Legislator.id.in_(sponsor_ids))))
+        if sponsor_ids
+        else set()
+    )
+    added = updated = 0
+    seen: set[str] = set()
+    for record in records:
+        if record.ocd_id in seen:
+            continue
+        seen.add(record.ocd_id)
+        bill = stored.get(record.ocd_id)
+        if bill is None:
+            bill = Bill(
+                ocd_id=record.ocd_id,
+                state_abbr=state.abbr,
+                session=bill_session.identifier,
+                first_seen_at=utcnow(),
+            )
+            session.add(bill)
+            added += 1
+        elif _same(bill, record, known):
+            continue
+        else:
+            updated += 1
+        _copy(bill, record, bill_session, known)
+        if not bill.areas_confirmed:
+            codes = rubric().area_codes(record.title, record.abstract)
+            bill.areas = [areas_by_code[code] for code in codes if code in areas_by_code]
+    # Every bill of the session kept before and not changed now: returned the same, or not
+    # returned at all (the API sends only the bills updated since the last good refresh).
+    return BillCounts(added, updated, len(stored) - updated)
+
+
+def _sponsor_rows(record: BillRecord, known: set[str]) -> list[tuple[str, str | None, bool, str]]:
+    return [
+        (s.name, s.person_id if s.person_id in known else None, s.primary, s.classification)
+        for s in record.sponsors
+    ]
+
+
+def _same(bill: Bill, record: BillRecord, known: set[str]) -> bool:
+    return (
+        bill.title,
+        bill.abstract,
+        bill.url,
+        bill.latest_action,
+        bill.latest_action_date,
+        bill.identifier,
+        [(s.name, s.legislator_id, s.primary, s.classification) for s in bill.sponsors],
+    ) == (
+        record.title,
+        record.abstract,
+        record.url,
+        record.latest_action,
+        record.latest_action_date,
+        record.identifier,
+        _sponsor_rows(record, known),
+    )
+
+
+def _copy(bill: Bill, record: BillRecord, bill_session: BillSession, known: set[str]) -> None:
+    bill.identifier = record.identifier
+    bill.session_name = bill_session.name
+    bill.title = record.title or record.identifier
+    bill.abstract = record.abstract
+    bill.url = record.url
+    bill.latest_action = record.latest_action
+    bill.latest_action_date = record.latest_action_date
+    bill.source_updated_at = record.updated_at
+    bill.sponsors = [
+        BillSponsor(position=n, name=name, legislator_id=person, primary=primary, classification=kind)
+        for n, (name, person, primary, kind) in enumerate(_sponsor_rows(record, known))
+    ]

@@ -1,0 +1,104 @@
+"""Bills before a state's legislature: from Open States API v3, or added by an admin."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from advocacy.extensions import db
+from advocacy.models.legislators import Legislator
+from advocacy.models.reportcards import IssueArea, State
+
+bill_areas = Table(
+    "bill_areas",
+    db.metadata,
+    Column("bill_id", ForeignKey("bills.id", ondelete="CASCADE"), primary_key=True),
+    Column("issue_area_id", ForeignKey("issue_areas.id"), primary_key=True),
+)
+
+
+class Bill(db.Model):
+    __tablename__ = "bills"
+    __table_args__ = (UniqueConstraint("state_abbr", "session", "identifier"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Open States' id (ocd-bill/<uuid>); None for a bill an admin added by hand.
+    ocd_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    state_abbr: Mapped[str] = mapped_column(ForeignKey("states.abbr"), index=True)
+    session: Mapped[str] = mapped_column(String(40))  # the session's identifier: "2026", "2025-2026"
+    session_name: Mapped[str] = mapped_column(String(120), default="")  # "2026 Regular Session"
+    identifier: Mapped[str] = mapped_column(String(40))  # "HB 2273"
+    title: Mapped[str] = mapped_column(Text)
+    abstract: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(Text, default="")  # the legislature's page, else Open States'
+    latest_action: Mapped[str] = mapped_column(Text, default="")
+    latest_action_date: Mapped[date | None]
+    source_updated_at: Mapped[datetime | None]  # Open States' updated_at, to tell a changed bill
+    first_seen_at: Mapped[datetime]
+    added_by_hand: Mapped[bool] = mapped_column(default=False)
+    # An admin confirmed or corrected the areas: a refresh no longer changes them.
+    areas_confirmed: Mapped[bool] = mapped_column(default=False)
+    hidden: Mapped[bool] = mapped_column(default=False)
+
+    state: Mapped[State] = relationship()
+    areas: Mapped[list[IssueArea]] = relationship(secondary=bill_areas, order_by=IssueArea.number)
+    sponsors: Mapped[list[BillSponsor]] = relationship(
+        back_populates="bill", cascade="all, delete-orphan", order_by="BillSponsor.position"
+    )
+
+    @property
+    def primary_sponsors(self) -> list[BillSponsor]:
+        return [s for s in self.sponsors if s.primary] or self.sponsors[:1]
+
+    def sponsored_by(self, legislator_id: str) -> bool:
+        return any(s.legislator_id == legislator_id for s in self.sponsors)
+
+
+class BillSponsor(db.Model):
+    __tablename__ = "bill_sponsors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(200))  # as Open States gives it; kept for unknown sponsors
+    # The lawmaker, when the app knows their ocd-person id.
+    legislator_id: Mapped[str | None] = mapped_column(
+        ForeignKey("legislators.id", ondelete="SET NULL"), index=True
+    )
+    primary: Mapped[bool] = mapped_column(default=False)
+    classification: Mapped[str] = mapped_column(String(40), default="")  # primary, cosponsor…
+
+    bill: Mapped[Bill] = relationship(back_populates="sponsors")
+    legislator: Mapped[Legislator | None] = relationship()
+
+
+class BillSession(db.Model):
+    """The session whose bills a state's page shows: chosen from Open States' list of sessions by
+    date, or set by an admin (then kept until the admin clears it)."""
+
+    __tablename__ = "bill_sessions"
+
+    state_abbr: Mapped[str] = mapped_column(ForeignKey("states.abbr"), primary_key=True)
+    identifier: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120), default="")
+    chosen_by_admin: Mapped[bool] = mapped_column(default=False)
+    checked_at: Mapped[datetime]
+
+
+class BillRefresh(db.Model):
+    """One state's bill refresh from Open States: its counts, or why it failed."""
+
+    __tablename__ = "bill_refreshes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state_abbr: Mapped[str] = mapped_column(ForeignKey("states.abbr"), index=True)
+    session: Mapped[str] = mapped_column(String(40), default="")
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime]
+    added: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    unchanged: Mapped[int] = mapped_column(default=0)
+    requests: Mapped[int] = mapped_column(default=0)  # calls to the API, against its daily allowance
+    error: Mapped[str] = mapped_column(Text, default="")
