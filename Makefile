@@ -60,9 +60,10 @@ test: lint
 		$(BIN)/pytest -m "not browser"; \
 	fi
 
-# The quick loop while working: everything but the browser tests and the wheel install, on SQLite.
+# The quick loop while working, on SQLite: the tests that run in this process, each inside a
+# transaction; not the browser tests, the wheel install, or those with servers and workers.
 unit: install-test
-	env -u ADVOCACY_TEST_DATABASE_URL $(BIN)/pytest -m "not browser and not package"
+	env -u ADVOCACY_TEST_DATABASE_URL $(BIN)/pytest -m "not browser and not package and not committed"
 
 format: install-test
 	$(BIN)/ruff check --fix .

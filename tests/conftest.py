@@ -195,12 +195,21 @@ def _savepoints_on_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+# Fixtures that reach the app from another thread or process: their tests commit for real.
+OTHER_THREADS_OR_PROCESSES = {"make_app", "run_worker", "live_server", "live_api"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark such tests `committed` (browser tests too), so `-m "not committed"` leaves them out."""
+    for item in items:
+        if item.get_closest_marker("browser") or OTHER_THREADS_OR_PROCESSES & set(
+            getattr(item, "fixturenames", ())
+        ):
+            item.add_marker(pytest.mark.committed)
+
+
 def _commits_for_real(request: pytest.FixtureRequest) -> bool:
-    return bool(
-        request.node.get_closest_marker("committed")
-        or request.node.get_closest_marker("browser")
-        or {"make_app", "run_worker", "live_server", "live_api"} & set(request.fixturenames)
-    )
+    return request.node.get_closest_marker("committed") is not None
 
 
 @contextmanager

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import json
 import re
@@ -22,6 +24,7 @@ from advocacy.letters.editing import TemplateProblem, check_text
 from advocacy.models import AuditEvent, Bill, BillRefresh, Campaign, Letter
 from advocacy.reportcards.service import all_states
 from tests.builders import make_legislator, person_id
+from tests.conftest import shared_data
 from tests.openstates_api import HB_1946, KEY, StandIn, bill, made_up_bills
 from tests.pages import csrf_token, save_letter, text_of
 
@@ -390,7 +393,7 @@ def test_an_admin_refreshes_one_state_now_and_chooses_its_session(admin, stand_i
     page = admin.get("/admin/bills?state=mo")
     chosen = admin.post(
         "/admin/bills/mo/session",
-        data={"csrf_token": csrf_token(page), "identifier": "2025", "name": "2025 Regular"},
+        data={"csrf_token": csrf_token(page), "session-identifier": "2025", "session-name": "2025 Regular"},
     )
     refreshed = admin.post("/admin/bills/mo/refresh", data={"csrf_token": csrf_token(page)})
 
@@ -635,3 +638,37 @@ def test_without_a_key_the_worker_books_only_tomorrows_check(app, redis_url):
 
     assert said == "no Open States API key: bills are added by hand"
     assert len(ScheduledJobRegistry(queue=queue()).get_job_ids()) == 1
+
+
+# What each topic in ../shared/data/openstates-bills/missouri-bills.csv is, as an issue area.
+TOPIC_AREAS = {
+    "safe harbor": "2",
+    "buyer penalties": "1",
+    "trafficker penalties": "1",
+    "facilitator": "1",
+    "enticement": "1",
+    "child sexual abuse material": "1",
+    "anti-trafficking fund": "3",
+    "vacatur": "4",
+    "civil statute": "4",
+    "hearsay": "5",
+    "training": "6",
+    "statewide council": "6",
+    "task force": "6",
+}
+
+
+def test_on_nineteen_real_bills_the_rubric_names_no_area_a_bill_does_not_address():
+    rows = list(
+        csv.DictReader(io.StringIO((shared_data("openstates-bills") / "missouri-bills.csv").read_text()))
+    )
+    found = {}
+    for row in rows:
+        expected = {area for topic, area in TOPIC_AREAS.items() if topic in row["topic"].lower()}
+        got = set(rubric().area_codes(row["title"]))
+        assert got <= expected, (row["identifier"], row["title"], got, expected)
+        found[row["identifier"]] = got
+
+    # Titles that say what the bill does are placed; omnibus titles wait for an admin.
+    assert found["SB 779"] == {"6"} and found["HB 385"] == {"4"} and found["SB 71"] == {"1"}
+    assert found["SB 775"] == {"2", "6"} and found["SJR 92"] == {"1"}

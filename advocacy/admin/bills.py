@@ -91,6 +91,7 @@ def _page(
         hand_form=hand_form,
         session_form=SessionForm(
             formdata=None,
+            prefix="session",
             identifier=current.identifier if current and current.chosen_by_admin else "",
             name=current.name if current and current.chosen_by_admin else "",
         ),
@@ -180,7 +181,7 @@ def hide_bill(bill_id: int) -> Response:
 @bp.post("/bills/<abbr>/session")
 def bill_session(abbr: str) -> Response:
     state = get_state(db.session, abbr)
-    form = SessionForm()
+    form = SessionForm(prefix="session")
     if form.validate_on_submit():
         choose_session(db.session, current_user, state, form.identifier.data or "", form.name.data or "")
         db.session.commit()

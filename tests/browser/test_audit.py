@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from advocacy import create_app
 from advocacy.auth.service import create_user
 from advocacy.extensions import db
-from advocacy.models import Campaign, IssueArea
+from advocacy.models import Bill, BillSponsor, Campaign, IssueArea
 from advocacy.reportcards.service import featured_framework
 from tests.browser.conftest import ADDRESS, census_url, make_home_lawmakers, serve
 from tests.browser.harness import audit, log_in
@@ -76,6 +76,7 @@ PAGES = [
     ("admin-report-cards", "/admin/report-cards", "admin", 200),
     ("admin-report-card", "/admin/report-cards/mo/2023", "admin", 200),
     ("admin-lawmakers", "/admin/legislators", "admin", 200),
+    ("admin-bills", "/admin/bills?state=mo", "admin", 200),
     ("admin-users", "/admin/users", "admin", 200),
     ("admin-audit", "/admin/audit", "admin", 200),
     ("privacy", "/privacy", None, 200),
@@ -100,6 +101,23 @@ def site(database_url: str, tmp_path_factory, census_server: HTTPServer, browser
             select(IssueArea).where(
                 IssueArea.framework_id == featured_framework(db.session).id,
                 IssueArea.slug == "identification-and-response",
+            )
+        )
+        # A bill on the campaign's area, sponsored by the senator: on the state page, the senator's
+        # page, the letter form and the admin's bills page.
+        db.session.add(
+            Bill(
+                state_abbr="mo",
+                session="2026",
+                session_name="2026 Regular Session",
+                identifier="SB 1",
+                title="Modifies provisions relating to the protection of children and vulnerable persons",
+                url="https://www.senate.mo.gov/26info/BTS_Web/Bill.aspx?SessionType=R&BillID=1",
+                latest_action="Second Read and Referred S Judiciary Committee",
+                latest_action_date=date(2026, 1, 15),
+                first_seen_at=datetime(2026, 11, 1),
+                areas=[area],
+                sponsors=[BillSponsor(name=senator.name, legislator_id=senator.id, primary=True)],
             )
         )
         db.session.add(
