@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Request, Response
 
 from advocacy.bills.topics import rubric
-from advocacy.clients.openstates_api import Session, current_session
+from advocacy.clients.openstates_api import OpenStatesAPI, Session, current_session
 from advocacy.extensions import db
 from advocacy.jobs import bills_day_job, queue
 from advocacy.letters.editing import TemplateProblem, check_text
@@ -672,3 +672,24 @@ def test_on_nineteen_real_bills_the_rubric_names_no_area_a_bill_does_not_address
     # Titles that say what the bill does are placed; omnibus titles wait for an admin.
     assert found["SB 779"] == {"6"} and found["HB 385"] == {"4"} and found["SB 71"] == {"1"}
     assert found["SB 775"] == {"2", "6"} and found["SJR 92"] == {"1"}
+
+
+def test_the_client_keeps_to_the_free_keys_rate_between_requests(stand_in, httpserver):
+    waits: list[float] = []
+    api = OpenStatesAPI(httpserver.url_for("/").rstrip("/"), KEY, per_minute=10, sleep=waits.append)
+
+    with api:
+        api.sessions("mo")
+        api.sessions("mo")
+
+    assert len(waits) == 1 and 5.5 < waits[0] <= 6.0  # 60 s / 10 requests, less the first's time
+    assert api.requests == 2
+
+
+def test_a_campaigns_page_names_the_bill_it_backs(organizer, client, bills_and_members):
+    campaign_with_bill(organizer, bills_and_members["HB 2273"], ["access-to-justice"])
+
+    seen = text_of(client.get("/campaigns/pass-hb-2273"))
+
+    assert "It backs HB 2273 , “Modifies provisions relating" in seen
+    assert "its sponsors are thanked, and every other lawmaker is asked to co-sponsor it or vote yes." in seen
