@@ -25,7 +25,7 @@ from advocacy.models import AuditEvent, Bill, BillRefresh, Campaign, Letter
 from advocacy.reportcards.service import all_states
 from tests.builders import make_legislator, person_id
 from tests.conftest import shared_data
-from tests.openstates_api import HB_1946, KEY, StandIn, bill, made_up_bills
+from tests.openstates_api import HB_1946, HB_2273, KEY, StandIn, bill, made_up_bills
 from tests.pages import csrf_token, save_letter, text_of
 
 TODAY = date.today()
@@ -693,3 +693,20 @@ def test_a_campaigns_page_names_the_bill_it_backs(organizer, client, bills_and_m
 
     assert "It backs HB 2273 , “Modifies provisions relating" in seen
     assert "its sponsors are thanked, and every other lawmaker is asked to co-sponsor it or vote yes." in seen
+
+
+def test_a_bill_added_by_hand_is_taken_over_by_open_states_record_keeping_its_areas(
+    app, admin, runner, stand_in
+):
+    app.config["OPENSTATES_API_KEY"] = ""
+    hand_bill(admin)  # HB 2273 in 2026, on access to justice only
+    app.config["OPENSTATES_API_KEY"] = KEY
+
+    result = refresh(runner)
+
+    assert result.output.splitlines()[0] == "mo: 1 added, 1 updated, 0 unchanged"
+    kept = stored()
+    assert set(kept) == {"HB 2273", "HB 1946"}
+    taken = kept["HB 2273"]
+    assert taken.ocd_id == HB_2273["id"] and not taken.added_by_hand
+    assert [a.slug for a in taken.areas] == ["access-to-justice"]  # the admin's, not the rubric's

@@ -171,7 +171,9 @@ def bill_areas(bill_id: int) -> Response:
 @bp.post("/bills/<int:bill_id>/hide")
 def hide_bill(bill_id: int) -> Response:
     bill = get_bill(db.session, bill_id)
-    if FlaskForm().validate_on_submit():
+    if not FlaskForm().validate_on_submit():
+        flash("The request was not valid; reload the page and try again.", "error")
+    else:
         set_hidden(db.session, current_user, bill, not bill.hidden)
         db.session.commit()
         flash(f"{bill.identifier} is {'hidden from' if bill.hidden else 'shown on'} the state's page.")

@@ -125,13 +125,14 @@ def latest_refreshes(session: Session, abbr: str, count: int = 5) -> list[BillRe
 def _keep(session: Session, state: State, bill_session: BillSession, records: list[BillRecord]) -> BillCounts:
     framework = featured_framework(session)
     areas_by_code = {a.code: a for a in framework.issue_areas} if framework else {}
-    stored = {
-        bill.ocd_id: bill
-        for bill in session.scalars(
+    in_session = list(
+        session.scalars(
             select(Bill).where(Bill.state_abbr == state.abbr, Bill.session == bill_session.identifier)
         )
-        if bill.ocd_id
-    }
+    )
+    stored = {bill.ocd_id: bill for bill in in_session if bill.ocd_id}
+    # Bills an admin added by hand before a key was set: Open States' record takes them over.
+    by_hand = {bill.identifier: bill for bill in in_session if not bill.ocd_id}
     sponsor_ids = {s.person_id for r in records for s in r.sponsors if s.person_id}
     known = (
         set(session.scalars(select(Legislator.id).where(Legislator.id.in_(sponsor_ids))))
@@ -145,7 +146,11 @@ def _keep(session: Session, state: State, bill_session: BillSession, records: li
             continue
         seen.add(record.ocd_id)
         bill = stored.get(record.ocd_id)
-        if bill is None:
+        if bill is None and record.identifier in by_hand:
+            bill = by_hand.pop(record.identifier)
+            bill.ocd_id, bill.added_by_hand = record.ocd_id, False
+            updated += 1
+        elif bill is None:
             bill = Bill(
                 ocd_id=record.ocd_id,
                 state_abbr=state.abbr,
@@ -164,7 +169,7 @@ def _keep(session: Session, state: State, bill_session: BillSession, records: li
             bill.areas = [areas_by_code[code] for code in codes if code in areas_by_code]
     # Every bill of the session kept before and not changed now: returned the same, or not
     # returned at all (the API sends only the bills updated since the last good refresh).
-    return BillCounts(added, updated, len(stored) - updated)
+    return BillCounts(added, updated, len(in_session) - updated)
 
 
 def _sponsor_rows(record: BillRecord, known: set[str]) -> list[tuple[str, str | None, bool, str]]:
