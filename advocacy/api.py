@@ -142,6 +142,7 @@ def _bill(bill: Bill) -> dict:
         "url": bill.url or None,
         "latest_action": bill.latest_action or None,
         "latest_action_date": bill.latest_action_date.isoformat() if bill.latest_action_date else None,
+        "status": bill.status,
         "areas": [area.slug for area in bill.areas],
         "sponsors": [
             {"name": s.name, "legislator_id": s.legislator_id, "primary": s.primary} for s in bill.sponsors

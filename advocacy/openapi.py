@@ -186,6 +186,11 @@ SCHEMAS: dict[str, dict] = {
             "url": {**STRING_OR_NULL, "description": "The legislature's page, else Open States'."},
             "latest_action": STRING_OR_NULL,
             "latest_action_date": {**STRING_OR_NULL, "format": "date"},
+            "status": {
+                "type": "string",
+                "enum": ["pending", "enacted", "failed"],
+                "description": "From its actions: signed or became law, failed or vetoed, or neither yet.",
+            },
             "areas": {**STRINGS, "description": "Slugs of the issue areas the bill addresses."},
             "sponsors": {
                 "type": "array",

@@ -485,6 +485,8 @@ def preview(client, to: int, bill_id: str, area: str = "access-to-justice", acti
 
 @pytest.fixture
 def bills_and_members(runner, stand_in, sponsors) -> dict[str, Bill]:
+    """The 2026 session still sitting (the real one ended on May 15, 2026), and a third member."""
+    stand_in.sessions[-1] = dict(stand_in.sessions[-1], end_date="2099-05-15")
     make_legislator(db.session, n=13, name="Cy Member", chamber="lower", district="7")
     db.session.commit()
     refresh(runner)
@@ -710,3 +712,48 @@ def test_a_bill_added_by_hand_is_taken_over_by_open_states_record_keeping_its_ar
     taken = kept["HB 2273"]
     assert taken.ocd_id == HB_2273["id"] and not taken.added_by_hand
     assert [a.slug for a in taken.areas] == ["access-to-justice"]  # the admin's, not the rubric's
+
+
+def test_after_the_session_ends_the_page_says_so_and_letters_ask_for_the_bill_again(
+    runner, client, stand_in, sponsors
+):
+    make_legislator(db.session, n=13, name="Cy Member", chamber="lower", district="7")
+    db.session.commit()
+    refresh(runner)  # Missouri's 2026 Regular Session ended on May 15, 2026
+    bill_id = str(stored()["HB 2273"].id)
+
+    page = text_of(client.get("/states/mo"))
+    asking = text_of(preview(client, 13, bill_id))
+    thanking = text_of(preview(client, 11, bill_id))
+
+    assert (
+        "The 2026 Regular Session ended on May 15, 2026; "
+        "a bill that did not pass may be filed again next session."
+        in under(page, "Access to Justice for Trafficking Survivors")
+    )
+    assert (
+        "sponsored by Ed Lewis, did not pass before the last session ended: will you file it again" in asking
+    )
+    assert "is before the legislature now" not in asking
+    assert "It did not pass before the session ended; I hope you will file it again." in thanking
+
+
+def test_a_bill_that_became_law_is_marked_and_no_letter_asks_for_it(runner, client, stand_in, sponsors):
+    signed = dict(HB_1946)
+    signed["actions"] = [
+        *HB_1946["actions"],
+        {**HB_1946["actions"][-1], "id": "signed", "description": "Signed by Governor", "date": "2026-07-01",
+         "classification": ["executive-signature"], "order": 9},
+    ]  # fmt: skip
+    signed["latest_action_description"], signed["latest_action_date"] = "Signed by Governor", "2026-07-01"
+    stand_in.bills = [HB_2273, signed]
+    refresh(runner)
+
+    training = under(text_of(client.get("/states/mo")), "Prevention and Training")
+    api = client.get("/api/v1/states/mo/bills?area=prevention-and-training").get_json()
+    form = client.get(f"/letters/new?state=mo&area=prevention-and-training&to={person_id(12)}")
+
+    assert "HB 1946 : Relating to anti-trafficking efforts Sponsored by" in training
+    assert "Became law. Latest action, July 1, 2026: Signed by Governor" in training
+    assert [(b["identifier"], b["status"]) for b in api["items"]] == [("HB 1946", "enacted")]
+    assert 'name="bill"' not in form.get_data(as_text=True)  # nothing left to ask for on this issue

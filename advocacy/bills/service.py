@@ -110,6 +110,7 @@ class Freshness:
 
     session_name: str
     refreshed_at: datetime | None
+    session_ended: date | None = None  # the session's end, once it is past
 
     @property
     def session_words(self) -> str:
@@ -124,4 +125,10 @@ class Freshness:
 def freshness(session: Session, state: State) -> Freshness:
     current = current_session_of(session, state)
     last = last_good_refresh(session, state.abbr)
-    return Freshness(current.name if current else "", last.finished_at if last else None)
+    ended = current.end_date if current and current.end_date and current.end_date < date.today() else None
+    return Freshness(current.name if current else "", last.finished_at if last else None, ended)
+
+
+def pending(bills: list[Bill]) -> list[Bill]:
+    """Bills a letter may still ask a lawmaker to support: not yet law, not failed."""
+    return [bill for bill in bills if bill.status == "pending"]

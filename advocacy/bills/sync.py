@@ -69,7 +69,16 @@ def chosen_session(session: Session, api: OpenStatesAPI, state: State, today: da
         False,
         utcnow(),
     )
+    kept.end_date = _date(found.end_date)
     return kept
+
+
+def _date(text: str) -> date | None:
+    """A session's end as the API gives it: "2026-05-15"; a bare year or month says too little."""
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
 
 
 def refresh_state(session: Session, api: OpenStatesAPI, state: State, today: date) -> RefreshOutcome:
@@ -187,6 +196,7 @@ def _same(bill: Bill, record: BillRecord, known: set[str]) -> bool:
         bill.latest_action,
         bill.latest_action_date,
         bill.identifier,
+        bill.status,
         [(s.name, s.legislator_id, s.primary, s.classification) for s in bill.sponsors],
     ) == (
         record.title,
@@ -195,6 +205,7 @@ def _same(bill: Bill, record: BillRecord, known: set[str]) -> bool:
         record.latest_action,
         record.latest_action_date,
         record.identifier,
+        record.status,
         _sponsor_rows(record, known),
     )
 
@@ -207,6 +218,7 @@ def _copy(bill: Bill, record: BillRecord, bill_session: BillSession, known: set[
     bill.url = record.url
     bill.latest_action = record.latest_action
     bill.latest_action_date = record.latest_action_date
+    bill.status = record.status
     bill.source_updated_at = record.updated_at
     bill.sponsors = [
         BillSponsor(position=n, name=name, legislator_id=person, primary=primary, classification=kind)

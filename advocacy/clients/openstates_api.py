@@ -60,6 +60,7 @@ class BillRecord:
     latest_action_date: date | None
     updated_at: datetime | None
     sponsors: tuple[Sponsor, ...] = field(default=())
+    status: str = "pending"  # "enacted", "failed" or "pending", from its actions' classification
 
 
 def current_session(sessions: list[Session], today: date) -> Session | None:
@@ -92,6 +93,24 @@ def _datetime(text: str | None) -> datetime | None:
     except ValueError:
         return None
     return parsed.replace(tzinfo=None) if parsed else None
+
+
+# Action classifications (Open States' vocabulary) that end a bill's course.
+ENACTED = {"became-law", "executive-signature"}
+FAILED = {"failure", "withdrawal", "executive-veto"}
+
+
+def _status(actions: list[dict]) -> str:
+    """Where a bill stands by its actions, oldest first: the last one that ended its course wins
+    (a veto the legislature overrides is followed by "became-law")."""
+    status = "pending"
+    for action in actions:
+        kinds = set(action.get("classification") or [])
+        if kinds & ENACTED:
+            status = "enacted"
+        elif kinds & FAILED:
+            status = "failed"
+    return status
 
 
 def _official_url(bill: dict) -> str:
@@ -127,6 +146,7 @@ def _record(bill: dict) -> BillRecord:
         latest_action_date=_date(bill.get("latest_action_date") or latest.get("date")),
         updated_at=_datetime(bill.get("updated_at")),
         sponsors=sponsors,
+        status=_status(actions),
     )
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from advocacy.bills.service import state_bills
+from advocacy.bills.service import pending, state_bills
 from advocacy.campaigns.service import targets_of
 from advocacy.legislators.constituency import FoundLawmakers
 from advocacy.legislators.service import sitting_legislators
@@ -99,7 +99,7 @@ def letter_setup(
     if campaign is not None and campaign.bill is not None:
         bills = [campaign.bill]
     else:
-        bills = state_bills(session, state)
+        bills = pending(state_bills(session, state))
     return LetterSetup(state, campaign, framework, summary, areas, area, legislators, requested, bills)
 
 

@@ -176,6 +176,14 @@ def trial_cases(states: list[tuple[str, str]]) -> list[tuple[str, LetterContext]
             replace(SAMPLE, bill=replace(SAMPLE_BILL, recipient_is_sponsor=True)),
         ),
         (
+            "a letter naming a bill whose session has ended",
+            replace(SAMPLE, bill=replace(SAMPLE_BILL, session_over=True)),
+        ),
+        (
+            "a letter to a sponsor of a bill whose session has ended",
+            replace(SAMPLE, bill=replace(SAMPLE_BILL, session_over=True, recipient_is_sponsor=True)),
+        ),
+        (
             "a letter naming a bill with no sponsor or action known",
             replace(
                 SAMPLE,

@@ -94,6 +94,8 @@ class BillFacts:
     url: str
     # The recipient sponsors it: the letter thanks them instead of asking them to support it.
     recipient_is_sponsor: bool = False
+    # Its session has ended without a vote that passed it: ask for it to be filed again.
+    session_over: bool = False
 
 
 @dataclass(frozen=True)

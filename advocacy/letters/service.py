@@ -217,6 +217,7 @@ def bill_facts(bill: Bill, recipient: Legislator) -> BillFacts:
         ),
         url=bill.url,
         recipient_is_sponsor=bill.sponsored_by(recipient.id),
+        session_over=bill.session_over,
     )
 
 

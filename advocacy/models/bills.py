@@ -35,6 +35,9 @@ class Bill(db.Model):
     url: Mapped[str] = mapped_column(Text, default="")  # the legislature's page, else Open States'
     latest_action: Mapped[str] = mapped_column(Text, default="")
     latest_action_date: Mapped[date | None]
+    # "pending", "enacted" (signed or became law) or "failed" (failed, withdrawn, vetoed), from the
+    # classification of its actions; a bill added by hand is pending.
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     source_updated_at: Mapped[datetime | None]  # Open States' updated_at, to tell a changed bill
     first_seen_at: Mapped[datetime]
     added_by_hand: Mapped[bool] = mapped_column(default=False)
@@ -47,6 +50,23 @@ class Bill(db.Model):
     sponsors: Mapped[list[BillSponsor]] = relationship(
         back_populates="bill", cascade="all, delete-orphan", order_by="BillSponsor.position"
     )
+
+    # The session the state's pages show now (see BillSession), to tell whether this bill's is over.
+    shown_session: Mapped[BillSession | None] = relationship(
+        primaryjoin="foreign(Bill.state_abbr) == BillSession.state_abbr", viewonly=True
+    )
+
+    @property
+    def session_over(self) -> bool:
+        """Its session has ended and the bill is neither law nor failed: it died with the session."""
+        shown = self.shown_session
+        return bool(
+            self.status == "pending"
+            and shown is not None
+            and shown.identifier == self.session
+            and shown.end_date is not None
+            and shown.end_date < date.today()
+        )
 
     @property
     def primary_sponsors(self) -> list[BillSponsor]:
@@ -83,6 +103,7 @@ class BillSession(db.Model):
     state_abbr: Mapped[str] = mapped_column(ForeignKey("states.abbr"), primary_key=True)
     identifier: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(120), default="")
+    end_date: Mapped[date | None]  # when the session ends (or ended), as Open States gives it
     chosen_by_admin: Mapped[bool] = mapped_column(default=False)
     checked_at: Mapped[datetime]
 

@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("state_abbr", sa.String(length=2), nullable=False),
         sa.Column("identifier", sa.String(length=40), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("end_date", sa.Date(), nullable=True),
         sa.Column("chosen_by_admin", sa.Boolean(), nullable=False),
         sa.Column("checked_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -58,6 +59,7 @@ def upgrade() -> None:
         sa.Column("url", sa.Text(), nullable=False),
         sa.Column("latest_action", sa.Text(), nullable=False),
         sa.Column("latest_action_date", sa.Date(), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("source_updated_at", sa.DateTime(), nullable=True),
         sa.Column("first_seen_at", sa.DateTime(), nullable=False),
         sa.Column("added_by_hand", sa.Boolean(), nullable=False),
