@@ -757,3 +757,11 @@ def test_a_bill_that_became_law_is_marked_and_no_letter_asks_for_it(runner, clie
     assert "Became law. Latest action, July 1, 2026: Signed by Governor" in training
     assert [(b["identifier"], b["status"]) for b in api["items"]] == [("HB 1946", "enacted")]
     assert 'name="bill"' not in form.get_data(as_text=True)  # nothing left to ask for on this issue
+
+
+def test_an_unknown_state_is_refused_before_anything_is_asked(runner, stand_in):
+    result = runner.invoke(args=["sync-bills", "--state", "zz"])
+
+    assert result.exit_code == 2
+    assert "unknown state code ZZ; use two-letter postal codes such as MO or DC" in result.output
+    assert stand_in.asked == []
