@@ -212,12 +212,20 @@ def _commits_for_real(request: pytest.FixtureRequest) -> bool:
     return request.node.get_closest_marker("committed") is not None
 
 
+# What a test that commits for real (or a module's fixture) must not leave behind.
+LEFT_BEHIND = " + ".join(
+    f"(SELECT count(*) FROM {table})" for table in ("users", "legislators", "letters", "campaigns", "bills")
+).join(("SELECT ", ""))
+
+
 @contextmanager
 def _rolled_back(app: Flask) -> Iterator[None]:
     """Every session of `app` inside one transaction, rolled back at the end."""
     _savepoints_on_sqlite(db.engine)
     connection = db.engine.connect()
     outer = connection.begin()
+    left = connection.execute(text(LEFT_BEHIND)).scalar()
+    assert not left, f"{left} rows were left committed by an earlier test or fixture: it must empty them"
     factory = db.session.session_factory
     kept = factory.class_, dict(factory.kw)
     factory.class_ = _JoinedSession

@@ -150,7 +150,10 @@ def site(database_url: str, tmp_path_factory, census_server: HTTPServer, browser
             cookies[role] = context.cookies()
             context.close()
         yield Site(url, names, cookies)
-    with app.app_context():
+    with app.app_context():  # the next module's tests start from empty tables, as this one did
+        for model in VOLATILE:
+            db.session.execute(delete(model))
+        db.session.commit()
         db.engine.dispose()
 
 
