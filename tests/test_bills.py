@@ -527,6 +527,8 @@ def test_a_letter_to_a_sponsor_thanks_them_instead_of_asking(client, bills_and_m
     assert 'Thank you for sponsoring HB 2273, "Modifies provisions' in seen
     assert 'its latest step was "Perfected (H)" on February 5, 2026' in seen
     assert "will you file or co-sponsor a bill" not in seen and "will you co-sponsor it" not in seen
+    assert "Would you let me know how people in Missouri can help it pass?" in seen
+    assert "whether you will support" not in seen
 
 
 def test_a_saved_letter_remembers_its_bill(client, bills_and_members):
