@@ -8,6 +8,7 @@ and retries, with a growing wait, answers of 429 (rate limited) and 5xx (the ser
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -63,13 +64,17 @@ class BillRecord:
     status: str = "pending"  # "enacted", "failed" or "pending", from its actions' classification
 
 
+# Special sessions are numbered after their year: "2025S1", "2022s2".
+SPECIAL_SESSION = re.compile(r"\d[sS]\d*$")
+
+
 def current_session(sessions: list[Session], today: date) -> Session | None:
     """The session a state's page should show: a regular session running today; else the regular
     session that started last; else any session that started last. (The API has no "active" flag;
     special sessions, "2025S1", are classified like regular ones in some states' metadata.)"""
 
     def regular(s: Session) -> bool:
-        return s.classification in ("primary", "") and "s" not in s.identifier.lower().lstrip("0123456789-")
+        return s.classification in ("primary", "") and not SPECIAL_SESSION.search(s.identifier)
 
     started = [s for s in sessions if s.start_date and s.start_date[:10] <= today.isoformat()]
     running = [s for s in started if regular(s) and (not s.end_date or today.isoformat() <= s.end_date[:10])]
