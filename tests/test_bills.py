@@ -767,3 +767,14 @@ def test_an_unknown_state_is_refused_before_anything_is_asked(runner, stand_in):
     assert result.exit_code == 2
     assert "unknown state code ZZ; use two-letter postal codes such as MO or DC" in result.output
     assert stand_in.asked == []
+
+
+def test_a_campaign_backing_a_bill_offers_only_the_issues_the_bill_addresses(organizer, bills_and_members):
+    bill_ = bills_and_members["HB 2273"]  # criminal provisions and access to justice
+    campaign_with_bill(organizer, bill_, ["access-to-justice", "prevention-and-training"])
+
+    _, page = letter_form(organizer, 13, area="", campaign="pass-hb-2273")
+    body = page.get_data(as_text=True)
+    areas = re.findall(r"<option[^>]*>([^<]*)</option>", body.split('name="area"')[1].split("</select>")[0])
+
+    assert areas == ["4. Access to Justice for Trafficking Survivors"]

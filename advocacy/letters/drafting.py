@@ -70,6 +70,9 @@ def letter_setup(
     areas = [a for a in framework.issue_areas if not a.is_extra_credit]
     if campaign is not None and campaign.focus_areas:
         areas = [a for a in areas if a in campaign.focus_areas]
+    if campaign is not None and campaign.bill is not None:
+        # Every letter names the campaign's bill, so each is about an issue the bill addresses.
+        areas = [a for a in areas if a in campaign.bill.areas] or areas
     area = None
     if requested_area.strip():
         area = find_issue_area(framework, requested_area)
