@@ -130,6 +130,8 @@ def bills_job(abbrs: list[str]) -> list[RefreshOutcome]:
     """Refresh these states' bills from Open States (queued on `advocacy worker` with Redis)."""
 
     def work() -> list[RefreshOutcome]:
+        if not api_configured(current_app.config):
+            return []  # the key was removed after the refresh was booked: nothing to ask
         states = [state for abbr in abbrs if (state := db.session.get(State, abbr)) is not None]
         return refresh_states(db.session, current_app.config, states, date.today())
 

@@ -42,11 +42,15 @@ def refresh_states(
         return [refresh_state(session, api, state, today) for state in states]
 
 
-def _shown(query: Select) -> Select:
-    """Bills an admin has not hidden, with what a page shows of them."""
-    return query.where(Bill.hidden.is_(False)).options(
+def _with_what_pages_show(query: Select) -> Select:
+    return query.options(
         selectinload(Bill.areas), selectinload(Bill.sponsors).selectinload(BillSponsor.legislator)
     )
+
+
+def _shown(query: Select) -> Select:
+    """Bills an admin has not hidden, with what a page shows of them."""
+    return _with_what_pages_show(query.where(Bill.hidden.is_(False)))
 
 
 def current_session_of(session: Session, state: State) -> BillSession | None:
@@ -72,9 +76,8 @@ def state_bills_for_admin(session: Session, state: State) -> list[Bill]:
         select(Bill)
         .where(Bill.state_abbr == state.abbr)
         .order_by(Bill.session.desc(), Bill.latest_action_date.desc().nulls_last(), Bill.identifier)
-        .options(selectinload(Bill.areas), selectinload(Bill.sponsors).selectinload(BillSponsor.legislator))
     )
-    return list(session.scalars(query))
+    return list(session.scalars(_with_what_pages_show(query)))
 
 
 def bills_by_area(bills: list[Bill]) -> dict[int, list[Bill]]:
@@ -125,7 +128,7 @@ class Freshness:
 def freshness(session: Session, state: State) -> Freshness:
     current = current_session_of(session, state)
     last = last_good_refresh(session, state.abbr)
-    ended = current.end_date if current and current.end_date and current.end_date < date.today() else None
+    ended = current.end_date if current is not None and current.ended else None
     return Freshness(current.name if current else "", last.finished_at if last else None, ended)
 
 

@@ -69,16 +69,8 @@ def chosen_session(session: Session, api: OpenStatesAPI, state: State, today: da
         False,
         utcnow(),
     )
-    kept.end_date = _date(found.end_date)
+    kept.end_date = found.ends_on
     return kept
-
-
-def _date(text: str) -> date | None:
-    """A session's end as the API gives it: "2026-05-15"; a bare year or month says too little."""
-    try:
-        return date.fromisoformat(text) if len(text) == 10 else None
-    except ValueError:
-        return None
 
 
 def refresh_state(session: Session, api: OpenStatesAPI, state: State, today: date) -> RefreshOutcome:

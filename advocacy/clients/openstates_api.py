@@ -40,6 +40,11 @@ class Session:
     start_date: str  # "YYYY[-MM[-DD]]", as the API gives it
     end_date: str
 
+    @property
+    def ends_on(self) -> date | None:
+        """The end as a day; None when the API gives none, or only a year or a month."""
+        return _date(self.end_date) if len(self.end_date) == 10 else None
+
 
 @dataclass(frozen=True)
 class Sponsor:

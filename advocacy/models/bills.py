@@ -60,12 +60,11 @@ class Bill(db.Model):
     def session_over(self) -> bool:
         """Its session has ended and the bill is neither law nor failed: it died with the session."""
         shown = self.shown_session
-        return bool(
+        return (
             self.status == "pending"
             and shown is not None
             and shown.identifier == self.session
-            and shown.end_date is not None
-            and shown.end_date < date.today()
+            and shown.ended
         )
 
     @property
@@ -106,6 +105,10 @@ class BillSession(db.Model):
     end_date: Mapped[date | None]  # when the session ends (or ended), as Open States gives it
     chosen_by_admin: Mapped[bool] = mapped_column(default=False)
     checked_at: Mapped[datetime]
+
+    @property
+    def ended(self) -> bool:
+        return self.end_date is not None and self.end_date < date.today()
 
 
 class BillRefresh(db.Model):
