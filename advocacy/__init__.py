@@ -66,12 +66,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from advocacy.account import views as account_views
     from advocacy.admin import bills as _admin_bills  # noqa: F401  (adds its routes)
     from advocacy.admin import legislators as _admin_legislators  # noqa: F401  (adds its routes)
+    from advocacy.admin import mail as _admin_mail  # noqa: F401  (adds its routes)
     from advocacy.admin import reportcards as _admin_reportcards  # noqa: F401  (adds its routes)
     from advocacy.admin import templates as _admin_templates  # noqa: F401  (adds its routes)
     from advocacy.admin import views as admin_views
     from advocacy.auth import access  # noqa: F401  (registers the user loader)
     from advocacy.auth import views as auth_views
     from advocacy.campaigns import views as campaign_views
+    from advocacy.inbound import views as inbound_views
     from advocacy.legislators import lookup_views
     from advocacy.legislators import views as legislator_views
     from advocacy.letters import outbox_views
@@ -89,6 +91,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(account_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(campaign_views.bp)
+    app.register_blueprint(inbound_views.bp)
     request_checks.register(app)
     caching.register(app)
     errors.register(app)

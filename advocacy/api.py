@@ -223,6 +223,8 @@ def _legislator(person: Legislator | Member) -> dict:
         "party": person.party,
         "title": person.title,
         "email": person.email,
+        # "bouncing": letters to this address bounced, so this site has stopped sending there.
+        "email_status": person.email_status,
         "phone": person.phone,
         "capitol_address": person.capitol_address,
         "district_address": person.district_address,

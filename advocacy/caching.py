@@ -47,6 +47,8 @@ QUIET_TABLES = frozenset(
         "sync_runs",
         "contact_corrections",
         "campaign_tallies",
+        "inbound_messages",
+        "email_bounces",
     }
 )
 GENERATION_KEY = "advocacy:generation"

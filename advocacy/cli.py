@@ -24,6 +24,9 @@ from advocacy.campaigns.replies import send_due_reminders
 from advocacy.campaigns.tallies import campaign_tallies, rebuild_tallies
 from advocacy.clock import utcnow
 from advocacy.extensions import db
+from advocacy.inbound.commands import COMMANDS as INBOUND_COMMANDS
+from advocacy.inbound.health import forget_inbound_log
+from advocacy.inbound.mailbox import MAILBOX_JOB_ID, mailbox_job
 from advocacy.jobs import queue, schedule_daily_jobs, sync_job
 from advocacy.legislators.photos import fetch_state_photos
 from advocacy.legislators.sync import StateOutcome, SyncCounts
@@ -211,6 +214,8 @@ def worker_command(burst: bool) -> None:
             "ADVOCACY_REDIS_URL is not set: without Redis, jobs run inline and need no worker"
         )
     schedule_daily_jobs(jobs)
+    if current_app.config["INBOUND_IMAP_URL"] and jobs.fetch_job(MAILBOX_JOB_ID) is None:
+        jobs.enqueue(mailbox_job, job_id=MAILBOX_JOB_ID)  # then every minute
     Worker([jobs], connection=jobs.connection).work(burst=burst, with_scheduler=True)
 
 
@@ -223,9 +228,12 @@ def purge_command(days: int | None) -> None:
     purged = purge_personal_details(db.session, cutoff)
     draft_cutoff = utcnow() - timedelta(days=int(current_app.config["ANONYMOUS_DRAFT_DAYS"]))
     forgotten = forget_anonymous_drafts(db.session, draft_cutoff)
+    mail_cutoff = utcnow() - timedelta(days=int(current_app.config["INBOUND_LOG_DAYS"]))
+    dropped = forget_inbound_log(db.session, mail_cutoff)
     db.session.commit()
     click.echo(f"removed personal details from {purged} letter(s) written before {cutoff:%Y-%m-%d}")
     click.echo(f"deleted {forgotten} unsent draft(s) saved without an account before {draft_cutoff:%Y-%m-%d}")
+    click.echo(f"forgot {dropped} inbound message outcome(s) received before {mail_cutoff:%Y-%m-%d}")
 
 
 @click.command("recount-campaigns")
@@ -309,6 +317,7 @@ def register(app: Flask) -> None:
         send_outbox_command,
         recount_campaigns_command,
         clear_cache_command,
+        *INBOUND_COMMANDS,
     ):
         app.cli.add_command(cmd)
 

@@ -65,6 +65,15 @@ def defaults(instance_path: str) -> dict[str, object]:
         # Where people reach the site (scheme, host, port): every link in mail and every link to
         # share starts with it, never with the Host a request names. Required outside debug.
         "BASE_URL": "",
+        # Inbound mail (optional): copies that confirm sends, bounces and forwarded answers come to
+        # addresses at this domain. Unset: no copy address in email links, and the page asks instead.
+        "INBOUND_DOMAIN": "",
+        # An ordinary mailbox those addresses land in, read and emptied by `advocacy read-mailbox`.
+        "INBOUND_IMAP_URL": "",
+        # The bearer token a mail provider's forwarder sends with POST /inbound/mail.
+        "INBOUND_SECRET": "",
+        # Inbound messages' outcomes (no text, no sender) are kept this long for the admin's view.
+        "INBOUND_LOG_DAYS": 90,
         # A lawmaker's reply rate is shown only once this many writers have said whether they heard back.
         "RESPONSIVENESS_MINIMUM": 5,
     }

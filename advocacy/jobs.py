@@ -18,6 +18,7 @@ from advocacy.campaigns.replies import send_due_reminders
 from advocacy.clients.openstates import BulkSource
 from advocacy.clock import utcnow
 from advocacy.extensions import db
+from advocacy.inbound.health import forget_inbound_log
 from advocacy.legislators.photos import fetch_state_photos
 from advocacy.legislators.sync import StateOutcome, run_sync
 from advocacy.letters.service import forget_anonymous_drafts, purge_personal_details
@@ -117,6 +118,7 @@ def reminders_job() -> str:
         # The retention period, kept every day without a cron job.
         purge_personal_details(db.session, utcnow() - timedelta(days=int(config["LETTER_RETENTION_DAYS"])))
         forget_anonymous_drafts(db.session, utcnow() - timedelta(days=int(config["ANONYMOUS_DRAFT_DAYS"])))
+        forget_inbound_log(db.session, utcnow() - timedelta(days=int(config["INBOUND_LOG_DAYS"])))
         db.session.commit()
         jobs = queue()
         if jobs is not None:

@@ -7,6 +7,7 @@ import queue
 import smtplib
 import ssl
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid, parseaddr
@@ -72,7 +73,14 @@ def _check_header(name: str, value: str) -> str:
     return value
 
 
-def build_message(to: str, subject: str, body: str, reply_to: str = "", message_id: str = "") -> EmailMessage:
+def build_message(
+    to: str,
+    subject: str,
+    body: str,
+    reply_to: str = "",
+    message_id: str = "",
+    headers: Mapping[str, str] | None = None,
+) -> EmailMessage:
     """A plain-text message from MAIL_FROM; `message_id` keeps one identity across retries."""
     message = EmailMessage()
     message["From"] = _check_header("sender", current_app.config["MAIL_FROM"])
@@ -86,6 +94,8 @@ def build_message(to: str, subject: str, body: str, reply_to: str = "", message_
     message["Message-ID"] = (
         _check_header("message id", message_id) if message_id else make_msgid(domain="advocacy.local")
     )
+    for name, value in (headers or {}).items():
+        message[name] = _check_header(name, value)
     message.set_content(body)
     return message
 
@@ -101,13 +111,25 @@ def mail_configured() -> bool:
     return bool(current_app.config["SMTP_URL"])
 
 
-def send_mail(to: str, subject: str, body: str, reply_to: str = "", message_id: str = "") -> bool:
+def send_mail(
+    to: str,
+    subject: str,
+    body: str,
+    reply_to: str = "",
+    message_id: str = "",
+    *,
+    return_path: str = "",
+    headers: Mapping[str, str] | None = None,
+) -> bool:
     """Send one message. True when it went to an SMTP server; False when it was only logged.
+
+    `return_path` is the envelope sender, where bounces go (a letter's VERP address); by default
+    the server takes the From address.
 
     Raises MailNotSent when the server refused or could not be reached, and its subclass
     DeliveryUncertain when the connection broke while the server had the whole message.
     """
-    message = build_message(to, subject, body, reply_to, message_id)
+    message = build_message(to, subject, body, reply_to, message_id, headers)
     url = current_app.config["SMTP_URL"]
     if not url:
         log.warning("No SMTP server is configured; this message was not sent:\n%s", message)
@@ -121,7 +143,7 @@ def send_mail(to: str, subject: str, body: str, reply_to: str = "", message_id: 
             smtp.starttls(context=ssl.create_default_context())
         if settings.username:
             smtp.login(settings.username, settings.password)
-        smtp.send_message(message)
+        smtp.send_message(message, from_addr=return_path or None)
     except smtplib.SMTPResponseException as error:
         if not 400 <= error.smtp_code < 600:  # a garbled answer tells no more than a lost connection
             raise _connection_lost(where, smtp, error) from error

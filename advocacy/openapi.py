@@ -217,6 +217,11 @@ SCHEMAS: dict[str, dict] = {
             "party": {"type": "string"},
             "title": {"type": "string"},
             "email": {"type": "string"},
+            "email_status": {
+                "type": "string",
+                "enum": ["ok", "bouncing"],
+                "description": "bouncing: letters sent from this site to it bounced, so it sends no more",
+            },
             "phone": {"type": "string"},
             "capitol_address": {"type": "string"},
             "district_address": {"type": "string"},
@@ -261,8 +266,33 @@ SCHEMAS: dict[str, dict] = {
             "campaign": {"type": "string"},
             "goal": {"type": ["integer", "null"]},
             "letters": {"type": "integer"},
-            "sent": {"type": "integer"},
-            "drafts": {"type": "integer"},
+            "sent": {
+                "type": "integer",
+                "description": "sent_reported + sent_confirmed: the count toward the goal",
+            },
+            "drafts": {"type": "integer", "description": "saved, never opened in an email app"},
+            "opened": {"type": "integer", "description": "opened in an email app, not known to be sent"},
+            "sent_reported": {"type": "integer", "description": "sent, as the writer reported"},
+            "sent_confirmed": {
+                "type": "integer",
+                "description": "sent, as observed: a copy arrived, this site sent it, or an answer came",
+            },
+            "not_delivered": {"type": "integer", "description": "refused by the office's mail server"},
+            "answered": {"type": "integer"},
+            "timeline": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "date": {"type": "string"},
+                        **{
+                            name: {"type": "integer"}
+                            for name in ("drafts", "opened", "sent_reported", "sent_confirmed")
+                        },
+                        "not_delivered": {"type": "integer"},
+                        "answered": {"type": "integer"},
+                    }
+                ),
+            },
             "reply_rate": {"type": ["number", "integer", "null"]},
             "replies": COUNTS,
             "outcomes": COUNTS,

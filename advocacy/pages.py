@@ -9,7 +9,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from advocacy.caching import cached_page, conditional, report_cards_changed_at
+from advocacy.clock import utcnow
 from advocacy.extensions import db
+from advocacy.inbound.health import inbound_health
 from advocacy.legislators.service import count_sitting
 from advocacy.letters.service import KEPT_AFTER_PURGE
 from advocacy.reportcards.charts import tile_map
@@ -41,6 +43,8 @@ def privacy() -> str:
         retention_days=current_app.config["LETTER_RETENTION_DAYS"],
         draft_days=current_app.config["ANONYMOUS_DRAFT_DAYS"],
         kept=list(KEPT_AFTER_PURGE.values()),
+        inbound_domain=current_app.config["INBOUND_DOMAIN"],
+        inbound_log_days=current_app.config["INBOUND_LOG_DAYS"],
     )
 
 
@@ -48,6 +52,22 @@ def privacy() -> str:
 def _redis(url: str) -> Redis:
     """One client per process (a load balancer asks /healthz every few seconds)."""
     return Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+
+
+def _inbound_report() -> dict[str, object] | str:
+    """The last message each path brought, and the day's failures (messages not matched or read)."""
+    if not current_app.config["INBOUND_DOMAIN"]:
+        return "not configured"
+    try:
+        health = inbound_health(db.session, utcnow())
+    except SQLAlchemyError as error:
+        return f"unknown ({type(error).__name__})"
+    return {
+        "last_received": {
+            str(p.path): p.last_received.isoformat() + "Z" if p.last_received else None for p in health.paths
+        },
+        "failures_last_day": health.failures_today,
+    }
 
 
 @bp.get("/healthz")
@@ -74,4 +94,5 @@ def healthz() -> tuple[Response, int]:
     else:
         report["redis"] = "not configured"
     report["smtp"] = "configured" if current_app.config["SMTP_URL"] else "not configured"
+    report["inbound_mail"] = _inbound_report() if report.get("database") == "ok" else "unknown"
     return jsonify(report), 503 if report["status"] == "error" else 200

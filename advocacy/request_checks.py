@@ -5,15 +5,21 @@ from __future__ import annotations
 import re
 
 from flask import Flask, abort, current_app, request
+from werkzeug.datastructures import MultiDict
 
 # C0 controls but tab, line feed and carriage return, and DEL. PostgreSQL refuses NUL in text
 # outright; the others have no place in a name, a town, an address or a search.
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def refuse_control_characters() -> None:
     """A 400 naming the field, before anything is looked up or stored."""
-    for kind, fields in (("query parameter", request.args), ("form field", request.form)):
+    # A body that is no form (a raw message posted to /inbound/mail) is its view's to read and limit.
+    form = request.form if request.mimetype in FORM_TYPES else MultiDict()
+    for kind, fields in (("query parameter", request.args), ("form field", form)):
         for name, value in fields.items(multi=True):
             if CONTROL_CHARACTER.search(name) or CONTROL_CHARACTER.search(value):
                 abort(

@@ -68,6 +68,7 @@ from advocacy.letters.service import Sender, load_letter_templates  # noqa: E402
 from advocacy.models import Campaign, IssueArea, Legislator, Letter, State, TemplateRevision  # noqa: E402
 from advocacy.reportcards.loader import load_report_cards  # noqa: E402
 from advocacy.reportcards.service import all_states, featured_framework  # noqa: E402
+from bench.inbound import bench_inbound  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "openstates"
 CENSUS_ANSWER = ROOT / "tests" / "fixtures" / "census" / "missouri.json"
@@ -689,6 +690,7 @@ def main() -> int:
     runs = []
     with tempfile.TemporaryDirectory(prefix="advocacy-bench-") as tmp:
         work = Path(tmp)
+        bench_inbound(work)
         if SHARED.is_dir():
             folder = SHARED
         else:

@@ -52,6 +52,8 @@ from advocacy.models import (
     CampaignTally,
     ContactCorrection,
     ContactOverride,
+    EmailBounce,
+    InboundMessage,
     Legislator,
     Letter,
     OutboxMessage,
@@ -65,11 +67,15 @@ from advocacy.reportcards.loader import load_report_cards
 from advocacy.reportcards.service import featured_framework
 from tests.builders import make_legislator
 
+pytest_plugins = ["tests.imap_server"]  # a real Dovecot for `advocacy read-mailbox`
+
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 LETTER_TEMPLATES = Path(__file__).resolve().parents[1] / "advocacy" / "letter_templates"
 
 # Tables tests write to; report-card facts and templates are loaded once and only read.
 VOLATILE = (
+    InboundMessage,
+    EmailBounce,
     OutboxMessage,
     Letter,
     campaign_focus_areas,

@@ -602,8 +602,8 @@ def test_a_campaign_backs_a_bill_thanks_its_sponsors_and_shows_each_lawmakers_st
     assert "Thank you for sponsoring HB 2273" in letters[person_id(11)].body
     assert {letter.bill_id for letter in letters.values()} == {bill_.id}
     assert "On HB 2273" in dashboard
-    assert "Representative Ed Lewis 6 1 0 0 Sponsor (thanked)" in dashboard
-    assert "Representative Cy Member 7 1 0 0 Letter drafted" in dashboard
+    assert "Representative Ed Lewis 6 1 0 0 0 0 0 Sponsor (thanked)" in dashboard
+    assert "Representative Cy Member 7 1 0 0 0 0 0 Letter drafted" in dashboard
 
 
 def test_a_campaigns_bill_must_address_one_of_its_focus_areas(organizer, bills_and_members):

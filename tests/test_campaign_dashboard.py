@@ -112,7 +112,11 @@ def test_letters_per_day_are_a_chart_with_axes_and_a_text_alternative(organizer,
     assert {"Dec 1", "Letters", "Day"} <= set(labels)
     assert svg.count('class="chart-bar"') == 4  # the quiet days between keep their place
     shown = text_of(page)
-    assert "Day Letters written December 1, 2026 2 December 2, 2026 0 December 3, 2026 0" in shown
+    # December 1: one sent (as its writer reported), one draft.
+    assert (
+        "Day written Letters Not sent yet Opened Sent (reported) Sent (confirmed) Not delivered Answered "
+        "December 1, 2026 2 1 0 1 0 0 0 December 2, 2026 0 0 0 0 0 0 0 December 3, 2026 0"
+    ) in shown
 
 
 def test_a_single_day_still_reads_as_a_chart(organizer, lawmakers):

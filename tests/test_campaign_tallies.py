@@ -18,7 +18,9 @@ from tests.conftest import PASSWORD, AuthActions
 from tests.pages import csrf_token, save_letter, text_of
 from tests.test_campaigns import create, write
 
-MIGRATION = next((Path(__file__).parents[1] / "advocacy" / "migrations" / "versions").glob("0008_*.py"))
+VERSIONS = Path(__file__).parents[1] / "advocacy" / "migrations" / "versions"
+# The migrations that count campaigns' letters: 0008 made the tallies, 0013 added the stages.
+MIGRATIONS = {f"migration_{n}": next(VERSIONS.glob(f"{n}_*.py")) for n in ("0008", "0013")}
 AREA = "Identification of and Response to Victims"
 
 
@@ -92,9 +94,22 @@ def test_every_way_a_letter_changes_moves_the_figures(organizer, app, lawmakers,
         (bo, 2, 2, 1),
     ]
     assert stats["not_reached"] == []
+    # The outbox's delivery is observed; the rest are the writers' word.
+    observed = ("opened", "sent_reported", "sent_confirmed", "not_delivered", "answered")
+    assert [stats[name] for name in observed] == [0, 3, 1, 0, 1]
+    assert [[t[name] for name in observed] for t in stats["lawmakers"]] == [[0, 2, 0, 0, 0], [0, 1, 1, 0, 1]]
+    assert stats["timeline"] == [
+        {"date": today, "drafts": 1, "opened": 0, "sent_reported": 3, "sent_confirmed": 1}
+        | {"not_delivered": 0, "answered": 1}
+    ]
     shown = text_of(organizer.get("/campaigns/mo-safe-harbor/dashboard"))
-    assert "4 of 10 letters sent 1 draft not sent yet 2 lawmakers reached" in shown
-    assert "Senator Ada Senator 1 3 2 0 Senator Bo Senator 2 2 2 1" in shown
+    assert (
+        "4 of 10 letters sent: 1 confirmed (a copy reached this site, or this site sent it), "
+        "3 as their writers reported 0 letters opened in an email app, not known to be sent "
+        "1 draft not sent yet 0 letters not delivered (refused by the office's mail server) "
+        "1 letter answered 2 lawmakers reached"
+    ) in shown
+    assert "Senator Ada Senator 1 3 0 2 0 0 0 Senator Bo Senator 2 2 0 1 1 0 1" in shown
     assert "Email 1 Printed and posted 1 Phone call 1 Sent from this site 1" in shown
 
     kept = tallies(campaign.id)
@@ -149,7 +164,8 @@ def test_the_dashboard_costs_the_same_few_queries_for_any_number_of_letters(
         assert not [s for s in statements + api_statements if "FROM letters" in s]  # no letter is read
         counts[slug] = (len(statements), len(api_statements))
 
-    assert "100 of 10 letters sent 100 drafts not sent yet" in text_of(page)
+    assert "100 of 10 letters sent: 0 confirmed" in text_of(page)
+    assert "100 drafts not sent yet" in text_of(page)
     assert counts["mo-safe-harbor"] == counts["mo-big"]
     # The user, the campaign, the totals' fingerprint (3), then the figures: the campaign's state
     # and focus areas, framework, areas, tallies, targets and their states (7), and its lawmakers
@@ -220,12 +236,12 @@ def test_the_migration_counts_the_letters_campaigns_already_have(organizer, app,
     campaign = db.session.scalar(select(Campaign))
     add_letters(campaign, [lawmakers[0].id, lawmakers[1].id], 12)
     kept = tallies(campaign.id)
-    spec = importlib.util.spec_from_file_location("migration_0008", MIGRATION)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
-
     db.session.execute(delete(CampaignTally))
-    db.session.execute(text(migration.FILL))
+    for name, path in MIGRATIONS.items():  # the first counts, then the figures a later one added
+        spec = importlib.util.spec_from_file_location(name, path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        db.session.execute(text(migration.FILL))
     db.session.commit()
 
     assert tallies(campaign.id) == kept == recounted(campaign.id)

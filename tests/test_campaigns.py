@@ -83,8 +83,9 @@ def test_the_dashboard_shows_who_has_been_reached(organizer, app, lawmakers):
     page = organizer.get("/campaigns/mo-safe-harbor/dashboard")
 
     shown = text_of(page)
-    assert "1 of 10 letters sent 1 draft not sent yet 1 lawmaker reached 1 target with no letter yet" in shown
-    assert "Senator Ada Senator 1 2 1 0" in shown
+    assert "1 of 10 letters sent: 0 confirmed" in shown and "1 as their writers reported" in shown
+    assert "1 draft not sent yet" in shown and "1 lawmaker reached 1 target with no letter yet" in shown
+    assert "Senator Ada Senator 1 2 0 1 0 0 0" in shown
     assert "Cy Member" not in shown  # the letter outside the campaign is not the campaign's
     assert "No letter yet (1) Senator Bo Senator (2)" in shown
     assert "District 1 ✓ 2 letters District 2 No letter" in shown
@@ -188,10 +189,13 @@ def test_exports_protect_writers_and_spreadsheets(organizer, app, lawmakers):
         )
     )
 
-    writers = {r[1]: r[8:] for r in rows[1:]}
+    writers = {r[1]: r[9:] for r in rows[1:]}
     assert writers["Ada Senator"] == ["'=cmd|calc", "Columbia", "pat@example.org"]
     assert writers["Bo Senator"] == ["", "", ""]  # did not agree to share
-    assert tallies[0] == ["lawmaker", "chamber", "district", "party", "letters", "sent", "answered"]
+    assert tallies[0] == [
+        *("lawmaker", "chamber", "district", "party", "letters", "drafts", "opened"),
+        *("sent_reported", "sent_confirmed", "not_delivered", "answered"),
+    ]
     assert {r[0] for r in tallies[1:]} == {"Ada Senator", "Bo Senator"}
 
 

@@ -313,6 +313,7 @@ def test_healthz_reports_each_dependency(client):
         "legislators": 0,
         "redis": "not configured",
         "smtp": "not configured",
+        "inbound_mail": "not configured",
     }
 
 

@@ -101,11 +101,17 @@ def test_citizen_journey_from_state_page_to_a_sent_letter(client):
     assert sent.status_code == 302
     after = text_of(client.get(tracking_url))
     today = datetime.now(UTC).date()
-    assert f"Sent by email on {today:%B} {today.day}, {today.year}" in after
+    assert f"Sent by email (you said so) on {today:%B} {today.day}, {today.year}" in after
     assert "Mark as sent" not in after
     assert "Send again another way" in after
     db.session.refresh(letter)
     assert (letter.status, letter.channel) == ("sent", "email")
+
+
+def batch_list(page) -> list[str]:
+    """The list of a visit's letters, each item's text as read aloud."""
+    items = re.findall(r'<li class="batch-letter">(.*?)</li>', page.get_data(as_text=True), flags=re.S)
+    return [" ".join(re.sub(r"<[^>]+>", "", item).split()) for item in items]
 
 
 def test_one_letter_per_recipient_on_one_page_each_with_its_own_link(client, no_csrf):
@@ -126,21 +132,32 @@ def test_one_letter_per_recipient_on_one_page_each_with_its_own_link(client, no_
     assert saved.headers["Location"] == f"/letters/batch/{letters[0].batch}#main"
     batch = client.get(saved.headers["Location"])
     shown = text_of(batch)
-    assert "Your 2 letters" in shown
-    assert "Senator Jordan Example1 Senate, district 1 Not sent yet" in shown
-    assert "Representative Jordan Example2 House of Representatives, district 44 Not sent yet" in shown
-    assert "Representative Jordan Example2 has no published email address." in shown
-    assert shown.count("Mark as sent") == 2
-    own_pages = re.findall(r'href="(/letters/[\w-]+)">Open this letter', batch.get_data(as_text=True))
+    # One letter at a time: the first to send on top, with its main button; the rest listed in words.
+    assert "Send your 2 letters" in shown
+    assert "Letter 1 of 2: Senator Jordan Example1 Senate, district 1 Not sent yet" in shown
+    assert "Letter 2 of 2" not in shown
+    assert batch_list(batch) == [
+        "Senator Jordan Example1: not sent yet",
+        "Representative Jordan Example2: not sent yet",
+    ]
+    assert shown.count("Mark as sent") == 1
+    assert "send it from this site" not in shown.lower()  # this site has no mail server here
+    own_pages = re.findall(r'class="batch-letter"><a href="(/letters/[\w-]+)">', batch.get_data(as_text=True))
     assert own_pages == [f"/letters/{letters[0].token}", f"/letters/{letters[1].token}"]
 
-    # Marked from the batch page, the writer stays there and sees each letter's own state.
-    marked = client.post(f"/letters/{letters[1].token}/sent", data={"channel": "print", "back": "batch"})
-    assert marked.headers["Location"] == f"/letters/batch/{letters[0].batch}#letter-{letters[1].id}"
-    shown = text_of(client.get(marked.headers["Location"]))
-    assert "Senator Jordan Example1 Senate, district 1 Not sent yet" in shown
-    assert "district 44 Posted on" in shown
-    assert shown.count("Mark as sent") == 1
+    # Once the first is sent, the second comes up; marked from this page, the writer stays here.
+    marked = client.post(f"/letters/{letters[0].token}/sent", data={"channel": "email", "back": "batch"})
+    assert marked.headers["Location"] == f"/letters/batch/{letters[0].batch}#main"
+    page = client.get(marked.headers["Location"])
+    shown = text_of(page)
+    assert "Letter 2 of 2: Representative Jordan Example2 House of Representatives, district 44" in shown
+    assert "Representative Jordan Example2 has no published email address." in shown
+    assert batch_list(page)[0] == "Senator Jordan Example1: sent (you said so)"
+    client.post(f"/letters/{letters[1].token}/sent", data={"channel": "print", "back": "batch"})
+    page = client.get(marked.headers["Location"])
+    assert "All 2 letters are sent or on their way." in text_of(page)
+    assert batch_list(page)[1] == "Representative Jordan Example2: sent (you said so)"
+    assert "Mark as sent" not in text_of(page)
     first = client.get(f"/letters/{letters[0].token}")
     assert link_with_text(first, "see and send all 2 on one page") == f"/letters/batch/{letters[0].batch}"
 

@@ -142,7 +142,7 @@ def test_a_confirmed_letter_goes_from_the_site_with_replies_to_the_writer(client
     shown = text_of(client.get(letter_url))
     assert "Your letter was sent to Senator Jordan Example1." in shown
     sent_on = f"{letter.sent_at:%B} {letter.sent_at.day}, {letter.sent_at.year}"
-    assert f"Sent from this site on {sent_on}" in shown
+    assert f"Sent from this site (confirmed) on {sent_on}" in shown
     assert f"Sent from this site on {letter.sent_at.day} " in shown and f"to {LAWMAKER}" in shown
     assert "Send again another way" in shown and "Mark as sent" not in shown
     assert (letter.status, letter.channel) == ("sent", "outbox")
@@ -191,7 +191,7 @@ def test_marking_sent_never_cancels_a_site_send_and_the_writer_can_stop_it(clien
     shown = text_of(client.get(letter_url))
     assert "You stopped this letter from being sent from this site, so nothing was sent." in shown
     assert letters_to_lawmaker(smtp) == [] and the_message().status == "cancelled"
-    assert "Sent by email on" in shown
+    assert "Sent by email (you said so) on" in shown
 
 
 def test_a_link_opened_after_the_letter_was_marked_sent_explains_on_the_letters_page(

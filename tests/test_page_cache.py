@@ -135,7 +135,7 @@ def test_a_letters_page_is_kept_until_the_letter_changes(client, count_queries):
     assert csrf_token(again) == csrf_token(first)  # this visitor's own token, put back in
 
     client.post(f"{tracking}/sent", data={"csrf_token": csrf_token(again), "channel": "print"})
-    assert "Posted on" in text_of(client.get(tracking))
+    assert "Posted (you said so) on" in text_of(client.get(tracking))
 
 
 def test_a_purged_letters_page_forgets_the_writer_at_once(client):

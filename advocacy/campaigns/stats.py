@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from advocacy.campaigns.replies import OUTCOMES
 from advocacy.campaigns.service import targets_of
-from advocacy.campaigns.tallies import campaign_tallies
+from advocacy.campaigns.tallies import SENT, campaign_tallies
 from advocacy.models import Campaign, IssueArea, Legislator
+from advocacy.models.letters import Stage
 from advocacy.reportcards.service import featured_framework
 from advocacy.templating import long_date
 
@@ -29,11 +30,47 @@ REPLY_NAMES = {"yes": "Answered", "not-yet": "Not yet", "no": "No answer expecte
 
 
 @dataclass(frozen=True)
+class StageCounts:
+    """Letters at each stage (models.letters.Stage), and how many were answered."""
+
+    stages: dict[str, int] = field(default_factory=dict)
+    answered: int = 0
+
+    @property
+    def drafts(self) -> int:
+        """Saved and never handed to an email app: they do not count toward the goal."""
+        return self.stages.get(Stage.DRAFT, 0)
+
+    @property
+    def opened(self) -> int:
+        return self.stages.get(Stage.OPENED, 0)
+
+    @property
+    def sent_reported(self) -> int:
+        return self.stages.get(Stage.SENT_REPORTED, 0)
+
+    @property
+    def sent_confirmed(self) -> int:
+        return self.stages.get(Stage.SENT_CONFIRMED, 0)
+
+    @property
+    def not_delivered(self) -> int:
+        return self.stages.get(Stage.NOT_DELIVERED, 0)
+
+
+@dataclass(frozen=True)
 class LawmakerTally:
     legislator: Legislator
     letters: int
     sent: int
     answered: int
+    stages: StageCounts = field(default_factory=StageCounts)
+
+
+@dataclass(frozen=True)
+class DayStages:
+    day: date  # the day the letters were written
+    counts: StageCounts
 
 
 @dataclass(frozen=True)
@@ -46,7 +83,9 @@ class DistrictCell:
 @dataclass
 class CampaignStats:
     letters: int = 0
-    sent: int = 0
+    sent: int = 0  # sent and not refused, as reported or confirmed: the count toward the goal
+    stages: StageCounts = field(default_factory=StageCounts)
+    timeline: list[DayStages] = field(default_factory=list)  # stages by the day letters were written
     replies: dict[str, int] = field(default_factory=dict)  # yes / not-yet / no
     outcomes: dict[str, int] = field(default_factory=dict)  # supportive / non-committal / opposed
     channels: dict[str, int] = field(default_factory=dict)
@@ -58,8 +97,12 @@ class CampaignStats:
 
     @property
     def drafts(self) -> int:
-        """Letters saved but not (yet) sent: they do not count toward the goal."""
+        """Letters saved but not (yet) sent, opened in an email app or not, or refused by the office."""
         return self.letters - self.sent
+
+    def day_counts(self, day: date) -> StageCounts:
+        """The stages of the letters written on `day` (none on a quiet day)."""
+        return next((d.counts for d in self.timeline if d.day == day), StageCounts())
 
     @property
     def channel_rows(self) -> list[tuple[str, int]]:
@@ -80,6 +123,25 @@ class CampaignStats:
         return round(100 * answered / told) if told else None
 
 
+def _split(tally: dict[str, int], *, stage_first: bool) -> dict[str, dict[str, int]]:
+    """Tally values "stage|key" (or "key|stage") as key → stage → letters."""
+    split: dict[str, dict[str, int]] = {}
+    for value, n in tally.items():
+        left, _, right = value.partition("|")
+        stage, key = (left, right) if stage_first else (right, left)
+        split.setdefault(key, {})[stage] = n
+    return split
+
+
+def _timeline(tallies: dict[str, dict[str, int]]) -> list[DayStages]:
+    per_day = _split(tallies.get("day-stage", {}), stage_first=False)
+    answered = tallies.get("day-answered", {})
+    return [
+        DayStages(date.fromisoformat(day[:10]), StageCounts(per_day[day], answered.get(day, 0)))
+        for day in sorted(per_day)
+    ]
+
+
 def _named(tally: dict[str, int], names: dict[str, str]) -> list[tuple[str, int]]:
     """A tally's rows under the words people read, in the order the names are listed."""
     known = [(names[key], tally[key]) for key in names if key in tally]
@@ -97,10 +159,11 @@ def campaign_stats(session: Session, campaign: Campaign) -> CampaignStats:
     )
     tallies = campaign_tallies(session, campaign.id)
     stats = CampaignStats()
-    for status, n in tallies.get("status", {}).items():
-        stats.letters += n
-        if status != "draft":
-            stats.sent += n
+    stages = tallies.get("stage", {})
+    stats.letters = sum(stages.values())
+    stats.sent = sum(stages.get(stage, 0) for stage in SENT)
+    stats.stages = StageCounts(dict(stages), tallies.get("reply", {}).get("yes", 0))
+    stats.timeline = _timeline(tallies)
     # Rows for letters with no value ("") are kept in the tallies but are not a figure of their own.
     stats.channels = {key: n for key, n in tallies.get("channel", {}).items() if key}
     stats.replies = {key: n for key, n in tallies.get("reply", {}).items() if key}
@@ -116,8 +179,18 @@ def campaign_stats(session: Session, campaign: Campaign) -> CampaignStats:
         people.update(
             {p.id: p for p in session.scalars(select(Legislator).where(Legislator.id.in_(missing)))}
         )
+    per_lawmaker = _split(tallies.get("lawmaker-stage", {}), stage_first=True)
     stats.lawmakers = sorted(
-        (LawmakerTally(people[pid], n, sent.get(pid, 0), answered.get(pid, 0)) for pid, n in counts.items()),
+        (
+            LawmakerTally(
+                people[pid],
+                n,
+                sent.get(pid, 0),
+                answered.get(pid, 0),
+                StageCounts(per_lawmaker.get(pid, {}), answered.get(pid, 0)),
+            )
+            for pid, n in counts.items()
+        ),
         key=lambda t: (-t.letters, t.legislator.name),
     )
     reached = {t.legislator.id for t in stats.lawmakers}

@@ -1,11 +1,12 @@
 """Campaign tallies: each campaign's letters counted per figure, moved in the same transaction as the letter.
 
-A letter counts once in each figure (its status, channel, reply, outcome, issue area, day and
-lawmaker, and its lawmaker's sent and answered when it is). Every write to letters through the
-session moves it: the unit of work (a letter added, changed or deleted, then flushed) and ORM bulk
-INSERT and DELETE statements (`session.execute(insert(Letter), rows)`, `delete(Letter).where(…)`).
-Both take the letter out of its old rows and put it in its new ones with one upsert that adds in
-SQL (`letters = letters + n`), so two writers at once both count. A bulk UPDATE of letters must not
+A letter counts once in each figure (its status, stage, channel, reply, outcome, issue area, day
+and lawmaker; its stage per lawmaker and per day; its lawmaker's sent and answered when it is).
+Every write to letters through the session moves it: the unit of work (a letter added, changed or
+deleted, then flushed) and ORM bulk INSERT and DELETE statements
+(`session.execute(insert(Letter), rows)`, `delete(Letter).where(…)`). Both take the letter out of
+its old rows and put it in its new ones with one upsert that adds in SQL (`letters = letters + n`),
+so two writers at once both count. A bulk UPDATE of letters must not
 change a counted column (purging personal details changes none); `rebuild_tallies` repairs a
 campaign from its letters.
 """
@@ -21,6 +22,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     String,
+    case,
     cast,
     delete,
     event,
@@ -35,7 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from advocacy.models.campaigns import CampaignTally
-from advocacy.models.letters import Letter
+from advocacy.models.letters import Letter, Stage, letter_stage
 
 # The letter columns the tallies count by: a change to any other column moves no figure.
 COUNTED = (
@@ -47,6 +49,8 @@ COUNTED = (
     "issue_area_id",
     "legislator_id",
     "created_at",
+    "opened_at",
+    "confirmed_at",
 )
 # What a new letter holds where its writer set nothing: the columns' own defaults.
 DEFAULTS = {
@@ -57,6 +61,24 @@ DEFAULTS = {
 UPSERT_ROWS = 500  # rows per statement, far below SQLite's limit on bound parameters
 
 Key = tuple[int, str, str]  # campaign id, figure, value
+# The stages that count toward a campaign's goal: the letter left the writer's hands and was not refused.
+SENT = (Stage.SENT_REPORTED, Stage.SENT_CONFIRMED)
+
+
+def stage_expression() -> ColumnElement[str]:
+    """models.letters.letter_stage in SQL, for counting afresh in the database."""
+    return case(
+        (Letter.status == "not-delivered", Stage.NOT_DELIVERED.value),
+        (
+            Letter.status != "draft",
+            case(
+                (Letter.confirmed_at.is_not(None), Stage.SENT_CONFIRMED.value),
+                else_=Stage.SENT_REPORTED.value,
+            ),
+        ),
+        (Letter.opened_at.is_not(None), Stage.OPENED.value),
+        else_=Stage.DRAFT.value,
+    )
 
 
 def letter_keys(letter: Mapping[str, Any]) -> list[Key]:
@@ -66,19 +88,25 @@ def letter_keys(letter: Mapping[str, Any]) -> list[Key]:
         return []
     status, reply, lawmaker = letter["status"], letter["reply_status"], letter["legislator_id"]
     area = letter["issue_area_id"]
+    stage = letter_stage(status, letter["opened_at"], letter["confirmed_at"])
+    day = str(letter["created_at"])[:10]  # as the database's date() writes it
     keys = [
         (campaign, "status", status),
         (campaign, "channel", letter["channel"] or ""),
         (campaign, "reply", reply),
         (campaign, "outcome", letter["reply_outcome"]),
         (campaign, "area", "" if area is None else str(area)),
-        (campaign, "day", str(letter["created_at"])[:10]),  # as the database's date() writes it
+        (campaign, "day", day),
         (campaign, "lawmaker", lawmaker),
+        (campaign, "stage", stage),
+        (campaign, "lawmaker-stage", f"{stage}|{lawmaker}"),
+        (campaign, "day-stage", f"{day}|{stage}"),
     ]
-    if status != "draft":
+    if stage in SENT:
         keys.append((campaign, "lawmaker-sent", lawmaker))
     if reply == "yes":
         keys.append((campaign, "lawmaker-answered", lawmaker))
+        keys.append((campaign, "day-answered", day))
     return keys
 
 
@@ -191,6 +219,9 @@ def _grouped(figure: str, value: ColumnElement[Any], where: ColumnElement[bool])
 def tally_query(where: ColumnElement[bool]) -> Select:
     """Every tally row of the letters `where` selects, counted from the letters themselves."""
     where = Letter.campaign_id.is_not(None) & where
+    stage = stage_expression()
+    day = cast(func.date(Letter.created_at), String)
+    answered = where & (Letter.reply_status == "yes")
     parts = [
         _grouped("status", Letter.status, where),
         _grouped("channel", Letter.channel, where),
@@ -199,8 +230,12 @@ def tally_query(where: ColumnElement[bool]) -> Select:
         _grouped("area", Letter.issue_area_id, where),
         _grouped("day", func.date(Letter.created_at), where),
         _grouped("lawmaker", Letter.legislator_id, where),
-        _grouped("lawmaker-sent", Letter.legislator_id, where & (Letter.status != "draft")),
-        _grouped("lawmaker-answered", Letter.legislator_id, where & (Letter.reply_status == "yes")),
+        _grouped("stage", stage, where),
+        _grouped("lawmaker-stage", stage + "|" + Letter.legislator_id, where),
+        _grouped("day-stage", day + "|" + stage, where),
+        _grouped("lawmaker-sent", Letter.legislator_id, where & stage.in_([s.value for s in SENT])),
+        _grouped("lawmaker-answered", Letter.legislator_id, answered),
+        _grouped("day-answered", func.date(Letter.created_at), answered),
     ]
     return union_all(*parts)
 
@@ -229,13 +264,13 @@ def campaign_tallies(session: Session, campaign_id: int) -> dict[str, dict[str, 
 
 
 def sent_letters(session: Session, campaign_id: int) -> int:
-    """Letters that left the writer's hands, the count toward a campaign's goal, from the tallies."""
+    """Letters sent and not refused, reported or confirmed: the count toward a campaign's goal."""
     return (
         session.scalar(
             select(func.sum(CampaignTally.letters)).where(
                 CampaignTally.campaign_id == campaign_id,
-                CampaignTally.figure == "status",
-                CampaignTally.value != "draft",
+                CampaignTally.figure == "stage",
+                CampaignTally.value.in_([s.value for s in SENT]),
             )
         )
         or 0
@@ -249,7 +284,7 @@ def tallies_fingerprint(session: Session, campaign_id: int) -> str:
         select(CampaignTally.figure, CampaignTally.value, CampaignTally.letters)
         .where(
             CampaignTally.campaign_id == campaign_id,
-            CampaignTally.figure.in_(("status", "channel", "reply", "outcome", "day")),
+            CampaignTally.figure.in_(("status", "stage", "channel", "reply", "outcome", "day")),
         )
         .order_by(CampaignTally.figure, CampaignTally.value)
     ).all()

@@ -196,7 +196,25 @@ def stats_json(campaign: Campaign, stats: CampaignStats) -> dict:
         "goal": campaign.goal,
         "letters": stats.letters,
         "sent": stats.sent,
-        "drafts": stats.drafts,  # saved but not sent: they do not count toward the goal
+        "drafts": stats.stages.drafts,  # saved, never opened in an email app
+        # What became of the letters, observed or reported: sent = sent_reported + sent_confirmed.
+        "opened": stats.stages.opened,
+        "sent_reported": stats.stages.sent_reported,
+        "sent_confirmed": stats.stages.sent_confirmed,
+        "not_delivered": stats.stages.not_delivered,
+        "answered": stats.stages.answered,
+        "timeline": [
+            {
+                "date": day.day.isoformat(),
+                "drafts": day.counts.drafts,
+                "opened": day.counts.opened,
+                "sent_reported": day.counts.sent_reported,
+                "sent_confirmed": day.counts.sent_confirmed,
+                "not_delivered": day.counts.not_delivered,
+                "answered": day.counts.answered,
+            }
+            for day in stats.timeline
+        ],
         "reply_rate": stats.reply_rate,
         "replies": stats.replies,
         "outcomes": stats.outcomes,
@@ -211,6 +229,10 @@ def stats_json(campaign: Campaign, stats: CampaignStats) -> dict:
                 "district": t.legislator.district,
                 "letters": t.letters,
                 "sent": t.sent,
+                "opened": t.stages.opened,
+                "sent_reported": t.stages.sent_reported,
+                "sent_confirmed": t.stages.sent_confirmed,
+                "not_delivered": t.stages.not_delivered,
                 "answered": t.answered,
             }
             for t in stats.lawmakers
@@ -241,14 +263,30 @@ def lawmakers_csv(slug: str) -> Response:
             t.legislator.district,
             t.legislator.party,
             t.letters,
-            t.sent,
+            t.stages.drafts,
+            t.stages.opened,
+            t.stages.sent_reported,
+            t.stages.sent_confirmed,
+            t.stages.not_delivered,
             t.answered,
         ]
         for t in stats.lawmakers
-    ] + [[p.name, p.chamber_name, p.district, p.party, 0, 0, 0] for p in stats.not_reached]
+    ] + [[p.name, p.chamber_name, p.district, p.party, 0, 0, 0, 0, 0, 0, 0] for p in stats.not_reached]
     return csv_download(
         f"{campaign.slug}-lawmakers.csv",
-        ["lawmaker", "chamber", "district", "party", "letters", "sent", "answered"],
+        [
+            "lawmaker",
+            "chamber",
+            "district",
+            "party",
+            "letters",
+            "drafts",
+            "opened",
+            "sent_reported",
+            "sent_confirmed",
+            "not_delivered",
+            "answered",
+        ],
         rows,
     )
 
@@ -267,6 +305,7 @@ def letters_csv(slug: str) -> Response:
             "issue",
             "channel",
             "status",
+            "stage",
             "reply",
             "outcome",
             "writer",
@@ -281,6 +320,7 @@ def letters_csv(slug: str) -> Response:
                 letter.issue_area.name if letter.issue_area else "",
                 letter.channel or "",
                 letter.status,
+                letter.stage,
                 letter.reply_status,
                 letter.reply_outcome,
                 # Personal details only where the writer agreed to share them with the organizer.

@@ -75,6 +75,8 @@ def apply_correction(session: Session, correction: ContactCorrection, actor: Use
         )
         session.add(override)
     override.value = correction.proposed_value
+    if field == "email" and correction.proposed_value.lower() != before.lower():
+        legislator.forget_bounces()
     setattr(legislator, field, correction.proposed_value)
     _close(correction, "applied", actor)
     record(

@@ -51,6 +51,7 @@ class Member:
     district_address: str
     links: tuple[str, ...]
     state_abbr: str
+    email_status: str = "ok"  # "bouncing" once this site has stopped sending to the address
 
     @property
     def link_list(self) -> list[str]:
@@ -221,6 +222,7 @@ def _roster_in_database(session: Session, abbr: str) -> Roster:
             district_address=p.district_address,
             links=tuple(p.link_list),
             state_abbr=p.state_abbr,
+            email_status=p.email_status,
         )
         for p in sitting
     )

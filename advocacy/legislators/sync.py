@@ -197,6 +197,8 @@ def sync_legislators(
             continue
         changed = person.retired_at is not None
         person.retired_at = None
+        if values["email"].lower() != person.email.lower():
+            person.forget_bounces()  # bounces were counted against the old address
         for attribute, value in values.items():
             if getattr(person, attribute) != value:
                 setattr(person, attribute, value)

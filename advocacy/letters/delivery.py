@@ -16,22 +16,27 @@ class EmailLinks:
     mailto: str
     gmail: str
     outlook: str
+    copy_address: str = ""  # in Bcc: its arrival tells the site the letter was sent
 
     @property
     def mailto_may_be_too_long(self) -> bool:
         return len(self.mailto) > MAILTO_SAFE_LENGTH
 
 
-def email_links(to: str, subject: str, body: str) -> EmailLinks:
+def email_links(to: str, subject: str, body: str, bcc: str = "") -> EmailLinks:
+    """Compose links for the writer's own mail; `bcc` is the letter's copy address, when the site has one."""
     # RFC 6068: line breaks in a mailto body are CRLF, and every reserved character is %-encoded.
     crlf_body = body.replace("\r\n", "\n").replace("\n", "\r\n")
-    mailto = (
-        f"mailto:{quote(to, safe='@')}?subject={quote(subject, safe='')}&body={quote(crlf_body, safe='')}"
+    fields = [("bcc", bcc)] if bcc else []
+    fields += [("subject", subject), ("body", crlf_body)]
+    mailto = f"mailto:{quote(to, safe='@')}?" + "&".join(
+        f"{k}={quote(v, safe='@' if k == 'bcc' else '')}" for k, v in fields
     )
+    with_copy = {"bcc": bcc} if bcc else {}
     gmail = "https://mail.google.com/mail/?" + urlencode(
-        {"view": "cm", "fs": "1", "to": to, "su": subject, "body": body}, quote_via=quote
+        {"view": "cm", "fs": "1", "to": to, **with_copy, "su": subject, "body": body}, quote_via=quote
     )
     outlook = "https://outlook.live.com/mail/0/deeplink/compose?" + urlencode(
-        {"to": to, "subject": subject, "body": body}, quote_via=quote
+        {"to": to, **with_copy, "subject": subject, "body": body}, quote_via=quote
     )
-    return EmailLinks(mailto=mailto, gmail=gmail, outlook=outlook)
+    return EmailLinks(mailto=mailto, gmail=gmail, outlook=outlook, copy_address=bcc)

@@ -116,6 +116,16 @@ class DeleteLetterForm(FlaskForm):
     pass
 
 
+class NotYetForm(FlaskForm):
+    """The writer came back from their email app without sending."""
+
+    back = HiddenField()
+
+
+class OpenedForm(FlaskForm):
+    """Sent by the page's script as the writer opens the letter in their email app (a beacon)."""
+
+
 class EmailLinkForm(FlaskForm):
     email = EmailField(
         "Your email address",

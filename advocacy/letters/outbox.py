@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from advocacy.clock import utcnow
 from advocacy.extensions import db
+from advocacy.inbound.addresses import Purpose, inbound_address
 from advocacy.jobs import in_app
 from advocacy.letters.service import mark_sent
 from advocacy.mail import DeliveryUncertain, MailNotSent, UnsafeHeader, mail_configured, send_mail
@@ -86,6 +88,11 @@ def why_not_sendable(letter: Letter) -> str:
         )
     if not person.email or not _usable_address(person.email):
         return f"{person.title} {person.name} has no usable published email address."
+    if person.email_bouncing_since is not None:
+        return (
+            f"Letters to {person.title} {person.name}'s email address have been bouncing, so this site "
+            "has stopped sending there. Call the office, or print the letter and post it."
+        )
     return ""
 
 
@@ -253,6 +260,10 @@ def _attempt(session: Session, message: OutboxMessage, now: datetime) -> Deliver
     def outcome(name: str, detail: str = "") -> Delivery:
         return Delivery(message.id, message.to_address, name, detail)
 
+    if message.letter.legislator.email_bouncing_since is not None:
+        reason = "The lawmaker's email address has been bouncing, so the letter was not sent."
+        _finish(message, "failed", reason)
+        return outcome("failed", reason)
     try:
         send_mail(
             message.to_address,
@@ -260,6 +271,7 @@ def _attempt(session: Session, message: OutboxMessage, now: datetime) -> Deliver
             message.body,
             reply_to=message.reply_to,
             message_id=message.message_id,
+            return_path=_bounce_address(message.letter),
         )
     except UnsafeHeader as error:
         reason = f"The letter could not be sent: {error}."
@@ -284,7 +296,35 @@ def _attempt(session: Session, message: OutboxMessage, now: datetime) -> Deliver
     _finish(message, "sent")
     message.sent_at = now
     mark_sent(message.letter, "outbox")
+    message.letter.confirmed_at = now  # the mail server took it: observed, not reported
     return outcome("sent")
+
+
+def _bounce_address(letter: Letter) -> str:
+    """The letter's VERP return path, so a bounce names the letter; "" without inbound mail."""
+    domain = current_app.config["INBOUND_DOMAIN"]
+    return (
+        inbound_address(current_app.config["SECRET_KEY"], domain, Purpose.BOUNCE, letter.id) if domain else ""
+    )
+
+
+def retry_after_soft_bounce(letter: Letter, reason: str, now: datetime) -> bool:
+    """A temporary failure reported after the server took the letter: send it again on the usual
+    schedule. False when it was not sent from here, or has used up its attempts."""
+    message = letter.outbox_message
+    if message is None or message.status != "sent" or message.attempts >= MAX_ATTEMPTS:
+        return False
+    message.status = "queued"
+    message.last_error = reason
+    message.next_attempt_at = now + RETRY_DELAYS[message.attempts - 1]
+    # Sending again needs the writer's words and address, dropped once it was first sent.
+    message.body = letter.body
+    message.reply_to = letter.sender_email
+    letter.status = "draft"
+    letter.channel = None
+    letter.sent_at = None
+    letter.confirmed_at = None
+    return True
 
 
 def _sentence(text: str) -> str:

@@ -375,9 +375,27 @@ def letters_in_batch(session: Session, batch: str) -> list[Letter]:
 
 
 def mark_sent(letter: Letter, channel: str) -> None:
+    if letter.status == "not-delivered":
+        # Sent again another way (a call, the post): what bounced no longer describes it.
+        letter.sent_at = letter.confirmed_at = None
+        letter.delivery_problem = ""
     letter.status = "sent"
     letter.channel = channel
     letter.sent_at = letter.sent_at or utcnow()
+
+
+def mark_opened(letter: Letter) -> bool:
+    """The writer handed the letter to their email app; False when it was already sent."""
+    if letter.status != "draft":
+        return False
+    letter.opened_at = utcnow()
+    return True
+
+
+def mark_not_sent_yet(letter: Letter) -> None:
+    """The writer came back without sending: the letter is not sent yet, as before it was opened."""
+    if letter.status == "draft":
+        letter.opened_at = None
 
 
 def delete_letter(session: Session, letter: Letter) -> None:
@@ -410,6 +428,10 @@ KEPT_AFTER_PURGE: dict[str, str] = {
     "revision_id": "which letter template",
     "created_at": "the date",
     "sent_at": "when it was sent",
+    "opened_at": "when it was opened in an email app",
+    "confirmed_at": "when a copy, the outbox or an answer confirmed it was sent",
+    "edited_before_sending": "whether it was changed in the email app before sending",
+    "delivery_problem": "why the lawmaker's mail server refused it, if it did",
     "status": "whether it was sent",
     "channel": "how it was sent",
     "is_constituent": "whether the address lookup found the lawmaker",

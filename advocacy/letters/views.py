@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -15,6 +16,7 @@ from advocacy.campaigns.forms import ReplyForm
 from advocacy.campaigns.replies import InvalidReplyLink, letter_token_from_link, record_reply
 from advocacy.campaigns.service import get_campaign
 from advocacy.extensions import db, limiter
+from advocacy.inbound.addresses import Purpose, inbound_address
 from advocacy.legislators.constituency import NOBODY, FoundLawmakers, LookupExpired, read_found
 from advocacy.letters.delivery import EmailLinks, email_links
 from advocacy.letters.drafting import MAX_RECIPIENTS, CannotWrite, compose_letters, letter_setup, phone_script
@@ -24,6 +26,8 @@ from advocacy.letters.forms import (
     EmailLinkForm,
     LetterForm,
     MarkSentForm,
+    NotYetForm,
+    OpenedForm,
 )
 from advocacy.letters.printing import letter_pdf
 from advocacy.letters.render import LetterRenderError
@@ -34,10 +38,12 @@ from advocacy.letters.service import (
     letter_page_data,
     letter_version,
     letters_in_batch,
+    mark_not_sent_yet,
+    mark_opened,
     mark_sent,
     postal_address,
 )
-from advocacy.letters.standing import letter_standing
+from advocacy.letters.standing import Standing, letter_standing
 from advocacy.links import site_url
 from advocacy.mail import MailNotSent, UnsafeHeader, mail_configured, send_mail
 from advocacy.models import Campaign, Letter, State
@@ -206,6 +212,8 @@ def _track(
         standing=letter_standing(letter),
         batch_size=len(letters_in_batch(db.session, letter.batch)) if batch_size is None else batch_size,
         sent_form=MarkSentForm(formdata=None),
+        not_yet_form=NotYetForm(formdata=None),
+        answer_address=_address(letter, Purpose.ANSWER),
         claim_form=ClaimLetterForm(),
         reply_form=reply_form,
         email_form=email_form,
@@ -213,22 +221,54 @@ def _track(
     )
 
 
+def _address(letter: Letter, purpose: Purpose) -> str:
+    """The letter's copy or answer address at the inbound domain; "" when the site takes no mail."""
+    domain = current_app.config["INBOUND_DOMAIN"]
+    return inbound_address(current_app.config["SECRET_KEY"], domain, purpose, letter.id) if domain else ""
+
+
 def _email_links(letter: Letter) -> EmailLinks | None:
     person = letter.legislator
-    return email_links(person.email, letter.subject, letter.body) if person.email else None
+    if not person.email:
+        return None
+    return email_links(person.email, letter.subject, letter.body, bcc=_address(letter, Purpose.COPY))
+
+
+@dataclass(frozen=True)
+class BatchStep:
+    """One letter of a visit, as the page that walks through them shows it."""
+
+    number: int  # 1-based, "Letter 1 of 2"
+    letter: Letter
+    links: EmailLinks | None
+    standing: Standing
+
+
+def _asked_about(steps: list[BatchStep]) -> BatchStep | None:
+    """The letter opened last in an email app and not known to be sent: the page asks about it."""
+    opened = [step for step in steps if step.standing.asks_if_sent]
+    return max(opened, key=lambda step: step.letter.opened_at) if opened else None
 
 
 @bp.get("/letters/batch/<batch>")
 def batch(batch: str) -> str:
-    """Every letter of one visit on one page, each with its own ways to send and its own state."""
+    """The letters of one visit, one at a time: the next to send on top, each with its state in words."""
     letters = letters_in_batch(db.session, batch)
     if not letters:
         abort(404, description="No letters have this link; they may have been deleted.")
+    steps = [
+        BatchStep(n, letter, _email_links(letter), letter_standing(letter))
+        for n, letter in enumerate(letters, start=1)
+    ]
+    waiting = [s for s in steps if not s.standing.settled and not s.standing.asks_if_sent]
     return render_template(
         "letters/batch.html",
-        letters=[(letter, _email_links(letter), letter_standing(letter)) for letter in letters],
+        steps=steps,
+        current=waiting[0] if waiting else None,
+        asked=_asked_about(steps),
         batch=batch,
         sent_form=MarkSentForm(formdata=None, back="batch"),
+        not_yet_form=NotYetForm(formdata=None, back="batch"),
     )
 
 
@@ -325,15 +365,41 @@ def phone(token: str) -> str:
     return render_template("letters/phone.html", letter=letter, script=script, error=error)
 
 
+@bp.post("/letters/<token>/opened")
+def opened(token: str) -> tuple[str, int]:
+    """The page's script reports that the writer opened the letter in their email app."""
+    letter = get_letter(db.session, token)
+    if not OpenedForm().validate_on_submit():
+        abort(400, description="The request was not valid; reload the page and try again.")
+    if mark_opened(letter):
+        db.session.commit()
+    return "", 204
+
+
+def _back(letter: Letter, back: str) -> str:
+    if back == "batch":
+        return url_for("letters.batch", batch=letter.batch, _anchor="main")
+    return url_for("letters.track", token=letter.token)
+
+
+@bp.post("/letters/<token>/not-yet")
+def not_yet(token: str) -> Response:
+    """The writer came back from their email app without sending: the letter waits to be sent."""
+    letter = get_letter(db.session, token)
+    form = NotYetForm()
+    if not form.validate_on_submit():
+        abort(400, description="The request was not valid; reload the page and try again.")
+    mark_not_sent_yet(letter)
+    db.session.commit()
+    flash("Fine: it is not sent yet. Send it when you are ready.")
+    return redirect(_back(letter, form.back.data or ""))
+
+
 @bp.post("/letters/<token>/sent")
 def sent(token: str) -> Response:
     letter = get_letter(db.session, token)
     form = MarkSentForm()
-    back = (
-        url_for("letters.batch", batch=letter.batch, _anchor=f"letter-{letter.id}")
-        if form.back.data == "batch"
-        else url_for("letters.track", token=token)
-    )
+    back = _back(letter, form.back.data or "")
     if not form.validate_on_submit():
         flash("Choose how you sent the letter.", "error")
         return redirect(back)

@@ -3,6 +3,7 @@
 from advocacy.models.accounts import AuditEvent, User
 from advocacy.models.bills import Bill, BillRefresh, BillSession, BillSponsor
 from advocacy.models.campaigns import Campaign, CampaignTally
+from advocacy.models.inbound import EmailBounce, InboundMessage
 from advocacy.models.legislators import ContactCorrection, ContactOverride, Legislator, SyncRun
 from advocacy.models.letters import Letter, LetterTemplate, OutboxMessage, TemplateRevision
 from advocacy.models.limits import RateLimit
@@ -31,7 +32,9 @@ __all__ = [
     "ContactCorrection",
     "ContactOverride",
     "Edition",
+    "EmailBounce",
     "Framework",
+    "InboundMessage",
     "IssueArea",
     "Legislator",
     "Letter",

@@ -58,8 +58,9 @@ class CampaignTally(db.Model):
 
     Kept in the same transaction as every letter write (advocacy/campaigns/tallies.py), so a
     dashboard reads a few hundred rows instead of counting a million letters. Figures: status,
-    channel, reply, outcome, area (an issue area id), day, lawmaker, lawmaker-sent and
-    lawmaker-answered (a legislator id); "" stands for a letter with no value.
+    stage (models.letters.Stage), channel, reply, outcome, area (an issue area id), day, lawmaker,
+    lawmaker-sent and lawmaker-answered (a legislator id), lawmaker-stage ("stage|legislator id"),
+    day-stage ("day|stage") and day-answered (a day); "" stands for a letter with no value.
     """
 
     __tablename__ = "campaign_tallies"

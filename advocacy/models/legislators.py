@@ -34,8 +34,22 @@ class Legislator(db.Model):
     district_voice: Mapped[str] = mapped_column(String(64), default="")
     last_seen_at: Mapped[datetime]
     retired_at: Mapped[datetime | None]
+    # Set when letters sent from this site to `email` bounced for good twice: the site stops
+    # sending there until a sync or a correction changes the address, or an admin clears it.
+    email_bouncing_since: Mapped[datetime | None]
+    email_bounce_reason: Mapped[str] = mapped_column(Text, default="")
 
     state: Mapped[State] = relationship()
+
+    def forget_bounces(self) -> None:
+        """A new address (from a sync or a correction), or an admin's check: send to it again."""
+        self.email_bouncing_since = None
+        self.email_bounce_reason = ""
+
+    @property
+    def email_status(self) -> str:
+        """Either "ok", or "bouncing" while the site has stopped sending to the published address."""
+        return "bouncing" if self.email_bouncing_since is not None else "ok"
 
     @property
     def postal_address(self) -> str:

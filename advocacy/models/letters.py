@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text
@@ -18,7 +19,31 @@ if TYPE_CHECKING:
 
 PURPOSES = ("ask", "thank-you", "follow-up", "phone")
 CHANNELS = ("email", "print", "phone", "outbox")
-STATUSES = ("draft", "sent", "answered", "no-answer")
+STATUSES = ("draft", "sent", "not-delivered", "answered", "no-answer")
+
+
+class Stage(StrEnum):
+    """How far a letter got, from what was observed or reported: each letter is at exactly one stage.
+
+    Observed outranks reported: a copy that reached the site, the outbox's delivery or a forwarded
+    answer confirms a send; the writer's own word reports one. Whether an answer came is counted
+    apart (reply_status), since an answered letter was also sent.
+    """
+
+    DRAFT = "draft"  # saved, not handed to an email app
+    OPENED = "opened"  # handed to an email app; not known to be sent
+    SENT_REPORTED = "sent-reported"  # the writer said it was sent
+    SENT_CONFIRMED = "sent-confirmed"  # a copy, the outbox or an answer showed it was sent
+    NOT_DELIVERED = "not-delivered"  # the lawmaker's mail server refused it for good
+
+
+def letter_stage(status: str, opened_at: datetime | None, confirmed_at: datetime | None) -> Stage:
+    """A letter's stage from its stored columns; tallies.stage_expression says the same in SQL."""
+    if status == "not-delivered":
+        return Stage.NOT_DELIVERED
+    if status != "draft":
+        return Stage.SENT_CONFIRMED if confirmed_at is not None else Stage.SENT_REPORTED
+    return Stage.OPENED if opened_at is not None else Stage.DRAFT
 
 
 class LetterTemplate(db.Model):
@@ -115,6 +140,15 @@ class Letter(db.Model):
     share_contact: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(index=True)
     sent_at: Mapped[datetime | None]
+    # When the writer last handed the letter to an email app (mailto, Gmail, Outlook).
+    opened_at: Mapped[datetime | None]
+    # When something other than the writer's word showed it was sent: its copy arrived, the outbox
+    # delivered it, or a forwarded answer came.
+    confirmed_at: Mapped[datetime | None]
+    # The copy's text differed from the saved letter: the writer changed it in their email app.
+    edited_before_sending: Mapped[bool] = mapped_column(default=False)
+    # Why the lawmaker's mail server refused it ("" unless status is "not-delivered").
+    delivery_problem: Mapped[str] = mapped_column(Text, default="")
     # When the retention period removed the writer's personal details; counts stay.
     purged_at: Mapped[datetime | None]
 
@@ -123,6 +157,10 @@ class Letter(db.Model):
     issue_area: Mapped[IssueArea | None] = relationship()
     legislator: Mapped[Legislator] = relationship()
     bill: Mapped[Bill | None] = relationship()
+
+    @property
+    def stage(self) -> Stage:
+        return letter_stage(self.status, self.opened_at, self.confirmed_at)
 
 
 class OutboxMessage(db.Model):

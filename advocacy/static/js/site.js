@@ -107,6 +107,32 @@
     arrival.scrollIntoView({ block: "start" });
   }
 
+  // A send link used: tell the site (so it can ask "Did it send?"), show that question, and when the
+  // writer comes back from their email app, reload: a copy that already confirmed the send answers it.
+  document.querySelectorAll("[data-opened]").forEach(function (list) {
+    list.querySelectorAll("[data-send]").forEach(function (link) {
+      link.addEventListener("click", function () {
+        var body = new FormData();
+        body.append("csrf_token", list.getAttribute("data-token"));
+        if (!(navigator.sendBeacon && navigator.sendBeacon(list.getAttribute("data-opened"), body))) {
+          window.fetch(list.getAttribute("data-opened"), { method: "POST", body: body, keepalive: true });
+        }
+        var question = document.querySelector("[data-ask-for='" + list.getAttribute("data-letter") + "']");
+        if (question) { question.hidden = false; }
+        var away = false;
+        function leaving() { away = true; }
+        function back() {
+          if (away && document.visibilityState === "visible") { window.location.reload(); }
+        }
+        window.addEventListener("blur", leaving);
+        document.addEventListener("visibilitychange", function () {
+          if (document.visibilityState === "hidden") { leaving(); } else { back(); }
+        });
+        window.addEventListener("focus", back);
+      });
+    });
+  });
+
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });

@@ -1,0 +1,1 @@
+"""Inbound mail: copies that confirm sends, bounces and forwarded answers, read by one parser."""
