@@ -403,7 +403,8 @@ def test_a_forwarded_answer_marks_the_letter_answered_and_keeps_none_of_its_text
     letter = the_letter(letter_url)
     assert (letter.status, letter.reply_status, letter.stage) == ("answered", "yes", "sent-confirmed")
     assert letter.replied_at is not None and letter.reply_notes == ""
-    assert "Answered on" in text_of(client.get(letter_url))
+    shown = text_of(client.get(letter_url))
+    assert "Answered on" in shown and "Sent by email (confirmed) on" in shown  # the answer shows it arrived
 
 
 @pytest.mark.parametrize(

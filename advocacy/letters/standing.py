@@ -52,7 +52,8 @@ def letter_standing(letter: Letter, now: datetime | None = None) -> Standing:
         return Standing(label, "not delivered", False, False, False, not_delivered=True)
     if letter.status == "answered":
         on = f" on {long_date(letter.replied_at)}" if letter.replied_at else ""
-        return Standing(f"Answered{on}", "answered", True, False, False)
+        sent = _sent_label(letter)
+        return Standing(f"Answered{on}. {sent}", "answered", True, False, False)
     if letter.status != "draft":
         label = _sent_label(letter)
         if letter.status == "no-answer":

@@ -68,15 +68,18 @@ def test_a_citizen_writes_to_both_lawmakers_by_address_sends_every_way_and_notes
     audit(page)
     citizen.tap(save)
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your 2 letters")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Send your 2 letters")
     letters = db.session.scalars(select(Letter).order_by(Letter.id)).all()
     assert [(le.legislator_id, le.is_constituent) for le in letters] == [
         (senator.id, True),
         (representative.id, True),
     ]
+    listed = page.get_by_role("region", name="Your 2 letters").locator("li.batch-letter")
+    expect(listed).to_have_text(["Senator Jane Roe: not sent yet", "Representative Sam Poe: not sent yet"])
     audit(page)
 
-    # The senator's letter, from the list: every way to send it works.
+    # The senator's letter comes first in the walk-through: every way to send it works.
+    expect(page.get_by_role("heading", name="Letter 1 of 2: Senator Jane Roe")).to_be_visible()
     first = page.locator(f"#letter-{letters[0].id}")
     mailto = first.get_by_role("link", name="Open in your email app").get_attribute("href")
     parts = urlsplit(mailto)
@@ -101,18 +104,24 @@ def test_a_citizen_writes_to_both_lawmakers_by_address_sends_every_way_and_notes
     audit(page)
     page.goto(batch)
 
-    # The representative's letter went by post: marked from the list, the list shows it.
-    second = page.locator(f"#letter-{letters[1].id}")
-    citizen.select(second.get_by_label("Sent it? Tell us how"), "print")
-    citizen.tap(second.get_by_role("button", name="Mark as sent"))
-    expect(page.locator(f"#letter-{letters[1].id}")).to_contain_text("Posted on")
-    expect(page.locator(f"#letter-{letters[0].id}")).to_contain_text("Not sent yet")
+    # The representative's letter went by post: marked on its own page, reached from the list.
+    citizen.tap(listed.get_by_role("link", name="Representative Sam Poe"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your letter to Representative Sam Poe")
+    citizen.select(page.get_by_label("Sent it? Tell us how"), "print")
+    citizen.tap(page.get_by_role("button", name="Mark as sent"))
+    expect(page.locator(".standing")).to_contain_text("Posted (you said so) on")
+    audit(page)
+    citizen.tap(page.get_by_role("link", name="see and send all 2 on one page"))
+    expect(listed).to_have_text(
+        ["Senator Jane Roe: not sent yet", "Representative Sam Poe: sent (you said so)"]
+    )
+    expect(page.get_by_role("heading", name="Letter 1 of 2: Senator Jane Roe")).to_be_visible()
     audit(page)
     citizen.milestone("landing on the state page to a letter marked sent")
 
     # The senator's letter goes from this site, once the writer confirms their address.
     citizen.tap(
-        page.locator(f"#letter-{letters[0].id}").get_by_role("link", name=re.compile("Open this letter"))
+        page.locator(f"#letter-{letters[0].id}").get_by_role("link", name=re.compile("Read this letter"))
     )
     expect(page.get_by_role("heading", level=1)).to_have_text("Your letter to Senator Jane Roe")
     expect(page.get_by_label("Link to this page")).to_have_value(re.compile(f"/letters/{letters[0].token}$"))
@@ -135,7 +144,7 @@ def test_a_citizen_writes_to_both_lawmakers_by_address_sends_every_way_and_notes
         mail.link() for mail in smtp if mail.message["Subject"] == "Confirm your letter before it is sent"
     )
     page.goto(f"{live_server}{confirm}")
-    expect(page.locator(".standing")).to_contain_text("Sent from this site on")
+    expect(page.locator(".standing")).to_contain_text("Sent from this site (confirmed) on")
     expect(page.get_by_text("Send again another way")).to_be_visible()
     audit(page)
     citizen.milestone("landing on the state page to a letter sent from this site")
@@ -145,10 +154,18 @@ def test_a_citizen_writes_to_both_lawmakers_by_address_sends_every_way_and_notes
     citizen.tap(page.get_by_label("Supportive"), navigates=False)
     citizen.tap(page.get_by_role("button", name="Save my answer"))
     expect(page.locator("main")).to_contain_text("You told us: they answered (supportive)")
-    expect(page.locator(".standing")).to_contain_text("they answered")
+    expect(page.locator(".standing")).to_contain_text("Answered on")
     audit(page)
     sent_to_senator = [mail for mail in smtp if mail.recipients == [senator.email]]
     assert len(sent_to_senator) == 1 and "Nguyễn Thị Lan" in sent_to_senator[0].body
+
+    # The page of both letters: nothing left to send, each letter's state in words.
+    page.goto(batch)
+    expect(
+        page.get_by_role("status").filter(has_text="All 2 letters are sent or on their way.")
+    ).to_be_visible()
+    expect(listed).to_have_text(["Senator Jane Roe: answered", "Representative Sam Poe: sent (you said so)"])
+    audit(page)
 
 
 def test_the_shortest_way_from_a_state_page_to_a_sent_letter(live_server, page, census, home_lawmakers):
@@ -162,14 +179,17 @@ def test_the_shortest_way_from_a_state_page_to_a_sent_letter(live_server, page, 
     citizen.fill(page.get_by_label("Your full name"), "Pat Doe")
     citizen.tap(page.get_by_role("button", name="Preview the letter"))
     citizen.tap(page.get_by_role("button", name="Save and choose how to send"))
-    first = page.locator("li.batch-letter").first
-    # The mail app is outside the browser, which hands it the link: the test checks the link.
-    mail_app = first.get_by_role("link", name="Open in your email app")
+    # The mail app is outside the browser, which hands it the link: the test checks the link, and
+    # the page (still there) asks whether the letter went.
+    mail_app = page.get_by_role("link", name="Open in your email app")
     assert mail_app.get_attribute("href").startswith("mailto:jordan1@senate.example.gov?subject=")
     citizen.tap(mail_app, navigates=False)
-    citizen.tap(first.get_by_role("button", name="Mark as sent"))  # "I sent it by email" is chosen
+    citizen.tap(page.get_by_role("button", name="Yes, it is sent"))
 
-    expect(page.locator("li.batch-letter").first).to_contain_text("Sent by email on")
+    expect(page.locator("li.batch-letter").first).to_have_text("Senator Jane Roe: sent (you said so)")
+    expect(page.get_by_role("heading", name="Letter 2 of 2: Representative Sam Poe")).to_be_visible()
     citizen.milestone("shortest: landing on the state page to a letter sent by email")
     assert (citizen.taps, citizen.fields) == (7, 2)
     audit(page)
+    citizen.tap(page.locator("li.batch-letter").first.get_by_role("link", name="Senator Jane Roe"))
+    expect(page.locator(".standing")).to_contain_text("Sent by email (you said so) on")
