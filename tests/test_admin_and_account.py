@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from advocacy.audit import record
 from advocacy.extensions import db
 from advocacy.letters.service import BOOKKEEPING, KEPT_AFTER_PURGE, PURGED_VALUES
-from advocacy.models import AuditEvent, Letter, User
+from advocacy.models import AuditEvent, Letter, OutboxMessage, User
 from tests.builders import make_legislator
 from tests.conftest import PASSWORD, AuthActions
 from tests.pages import csrf_token, link_with_text, save_letter, text_of
@@ -278,3 +278,32 @@ def test_a_purged_letter_keeps_no_free_text_and_leaves_its_account(client, runne
         assert getattr(purged, name) == value, name
     assert "Hannibal" not in text_of(client.get("/account/"))
     assert client.get(tracking).status_code == 200  # the link still opens the counted, emptied letter
+
+
+@pytest.mark.parametrize("status", ["queued", "sending", "waiting-confirmation"])
+def test_the_purge_never_deletes_a_draft_whose_send_from_this_site_is_pending(client, runner, status):
+    senator = make_legislator(db.session, n=1)
+    db.session.commit()
+    pending = save_letter(client, senator.id, sender_town="Hannibal")
+    stale = save_letter(client, senator.id, sender_town="Rolla")
+    month_ago = datetime.now() - timedelta(days=31)
+    for letter in db.session.scalars(select(Letter)):
+        letter.created_at = month_ago
+    waiting = db.session.scalar(select(Letter).where(Letter.sender_town == "Hannibal"))
+    db.session.add(
+        OutboxMessage(
+            letter=waiting,
+            idempotency_key="pending-send",
+            to_address=senator.email,
+            status=status,
+            created_at=month_ago,
+        )
+    )
+    db.session.commit()
+
+    result = runner.invoke(args=["purge"])
+
+    assert "deleted 1 unsent draft(s)" in result.output
+    assert client.get(stale).status_code == 404
+    assert client.get(pending).status_code == 200  # the writer was told it would be sent
+    assert db.session.scalar(select(OutboxMessage.status)) == status

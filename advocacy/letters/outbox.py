@@ -19,6 +19,7 @@ from advocacy.jobs import in_app
 from advocacy.letters.service import mark_sent
 from advocacy.mail import DeliveryUncertain, MailNotSent, UnsafeHeader, mail_configured, send_mail
 from advocacy.models import Letter, OutboxMessage
+from advocacy.models.letters import OUTBOX_PENDING
 
 CONFIRM_MAX_AGE = 2 * 24 * 3600  # seconds a confirmation link stays valid
 # Waits after the first, second and third failed attempt; the fourth failure is final.
@@ -35,8 +36,7 @@ MAY_HAVE_ARRIVED = (
 INTERRUPTED = "Sending was interrupted before the mail server confirmed it. " + MAY_HAVE_ARRIVED
 
 
-# A site send on its way: the writer asked (and may still confirm), or confirmed and it is being sent.
-PENDING = ("waiting-confirmation", "queued", "sending")
+PENDING = OUTBOX_PENDING
 
 
 class CannotSendFromSite(ValueError):

@@ -40,6 +40,7 @@ from advocacy.models import (
     State,
     TemplateRevision,
 )
+from advocacy.models.letters import OUTBOX_PENDING
 from advocacy.reportcards.service import CardSummary, plain_points
 
 
@@ -471,10 +472,17 @@ def forget_anonymous_drafts(session: Session, older_than: datetime) -> int:
 
     Only their private link leads to them, and a draft nobody sent in weeks will not be: keeping
     it would keep a writer's name and words for nothing (and lets no one fill the table for free).
+    A draft whose send from this site is on its way is kept: its writer was told it would go.
     """
+    pending = select(OutboxMessage.letter_id).where(OutboxMessage.status.in_(OUTBOX_PENDING))
     result = session.execute(
         delete(Letter)
-        .where(Letter.user_id.is_(None), Letter.status == "draft", Letter.created_at < older_than)
+        .where(
+            Letter.user_id.is_(None),
+            Letter.status == "draft",
+            Letter.created_at < older_than,
+            Letter.id.not_in(pending),
+        )
         .execution_options(synchronize_session=False)
     )
     return result.rowcount

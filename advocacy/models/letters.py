@@ -163,6 +163,10 @@ class Letter(db.Model):
         return letter_stage(self.status, self.opened_at, self.confirmed_at)
 
 
+# A site send on its way: the writer asked (and may still confirm), or confirmed and it is being sent.
+OUTBOX_PENDING = ("waiting-confirmation", "queued", "sending")
+
+
 class OutboxMessage(db.Model):
     """A letter emailed from this site: confirmed by its writer first, then delivered at most once."""
 
