@@ -171,8 +171,8 @@ def test_a_copy_through_the_pipe_confirms_the_send_and_keeps_nothing_of_it(app, 
 
     result = take(runner, copy_of(app, letter))
 
-    assert result.exit_code == 0, result.output
-    assert result.output == f"confirmed (letter {letter.id}): its copy arrived\n"
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == f"confirmed (letter {letter.id}): its copy arrived\n"
     letter = the_letter(letter_url)
     assert (letter.status, letter.channel, letter.stage) == ("sent", "email", "sent-confirmed")
     assert letter.confirmed_at is not None and not letter.edited_before_sending
@@ -226,10 +226,10 @@ def test_the_same_message_takes_effect_once_whichever_paths_bring_it(app, client
     posted = client.post("/inbound/mail", data=raw, headers=headers)
     second_copy = take(runner, copy_of(app, letter))  # the writer sent it twice
 
-    assert first.output.startswith("confirmed")
-    assert again.output == f"duplicate (letter {letter.id}): this message was taken before\n"
+    assert first.stdout.startswith("confirmed")
+    assert again.stdout == f"duplicate (letter {letter.id}): this message was taken before\n"
     assert posted.get_json() == {"result": "duplicate", "detail": "this message was taken before"}
-    assert second_copy.output == f"already-done (letter {letter.id}): its send was already confirmed\n"
+    assert second_copy.stdout == f"already-done (letter {letter.id}): its send was already confirmed\n"
     assert outcomes() == [
         ("pipe", "confirmed"),
         ("pipe", "duplicate"),
@@ -255,12 +255,12 @@ def test_bad_messages_change_nothing_and_say_why(app, runner, letter_url):
         "not mail": take(runner, (SAMPLES / "not-a-message.eml").read_bytes(), "--recipient", genuine),
     }
 
-    assert results["forged"].exit_code == 67 and "forged: the signature of" in results["forged"].output
+    assert results["forged"].exit_code == 67 and "forged: the signature of" in results["forged"].stdout
     assert results["stranger"].exit_code == 67
-    assert results["stranger"].output.startswith("unknown-recipient: none of 1 recipient(s) is an address at")
-    assert results["too large"].exit_code == 0 and "too-large: 2,097,153 bytes" in results["too large"].output
-    assert results["broken"].output.startswith("unreadable: ")
-    assert results["not mail"].output.startswith("unreadable: ")
+    assert results["stranger"].stdout.startswith("unknown-recipient: none of 1 recipient(s) is an address at")
+    assert results["too large"].exit_code == 0 and "too-large: 2,097,153 bytes" in results["too large"].stdout
+    assert results["broken"].stdout.startswith("unreadable: ")
+    assert results["not mail"].stdout.startswith("unreadable: ")
     assert the_letter(letter_url).stage == "draft"
     assert [r for _, r in outcomes()] == [
         "forged",
@@ -284,8 +284,8 @@ def test_a_key_for_a_deleted_or_purged_letter_changes_nothing(app, client, runne
     deleted = take(runner, raw_for_gone)
     purged = take(runner, copy_of(app, the_letter(kept)))
 
-    assert deleted.output.startswith("unknown-letter: no letter") and "it was deleted" in deleted.output
-    assert "details were removed after the retention period" in purged.output
+    assert deleted.stdout.startswith("unknown-letter: no letter") and "it was deleted" in deleted.stdout
+    assert "details were removed after the retention period" in purged.stdout
     assert the_letter(kept).stage == "draft"
 
 
@@ -372,8 +372,8 @@ def test_read_mailbox_takes_every_message_and_empties_the_mailbox(app, runner, i
 
     result = runner.invoke(args=["read-mailbox"])
 
-    assert result.exit_code == 0, result.output
-    assert result.output == "mailbox: 3 read, 3 removed, 0 kept\n"
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == "mailbox: 3 read, 3 removed, 0 kept\n"
     assert imap_mailbox.count() == 0
     assert outcomes() == [("imap", "confirmed"), ("imap", "unreadable"), ("imap", "answered")]
     assert the_letter(letter_url).status == "answered"
@@ -416,7 +416,7 @@ def test_an_automatic_reply_is_never_an_answer(app, runner, smtp, letter_url, na
 
     result = take(runner, sample(name, address_of(app, letter, Purpose.ANSWER)))
 
-    assert result.output.startswith("auto-reply")
+    assert result.stdout.startswith("auto-reply")
     assert the_letter(letter_url).status == "draft"
     assert smtp == []  # and nothing is sent back
 
@@ -444,7 +444,7 @@ def test_letters_sent_from_the_site_carry_their_bounce_address_and_a_bounce_is_t
 
     result = take(runner, sample("gmail-hard.eml", sent.sender))
 
-    assert result.output.startswith(f"bounced (letter {letter.id}): 550 5.1.1")
+    assert result.stdout.startswith(f"bounced (letter {letter.id}): 550 5.1.1")
     letter = the_letter(letter_url)
     assert (letter.status, letter.stage) == ("not-delivered", "not-delivered")
     shown = text_of(client.get(letter_url))
@@ -486,7 +486,7 @@ def test_a_soft_bounce_sends_the_letter_again_on_the_outbox_schedule(app, client
 
     result = take(runner, sample("gmail-soft.eml", sent.sender))
 
-    assert result.output.startswith("retrying")
+    assert result.stdout.startswith("retrying")
     message = db.session.scalar(select(OutboxMessage))
     assert message.status == "queued" and message.next_attempt_at > utcnow()
     assert message.body == the_letter(letter_url).body  # the words are back, to send again
@@ -502,7 +502,7 @@ def test_a_delay_warning_or_an_auto_reply_at_the_bounce_address_changes_nothing(
     send_from_site(client, smtp, letter_url)
     [sent] = [m for m in smtp if m.recipients == [LAWMAKER]]
 
-    assert take(runner, sample(name, sent.sender)).output.startswith(result)
+    assert take(runner, sample(name, sent.sender)).stdout.startswith(result)
     assert the_letter(letter_url).stage == "sent-confirmed"
 
 
@@ -516,7 +516,7 @@ def test_a_sync_that_changes_the_address_clears_the_mark(app, runner, tmp_path):
     (tmp_path / "mo.csv").write_bytes(bulk_csv([bulk_row(1, email="new1@house.example.gov"), bulk_row(2)]))
     result = runner.invoke(args=["sync-legislators", "--source", str(tmp_path), "--state", "mo"])
 
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, result.stdout
     db.session.expire_all()
     assert db.session.get(Legislator, person_id(1)).email_status == "ok"
     assert db.session.get(Legislator, person_id(2)).email_status == "bouncing"  # its address did not change

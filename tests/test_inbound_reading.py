@@ -439,6 +439,12 @@ def test_recipients_skip_what_cannot_be_read():
     assert recipients_in_headers(message) == ["bare.address@inbound.example", "jorg@example.org"]
 
 
+def test_an_address_in_a_display_name_is_not_a_recipient():
+    message = inline('To: "jane.writer@mail.example" <return-path@inbound.example>\nSubject: hi\n\nbody\n')
+
+    assert recipients_in_headers(message) == [RETURN_PATH]
+
+
 def test_recipients_of_a_copy_sent_by_gmail():
     assert recipients_in_headers(sample("copy-gmail-html.eml")) == [
         RETURN_PATH,
@@ -572,6 +578,25 @@ def test_a_message_at_the_limit_is_read():
     message = parse_message(head + b"a" * (MAX_MESSAGE_BYTES - len(head)))
 
     assert len(message_text(message)) == MAX_MESSAGE_BYTES - len(head)
+
+
+def test_absurdly_long_mime_headers_are_refused_before_the_slow_parser_sees_them():
+    padding = "; x=" + "y " * 2500
+    with pytest.raises(UnreadableMessage, match="MIME headers far longer"):
+        inline(f"From: a@example.org\nContent-Type: text/plain{padding}\n\nhi\n")
+
+
+def test_thousands_of_parts_are_refused():
+    parts = "--B\n\nhi\n" * 5001
+    with pytest.raises(UnreadableMessage, match="over 5,000 boundary lines"):
+        inline(f'From: a@example.org\nContent-Type: multipart/mixed; boundary="B"\n\n{parts}--B--\n')
+
+
+def test_a_message_with_many_parts_is_still_read():
+    parts = "--B\nContent-Type: text/plain\n\nhi\n" * 300
+    message = inline(f'From: a@example.org\nContent-Type: multipart/mixed; boundary="B"\n\n{parts}--B--\n')
+
+    assert message_text(message) == "hi"
 
 
 def test_a_missing_closing_boundary_is_tolerated_since_the_parts_are_intact():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterable, Iterator
@@ -18,6 +19,12 @@ MAX_MESSAGE_BYTES = 2 * 1024 * 1024
 _MB = 1024 * 1024
 _MAX_PARTS = 500  # real mail has a handful of parts; a hostile message can nest thousands
 _MAX_DEPTH = 3  # forwards of forwards of forwards: deeper than this is not worth reading
+_MAX_FORWARDS = 20  # inline forward markers looked into; more is a mail loop or an attack
+_SCAN_CHARS = 20_000  # how far into a text the opening lines or a forwarded block's headers can be
+_LONG_HEADER = 4_000  # longer values are junk, read raw rather than through the slow header classes
+_MIME_HEADER_BYTES = 4 * 1024
+_MIME_HEADERS_TOTAL = 64 * 1024
+_MAX_BOUNDARY_LINES = 5_000  # lines starting with "--", an upper bound on the number of parts
 _REASON_LENGTH = 300
 _FIRST_LINES = 40  # acknowledgements say so at the top; deeper down it is quoted or signature text
 
@@ -39,10 +46,13 @@ _FATAL_DEFECTS = (
 )
 
 _ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]+$")
+# The look-behind lets a match start only where a local part can start: without it, a long run of
+# letters with no "@" is rescanned from every position, and a 2 MB message takes minutes.
 _ADDRESS_IN_TEXT = re.compile(
-    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
+    r"(?<![A-Za-z0-9.!#$%&'*+/=?^_`{|}~-])[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 )
+_SIMPLE_TYPE = re.compile(r"^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$")
+_MIME_HEADER = re.compile(rb"^content-[a-z0-9-]*:[^\n]*(?:\n[ \t][^\n]*)*", re.I | re.M)
 _RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "To", "Cc")
 _DAEMON_ADDRESS = re.compile(r"^(?:mailer-daemon|mailer_daemon|mailerdaemon|mail-daemon|postmaster)@", re.I)
 _DAEMON_NAME = re.compile(r"mail delivery (?:subsystem|system|service)|mailer-daemon|postmaster", re.I)
@@ -77,7 +87,7 @@ _DELAY_SUBJECT = re.compile(
 # Where a bounce stops talking and the returned copy of the original begins: addresses and
 # numbers below it belong to the letter, not to the failure.
 _RETURNED_COPY = re.compile(
-    r"^\s*-{2,}\s*(?:below this line is a copy|this is a copy of|original message|returned message"
+    r"^[ \t]*-{2,}[ \t]*(?:below this line is a copy|this is a copy of|original message|returned message"
     r"|undelivered message|message headers follow)",
     re.I | re.M,
 )
@@ -100,7 +110,8 @@ _ACKNOWLEDGEMENT = re.compile(
 )
 _AUTO_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoresponse", "X-Auto-Response", "X-Autoresponder")
 _FORWARD_MARKER = re.compile(
-    r"^[ \t>]*(?:-{2,}\s*(?:forwarded message|original message)\s*-{2,}|begin forwarded message:)[ \t]*$",
+    r"^[ \t>]*(?:-{2,}[ \t]*(?:forwarded message|original message)[ \t]*-{2,}"
+    r"|begin forwarded message:)[ \t]*$",
     re.I | re.M,
 )
 _QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
@@ -123,21 +134,36 @@ class Bounce:
 
 def parse_message(raw: bytes) -> EmailMessage:
     """The message in `raw`, or UnreadableMessage saying in one sentence why it cannot be read."""
-    if len(raw) > MAX_MESSAGE_BYTES:
-        # Rounded up, so a message just over the limit never reads as "2.0 MB, over the 2 MB limit".
-        size = math.ceil(len(raw) * 10 / _MB) / 10
-        limit = MAX_MESSAGE_BYTES // _MB
-        raise UnreadableMessage(f"The message is {size:.1f} MB, over the {limit} MB limit.")
-    if not bytes(raw).strip():
-        raise UnreadableMessage("The message is empty.")
+    raw = bytes(raw)
+    problem = _why_not_parsed(raw)
+    if problem:
+        raise UnreadableMessage(problem)
     try:
-        message = BytesParser(policy=default_policy).parsebytes(bytes(raw))
+        message = BytesParser(policy=default_policy).parsebytes(raw)
         problem = _why_unreadable(message)
     except Exception as error:  # the parser is lenient, but deep nesting or odd bytes can still trip it
         raise UnreadableMessage("The message could not be parsed as email.") from error
     if problem:
         raise UnreadableMessage(problem)
     return message
+
+
+def _why_not_parsed(raw: bytes) -> str:
+    if len(raw) > MAX_MESSAGE_BYTES:
+        # Rounded up, so a message just over the limit never reads as "2.0 MB, over the 2 MB limit".
+        size = math.ceil(len(raw) * 10 / _MB) / 10
+        return f"The message is {size:.1f} MB, over the {MAX_MESSAGE_BYTES // _MB} MB limit."
+    if not raw.strip():
+        return "The message is empty."
+    # The standard parser reads Content-* headers token by token, several times per part: a few
+    # hundred kilobytes of them take minutes. Mail programs write a few hundred bytes per part.
+    sizes = [len(field) for field in _MIME_HEADER.findall(raw)]
+    if sizes and (max(sizes) > _MIME_HEADER_BYTES or sum(sizes) > _MIME_HEADERS_TOTAL):
+        return "The message has Content-Type or other MIME headers far longer than mail programs write."
+    # Each part costs the parser a tenth of a millisecond, and 2 MB holds 200,000 empty ones.
+    if raw.count(b"\n--") > _MAX_BOUNDARY_LINES:
+        return f"The message has over {_MAX_BOUNDARY_LINES:,} boundary lines, far more parts than mail has."
+    return ""
 
 
 def _why_unreadable(message: EmailMessage) -> str:
@@ -226,15 +252,23 @@ def _raw_headers(message: Message, name: str) -> list[str]:
 
 def _header(message: Message, name: str) -> str:
     """One header's decoded value (encoded words read), "" when absent."""
+    raw = _raw_headers(message, name)
+    if raw and len(raw[0]) > _LONG_HEADER:  # the header classes take seconds over such a value
+        return " ".join(raw[0][:_LONG_HEADER].split())
     try:
         value = message.get(name)
         return "" if value is None else " ".join(_clean(str(value)).split())
     except Exception:  # a value the header classes cannot parse: the raw text is better than nothing
-        raw = _raw_headers(message, name)
         return " ".join(raw[0].split()) if raw else ""
 
 
 def _content_type(part: Message) -> str:
+    # Read from the raw value: the header classes would parse it afresh on every call, and this is
+    # asked of every part many times. Anything unusual (comments, no "/") goes to the full parser.
+    raw = _raw_headers(part, "Content-Type")
+    simple = raw[0].split(";")[0].strip().lower() if raw else ""
+    if _SIMPLE_TYPE.match(simple):
+        return simple
     try:
         return part.get_content_type()
     except Exception:
@@ -325,7 +359,10 @@ def _recipient_reports(message: Message) -> list[dict[str, str]]:
 
 
 def _field_groups(part: Message) -> list[dict[str, str]]:
-    payload = part.get_payload()
+    try:
+        payload = part.get_payload()
+    except Exception:  # a text payload with 8-bit bytes makes get_payload read the charset parameter
+        return []
     if isinstance(payload, list):  # the parser already split message/delivery-status into groups
         return [_fields(group.raw_items()) for group in payload if isinstance(group, Message)]
     text = _decode(_payload_bytes(part), _charset(part)).replace("\r\n", "\n")
@@ -505,13 +542,14 @@ def _auto_subject(subject: str) -> bool:
 
 
 def _first_lines(text: str) -> str:
-    lines = [line for line in _QUOTE_MARKS.sub("", text).splitlines() if line.strip()]
+    lines = [line for line in _QUOTE_MARKS.sub("", text[:_SCAN_CHARS]).splitlines() if line.strip()]
     return " ".join(" ".join(lines[:_FIRST_LINES]).split())
 
 
 def _forwarded_blocks(text: str) -> list[str]:
-    """The text after each inline forward or quote marker, where a forwarded message's own headers begin."""
-    return [text[marker.end() :] for marker in _FORWARD_MARKER.finditer(text)][:_MAX_PARTS]
+    """The start of the text after each inline forward marker, where the forwarded message's headers are."""
+    markers = itertools.islice(_FORWARD_MARKER.finditer(text), _MAX_FORWARDS)
+    return [text[marker.end() : marker.end() + _SCAN_CHARS] for marker in markers]
 
 
 def _forward_is_auto(block: str) -> bool:
