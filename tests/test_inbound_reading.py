@@ -325,7 +325,7 @@ def test_auto_reply_headers(headers, automatic):
         ("Fwd: Automatic reply: Please protect children from trafficking", True),
         ("FW: AW: Out of Office", True),
         ("WG: Re: Fwd: We have received your message", True),
-        ("Thank you for contacting Senator Morgan Example", True),
+        ("Thank you for contacting Senator Morgan Example", False),  # how offices' answers begin too
         ("Re: Please protect children from trafficking", False),
         ("Thank you for your letter about House Bill 1234", False),
         ("I received your letter", False),
@@ -344,6 +344,7 @@ def test_auto_reply_subjects_with_any_forward_or_reply_prefix(subject, automatic
         ("We've received your letter and it has been logged.", True),
         ("Our office is glad you wrote. We have received your\nemail and logged it.", True),
         ("Thank you for contacting me about House Bill 1234. I agree with you and will vote yes.", False),
+        ("Thank you for contacting my office about HB 1234. The Senator supports the bill.", False),
         ("Thank you for your letter. I have received many letters on this bill; yours convinced me.", False),
         ("I received your message on Monday and I agree: the reporting rules need fixing.", False),
     ],

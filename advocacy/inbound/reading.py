@@ -99,11 +99,11 @@ _AUTO_SUBJECT = re.compile(
     r"|\bout of (?:the )?office\b|\bautomatic reply\b",
     re.I,
 )
-# Kept narrow on purpose: a person answering may well write "thank you for your letter",
-# so only the stock phrases of acknowledgements count ("contacting me" is how people answer).
+# Kept narrow on purpose: an office answering may well write "thank you for your letter" or
+# "thank you for contacting my office" before its answer, so only the stock phrases of
+# acknowledgements count. A lost answer costs more than an acknowledgement counted as one.
 _ACKNOWLEDGEMENT = re.compile(
     r"\bwe(?:'ve|’ve| have)? received your (?:message|e-?mail|letter)\b"
-    r"|\bthank you for contacting (?!me\b)"
     r"|\bthis is an automated (?:response|message|reply)\b"
     r"|\bdo not reply to this (?:e-?mail|message)\b",
     re.I,
