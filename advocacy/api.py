@@ -25,7 +25,8 @@ from advocacy.legislators.lookup_views import (
     read_intent,
     writing_plan,
 )
-from advocacy.legislators.service import LegislatorQuery, search_legislators
+from advocacy.legislators.service import QUERY_PARAMS, LegislatorQuery, search_legislators
+from advocacy.links import outside_url
 from advocacy.models import Bill, Edition, Legislator, ReportCard
 from advocacy.openapi import document
 from advocacy.pagination import InvalidQuery
@@ -47,6 +48,14 @@ csrf.exempt(bp)
 limiter.limit(lambda: current_app.config["RATE_LIMIT_API"])(bp)
 
 MAX_PER_PAGE = 500
+
+
+def _refuse_blank(*names: str) -> None:
+    """A 400 for any of these parameters given without a value. The document allows each only
+    with a valid value; read as absent, `?edition=` would answer for a card nobody asked for."""
+    for name in names:
+        if any(not value.strip() for value in request.args.getlist(name)):
+            abort(400, description=f"{name} is empty: give it a value, or leave it out.")
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -139,7 +148,7 @@ def _bill(bill: Bill) -> dict:
         "identifier": bill.identifier,
         "title": bill.title,
         "session": bill.session,
-        "url": bill.url or None,
+        "url": outside_url(bill.url) or None,  # only a web address: never javascript: or data:
         "latest_action": bill.latest_action or None,
         "latest_action_date": bill.latest_action_date.isoformat() if bill.latest_action_date else None,
         "status": bill.status,
@@ -205,8 +214,9 @@ def _report_card(summary: CardSummary, bills: list[Bill]) -> dict:
 
 
 @bp.get("/states/<abbr>/report-card")
-@cached_page()
+@cached_page(params=("edition",))
 def report_card(abbr: str) -> Response:
+    _refuse_blank("edition")
     state, card, year = requested_card(abbr)
     if card is None:
         abort(404, description=f"{state.name} has no report card for {year}.")
@@ -228,14 +238,16 @@ def _legislator(person: Legislator | Member) -> dict:
         "phone": person.phone,
         "capitol_address": person.capitol_address,
         "district_address": person.district_address,
-        "links": person.link_list,
+        "links": [link for link in person.link_list if outside_url(link)],
     }
 
 
 @bp.get("/states/<abbr>/legislators")
-@cached_page()
+@cached_page(params=QUERY_PARAMS)
 def legislators(abbr: str) -> Response:
     state = get_state(db.session, abbr)
+    # q, district and party may be empty: the document allows it, and it means any.
+    _refuse_blank("chamber", "sort", "page", "per_page")
     try:
         query = LegislatorQuery.from_args(request.args, per_page=100, max_per_page=MAX_PER_PAGE)
     except InvalidQuery as error:
@@ -295,14 +307,16 @@ def lookup() -> Response:
 
 
 @bp.get("/states/<abbr>/bills")
-@cached_page()
+@cached_page(params=("area",))
 def bills(abbr: str) -> Response:
     state = get_state(db.session, abbr)
+    _refuse_blank("area")
     area = None
-    if key := request.args.get("area", "").strip():
+    if (key := request.args.get("area")) is not None:
         framework = featured_framework(db.session)
         area = find_issue_area(framework, key) if framework else None
-        if area is None:
+        # Exactly as the document lists them: a number or a slug, not " 1" or "Prevention…".
+        if area is None or key not in (str(area.number), area.slug):
             abort(400, description=f"area must be an issue area's number (1 to 6) or slug, not {key!r}.")
     found = state_bills(db.session, state, area)
     return _listing([_bill(b) for b in found], len(found))

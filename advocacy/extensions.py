@@ -1,14 +1,16 @@
 """Flask extensions, created unbound; the application factory binds them."""
 
+import logging
 import sqlite3
 
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
+
+from advocacy.limit_keys import visitor
 
 
 class Base(DeclarativeBase):
@@ -27,8 +29,12 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
 login_manager = LoginManager()
-# Limits are declared where the routes are; storage is memory:// or Redis, set by the factory.
-limiter = Limiter(key_func=get_remote_address)
+# Limits are declared where the routes are; the factory sets their storage (Redis or the database).
+limiter = Limiter(key_func=visitor)
+# With RATELIMIT_SWALLOW_ERRORS, a storage that fails is logged and the request goes on without the
+# limit. Flask-Limiter logs that on a logger of its own, with only a NullHandler: unless the root
+# logger has a handler, limits would stop counting unseen. Its records go to the app's log instead.
+limiter.logger = logging.getLogger("advocacy.rate_limits")
 
 
 @event.listens_for(Engine, "connect")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from advocacy.legislators.photos import fetch_state_photos
 from advocacy.legislators.sync import StateOutcome, run_sync
 from advocacy.letters.service import forget_anonymous_drafts, purge_personal_details
 from advocacy.models import State
+from advocacy.rate_limits import forget_expired_limits
 from advocacy.reportcards.service import all_states
 
 QUEUE_NAME = "advocacy"
@@ -35,6 +37,7 @@ class Submitted:
 
     job_id: str = ""
     outcomes: list | None = None  # the job's own results when it ran inline
+    in_thread: bool = False  # started in a thread of this process, which records its own results
 
     @property
     def queued(self) -> bool:
@@ -50,9 +53,14 @@ def queue() -> Queue | None:
 SUBMIT_TIMEOUT = 2.0
 
 
-def submit(job: Callable[..., list], *args: object) -> Submitted:
+def submit(job: Callable[..., list], *args: object, background: bool = False) -> Submitted:
     """Queue the job when Redis is configured; otherwise, or when Redis does not answer, run it
-    now, in this process (logged, so whoever runs the site sees that the worker was bypassed)."""
+    now, in this process (logged, so whoever runs the site sees that the worker was bypassed).
+
+    With `background`, "now" is in a thread with its own application context, so the request that
+    asked answers at once; such a job bounds its own time (a bill refresh has its caps) and
+    records its own results.
+    """
     url = current_app.config["REDIS_URL"]
     if url:
         connection = Redis.from_url(url, socket_connect_timeout=SUBMIT_TIMEOUT, socket_timeout=SUBMIT_TIMEOUT)
@@ -62,7 +70,26 @@ def submit(job: Callable[..., list], *args: object) -> Submitted:
             )
         except RedisError as error:
             current_app.logger.warning("Redis did not answer (%s): %s runs here and now", error, job.__name__)
+    if background:
+        _start_thread(job, args)
+        return Submitted(in_thread=True)
     return Submitted(outcomes=job(*args))
+
+
+def _start_thread(job: Callable[..., object], args: tuple) -> None:
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                job(*args)
+            except Exception:  # nobody waits for this thread: its failure goes to the log
+                app.logger.exception("%s failed in its thread", job.__name__)
+            finally:
+                db.session.remove()
+
+    # A daemon: a server that stops does not wait for a refresh to end.
+    threading.Thread(target=run, name=f"job-{job.__name__}", daemon=True).start()
 
 
 def in_app(work: Callable[..., T], *args: object) -> T:
@@ -119,6 +146,7 @@ def reminders_job() -> str:
         purge_personal_details(db.session, utcnow() - timedelta(days=int(config["LETTER_RETENTION_DAYS"])))
         forget_anonymous_drafts(db.session, utcnow() - timedelta(days=int(config["ANONYMOUS_DRAFT_DAYS"])))
         forget_inbound_log(db.session, utcnow() - timedelta(days=int(config["INBOUND_LOG_DAYS"])))
+        forget_expired_limits(db.session)
         db.session.commit()
         jobs = queue()
         if jobs is not None:

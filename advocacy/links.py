@@ -1,5 +1,7 @@
 """Links that leave the page (in mail, in boxes to copy and share) start with BASE_URL, never with
-the Host the request named: a forged Host must not put its own address into a password-reset mail."""
+the Host the request named: a forged Host must not put its own address into a password-reset mail.
+Addresses other sites give (bills, lawmakers' links, sources) are linked only when they are web
+addresses: a javascript: or data: link would run in this site's pages."""
 
 from __future__ import annotations
 
@@ -38,5 +40,27 @@ def site_url(endpoint: str, **values: object) -> str:
     return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
+WEB_SCHEMES = ("http", "https")
+
+
+def outside_url(value: object) -> str:
+    """`value` when it is a web address (http or https, with a host), else "": the one test an
+    address from another site passes before it is kept, linked or returned by the API."""
+    if not isinstance(value, str):
+        return ""
+    url = value.strip()
+    # Browsers drop tabs and line breaks inside an address ("java\tscript:"): refuse any control
+    # character or space rather than guess what a browser would make of it.
+    if not url or any(ord(c) <= 0x20 or ord(c) == 0x7F for c in url):
+        return ""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # a malformed port or IPv6 address
+        return ""
+    return url if parts.scheme.lower() in WEB_SCHEMES and host else ""
+
+
 def register(app: Flask) -> None:
     app.add_template_global(site_url)
+    app.add_template_filter(outside_url)

@@ -183,7 +183,10 @@ SCHEMAS: dict[str, dict] = {
             "identifier": {"type": "string", "description": "The legislature's number, such as HB 2273."},
             "title": {"type": "string"},
             "session": {"type": "string"},
-            "url": {**STRING_OR_NULL, "description": "The legislature's page, else Open States'."},
+            "url": {
+                **STRING_OR_NULL,
+                "description": "The legislature's page, else Open States': an http(s) address, or null.",
+            },
             "latest_action": STRING_OR_NULL,
             "latest_action_date": {**STRING_OR_NULL, "format": "date"},
             "status": {
@@ -225,7 +228,7 @@ SCHEMAS: dict[str, dict] = {
             "phone": {"type": "string"},
             "capitol_address": {"type": "string"},
             "district_address": {"type": "string"},
-            "links": STRINGS,
+            "links": {**STRINGS, "description": "Web pages about the lawmaker: http(s) addresses only."},
         }
     ),
     "FoundChamber": _object(
@@ -421,15 +424,15 @@ def document() -> dict:
                     _query(
                         "q",
                         {"type": "string", "maxLength": 100, "pattern": TEXT},
-                        "Part of a name, or a district.",
+                        "Part of a name, or a district; empty: any.",
                     ),
                     _query("chamber", {"type": "string", "enum": list(CHAMBERS)}, "One chamber only."),
                     _query(
                         "district",
                         {"type": "string", "pattern": TEXT},
-                        "One district, as the state names it.",
+                        "One district, as the state names it; empty: any.",
                     ),
-                    _query("party", {"type": "string", "pattern": TEXT}, "One party."),
+                    _query("party", {"type": "string", "pattern": TEXT}, "One party; empty: any."),
                     _query(
                         "sort", {"type": "string", "enum": list(SORTS)}, "The order; district by default."
                     ),

@@ -21,7 +21,7 @@ bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
-@cached_page()
+@cached_page(params=("state",))
 def home() -> str | Response:
     chosen = request.args.get("state", "").strip().lower()
     if chosen:

@@ -2,7 +2,9 @@
 together when there is no Redis (with Redis, limits live there and this is not used).
 
 A storage backend for the `limits` library (Flask-Limiter's), registered under the scheme
-advocacy-database://; the fixed-window strategy needs only what is here.
+advocacy-database://; the fixed-window strategy needs only what is here. Each key is stored hashed,
+so every row has the same small size and fits the column, whatever the limit counts by. Windows
+long over are forgotten by `forget_expired_limits`, which the daily job and `advocacy purge` run.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import time
 from limits.storage import Storage
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from advocacy.extensions import db
+from advocacy.limit_keys import fixed_length
 
 _INCREMENT = text(
     """
@@ -25,6 +29,13 @@ _INCREMENT = text(
     RETURNING hits
     """
 )
+_FORGET_EXPIRED = text("DELETE FROM rate_limits WHERE expires_at < :now")
+
+
+def forget_expired_limits(session: Session, now: float | None = None) -> int:
+    """Delete the counts whose window is over; how many. The caller commits."""
+    now = time.time() if now is None else now
+    return session.execute(_FORGET_EXPIRED, {"now": now}).rowcount
 
 
 class DatabaseStorage(Storage):
@@ -46,24 +57,24 @@ class DatabaseStorage(Storage):
         now = time.time()
         with self.engine.begin() as connection:
             hits = connection.execute(
-                _INCREMENT, {"name": key, "amount": amount, "expires": now + expiry, "now": now}
+                _INCREMENT, {"name": fixed_length(key), "amount": amount, "expires": now + expiry, "now": now}
             ).scalar_one()
-            if random.random() < 0.01:  # now and then, forget windows long over
-                connection.execute(text("DELETE FROM rate_limits WHERE expires_at < :now"), {"now": now})
+            if random.random() < 0.01:  # between the daily sweeps too, now and then
+                connection.execute(_FORGET_EXPIRED, {"now": now})
         return int(hits)
 
     def get(self, key: str) -> int:
         with self.engine.connect() as connection:
             hits = connection.execute(
                 text("SELECT hits FROM rate_limits WHERE name = :name AND expires_at > :now"),
-                {"name": key, "now": time.time()},
+                {"name": fixed_length(key), "now": time.time()},
             ).scalar()
         return int(hits or 0)
 
     def get_expiry(self, key: str) -> float:
         with self.engine.connect() as connection:
             expires = connection.execute(
-                text("SELECT expires_at FROM rate_limits WHERE name = :name"), {"name": key}
+                text("SELECT expires_at FROM rate_limits WHERE name = :name"), {"name": fixed_length(key)}
             ).scalar()
         return float(expires) if expires is not None else time.time()
 
@@ -81,4 +92,6 @@ class DatabaseStorage(Storage):
 
     def clear(self, key: str) -> None:
         with self.engine.begin() as connection:
-            connection.execute(text("DELETE FROM rate_limits WHERE name = :name"), {"name": key})
+            connection.execute(
+                text("DELETE FROM rate_limits WHERE name = :name"), {"name": fixed_length(key)}
+            )

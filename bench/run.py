@@ -694,7 +694,7 @@ def main() -> int:
         if SHARED.is_dir():
             folder = SHARED
         else:
-            app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": "sqlite://"})
+            app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})  # only to list the states
             with app.app_context():
                 migrate_database()
                 load_report_cards(db.session)

@@ -303,7 +303,7 @@ def test_a_campaigns_own_letter_is_an_ask_about_one_of_its_focus_areas(organizer
     thanks = create(organizer, template="thank-you")
     elsewhere = create(organizer, template="ask-prevention-and-training")
 
-    assert thanks.status_code == 200 and "Not a valid choice" in text_of(thanks)
+    assert thanks.status_code == 400 and "Not a valid choice" in text_of(thanks)
     assert elsewhere.status_code == 200
     assert "which is not one of the campaign's focus areas" in text_of(elsewhere)
     assert db.session.scalar(select(func.count()).select_from(Campaign)) == 0

@@ -198,7 +198,7 @@ def test_with_redis_a_sync_is_queued_and_a_worker_runs_it(
     assert db.session.scalar(select(func.count()).select_from(Legislator)) == 0
     # The worker builds its own app from the environment, as `advocacy worker` does.
     monkeypatch.setenv("ADVOCACY_DATABASE_URL", database_url)
-    monkeypatch.setenv("ADVOCACY_SECRET_KEY", "worker-secret")
+    monkeypatch.setenv("ADVOCACY_SECRET_KEY", "a long and random secret for the worker")
     monkeypatch.setenv("ADVOCACY_BASE_URL", "http://localhost")
     connection = redis.Redis.from_url(url)
     SimpleWorker([Queue("advocacy", connection=connection)], connection=connection).work(burst=True)

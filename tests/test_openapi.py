@@ -4,6 +4,7 @@ allows and what it does not, to a live server, and checks each answer against th
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,6 +17,8 @@ from tests.builders import make_legislator
 from tests.conftest import serve
 
 CENSUS_ANSWER = Path(__file__).parent / "fixtures" / "census" / "missouri.json"
+# Examples per operation: few enough for the suite; ADVOCACY_SCHEMATHESIS_EXAMPLES=500 for a deep run.
+EXAMPLES = os.environ.get("ADVOCACY_SCHEMATHESIS_EXAMPLES", "30")
 
 
 @pytest.fixture
@@ -44,7 +47,7 @@ def test_every_answer_matches_the_published_document(live_api, tmp_path):
             "--checks",
             "all",
             "--max-examples",
-            "30",
+            EXAMPLES,
             "--seed",
             "13",
             "--generation-database",
@@ -53,7 +56,7 @@ def test_every_answer_matches_the_published_document(live_api, tmp_path):
         ],
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=600 + 10 * int(EXAMPLES),
         cwd=tmp_path,
     )
 

@@ -69,7 +69,8 @@ def test_the_wheel_holds_everything_and_serves_from_a_fresh_virtualenv(tmp_path)
     served = _run(
         venv / "bin" / "python",
         "-c",
-        "from advocacy import create_app; page = create_app().test_client().get('/states/mo'); "
+        "from advocacy import create_app; "
+        "page = create_app().test_client().get('/states/mo', base_url='https://advocacy.example.org'); "
         "print(page.status_code, 'Missouri' in page.get_data(as_text=True), page.headers['Content-Type'])",
         cwd=tmp_path,
         env=environment,

@@ -19,7 +19,7 @@ from tests.pages import csrf_token, text_of
 from tests.test_reportcard_admin import card_form
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SECRET_KEY = "scale-out-secret"
+SECRET_KEY = "a long and random secret for both servers"
 LOGIN_LIMIT = 5
 # Generous: on a busy machine a cold server's first answers can be slow. Nothing here is timed.
 PATIENCE = 60

@@ -8,18 +8,25 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Length
 
 from advocacy.account.service import AccountInUse, delete_account, export_user_data, letters_of
+from advocacy.auth.limits import current_password_checks
 from advocacy.auth.service import authenticate
+from advocacy.caching import no_store
 from advocacy.extensions import db
 
 bp = Blueprint("account", __name__, url_prefix="/account")
+bp.after_request(no_store)  # a writer's letters and data: no browser or proxy keeps a copy
 
 
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(
-        "Your password", validators=[DataRequired(message="Enter your password to confirm.")]
+        "Your password",
+        validators=[
+            DataRequired(message="Enter your password to confirm."),
+            Length(max=200, message="A password is at most 200 characters long."),
+        ],
     )
 
 
@@ -45,6 +52,7 @@ def export() -> Response:
 
 
 @bp.post("/delete")
+@current_password_checks
 @login_required
 def delete() -> str | Response:
     form = DeleteAccountForm()

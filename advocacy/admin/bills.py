@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -37,21 +38,50 @@ class AreasForm(FlaskForm):
 
 class HandBillForm(FlaskForm):
     identifier = StringField(
-        "Bill number", validators=[DataRequired("Give the bill's number."), Length(max=40)]
+        "Bill number",
+        validators=[
+            DataRequired("Give the bill's number."),
+            Length(max=40, message="A bill number can be at most 40 characters long."),
+        ],
     )
-    title = StringField("Title", validators=[DataRequired("Give the bill's title."), Length(max=1000)])
-    url = StringField("Legislature's page for the bill", validators=[Optional(), Length(max=1000)])
+    title = StringField(
+        "Title",
+        validators=[
+            DataRequired("Give the bill's title."),
+            Length(max=1000, message="A title can be at most 1,000 characters long."),
+        ],
+    )
+    url = StringField(
+        "Legislature's page for the bill",
+        validators=[Optional(), Length(max=1000, message="An address can be at most 1,000 characters long.")],
+    )
     session = StringField(
-        "Session", validators=[DataRequired("Give the session, such as 2026."), Length(max=40)]
+        "Session",
+        validators=[
+            DataRequired("Give the session, such as 2026."),
+            Length(max=40, message="A session can be at most 40 characters long."),
+        ],
     )
-    latest_action = StringField("Latest action", validators=[Optional(), Length(max=500)])
+    latest_action = StringField(
+        "Latest action",
+        validators=[
+            Optional(),
+            Length(max=500, message="The latest action can be at most 500 characters long."),
+        ],
+    )
     latest_action_date = DateField("Date of the latest action", validators=[Optional()])
     areas = CheckboxesField("Issue areas this bill addresses")
 
 
 class SessionForm(FlaskForm):
-    identifier = StringField("Session identifier", validators=[Optional(), Length(max=40)])
-    name = StringField("Session name", validators=[Optional(), Length(max=120)])
+    identifier = StringField(
+        "Session identifier",
+        validators=[Optional(), Length(max=40, message="An identifier can be at most 40 characters long.")],
+    )
+    name = StringField(
+        "Session name",
+        validators=[Optional(), Length(max=120, message="A name can be at most 120 characters long.")],
+    )
 
 
 def _area_choices(form: FlaskForm) -> None:
@@ -118,12 +148,16 @@ def refresh_bills(abbr: str) -> Response:
     elif not api_configured(current_app.config):
         flash("No Open States API key is set, so bills cannot be refreshed; see below.", "error")
     else:
-        done = submit(bills_job, [state.abbr])
+        # Never in this request: a refresh may take minutes (10 requests a minute), within its caps.
+        done = submit(bills_job, [state.abbr], background=True)
         if done.queued:
             flash(f"{state.name}'s refresh is queued: the worker runs it in a moment. Reload to see it.")
         else:
-            for outcome in done.outcomes or []:
-                flash(outcome.describe(), "error" if outcome.counts is None else "message")
+            minutes = max(1, math.ceil(float(current_app.config["OPENSTATES_API_MAX_SECONDS"]) / 60))
+            flash(
+                f"{state.name}'s refresh has started: it ends within {minutes} minute"
+                f"{'' if minutes == 1 else 's'}. Reload this page to see its result below."
+            )
     return redirect(url_for("admin.bills", state=state.abbr))
 
 

@@ -56,9 +56,15 @@ def card_form_class(framework: Framework) -> type[FlaskForm]:
         )
         source = URLField(
             "Source of these figures",
-            validators=[DataRequired(message="Give the web address these figures come from.")],
+            validators=[
+                DataRequired(message="Give the web address these figures come from."),
+                Length(max=1000, message="An address can be at most 1,000 characters long."),
+            ],
         )
-        notes = TextAreaField("Notes", validators=[Optional(), Length(max=2000)])
+        notes = TextAreaField(
+            "Notes",
+            validators=[Optional(), Length(max=2000, message="Notes can be at most 2,000 characters long.")],
+        )
 
     for area in framework.issue_areas:
         maximum = float(area.max_points) if area.max_points is not None else None

@@ -31,20 +31,43 @@ from advocacy.models import LetterTemplate, State
 from advocacy.reportcards.service import all_states, featured_framework
 
 PREVIEW_STATE = "mo"
+# A text column has no length of its own; the longest shipped letter template has some 4,400.
+MAX_BODY = 20_000
 
 
 class TemplateForm(FlaskForm):
-    title = StringField("Title (for admins)", validators=[DataRequired(), Length(max=200)])
-    subject = StringField("Subject", validators=[DataRequired(), Length(max=300)])
-    body = TextAreaField("Body", validators=[DataRequired(message="The letter needs a body.")])
-    note = StringField("What changed, and why", validators=[Optional(), Length(max=300)])
+    title = StringField(
+        "Title (for admins)",
+        validators=[DataRequired(), Length(max=200, message="A title can be at most 200 characters long.")],
+    )
+    subject = StringField(
+        "Subject",
+        validators=[DataRequired(), Length(max=300, message="A subject can be at most 300 characters long.")],
+    )
+    body = TextAreaField(
+        "Body",
+        validators=[
+            DataRequired(message="The letter needs a body."),
+            Length(max=MAX_BODY, message=f"A body can be at most {MAX_BODY:,} characters long."),
+        ],
+    )
+    note = StringField(
+        "What changed, and why",
+        validators=[Optional(), Length(max=300, message="A note can be at most 300 characters long.")],
+    )
     base_revision = HiddenField()
     preview_state = SelectField("Preview for a lawmaker in", validators=[Optional()])
     preview_legislator = SelectField("Lawmaker", validators=[Optional()], validate_choice=False)
 
 
 class NewTemplateForm(TemplateForm):
-    slug = StringField("Short name (in links and files)", validators=[DataRequired(), Length(max=100)])
+    slug = StringField(
+        "Short name (in links and files)",
+        validators=[
+            DataRequired(),
+            Length(max=100, message="A short name can be at most 100 characters long."),
+        ],
+    )
     purpose = SelectField("Purpose", choices=[SelectChoice(p, p) for p in PURPOSES])
     area = SelectField("Issue area", validators=[Optional()])
 
@@ -88,7 +111,7 @@ def templates() -> str:
 
 
 @bp.route("/templates/new", methods=["GET", "POST"])
-def new_template() -> str | Response:
+def new_template() -> tuple[str, int] | Response:
     form = NewTemplateForm()
     framework = featured_framework(db.session)
     areas = [a for a in framework.issue_areas if not a.is_extra_credit]
@@ -126,11 +149,11 @@ def new_template() -> str | Response:
         rendered=rendered,
         render_error=render_error,
         conflict=None,
-    )
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/templates/<slug>/edit", methods=["GET", "POST"])
-def edit_template(slug: str) -> str | Response:
+def edit_template(slug: str) -> tuple[str, int] | Response:
     template = get_template(db.session, slug)
     current = template.current
     form = TemplateForm(
@@ -181,7 +204,7 @@ def edit_template(slug: str) -> str | Response:
         rendered=rendered,
         render_error=render_error,
         conflict=conflict,
-    ), (409 if conflict else 200)
+    ), (409 if conflict else 400 if form.errors else 200)  # 400: a field failed its checks
 
 
 @bp.get("/templates/<slug>/revisions")

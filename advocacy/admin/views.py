@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired
 from advocacy.audit import audit_actions, search_audit
 from advocacy.auth.access import require_role
 from advocacy.auth.service import change_role, count_users, get_user, search_users
+from advocacy.caching import no_store
 from advocacy.extensions import db
 from advocacy.legislators.service import count_sitting
 from advocacy.letters.service import count_letters
@@ -20,8 +21,9 @@ from advocacy.models.accounts import ROLES
 from advocacy.pagination import InvalidQuery, positive_int
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-# Every page under /admin, whichever module adds it, is for admins only.
+# Every page under /admin, whichever module adds it, is for admins only, and kept by no browser.
 bp.before_request(require_role("admin"))
+bp.after_request(no_store)
 
 
 class RoleForm(FlaskForm):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
@@ -15,6 +17,7 @@ from advocacy.models import User
 from advocacy.models.accounts import ROLES
 
 MIN_PASSWORD_LENGTH = 10
+MAX_EMAIL_LENGTH = 254  # the users.email column's size, and the longest address RFC 5321 passes
 CONFIRM_MAX_AGE = 3 * 24 * 3600  # seconds a confirmation link stays valid
 RESET_MAX_AGE = 3600  # seconds a password-reset link stays valid
 # A few of the most common passwords; length rules out most of the rest of such lists.
@@ -68,6 +71,10 @@ class InvalidLink(ValueError):
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
+
+
+def email_too_long(email: str) -> bool:
+    return len(email) > MAX_EMAIL_LENGTH
 
 
 def check_password_strength(password: str, email: str = "") -> None:
@@ -127,11 +134,40 @@ def create_user(
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     check_password_strength(password, email)
-    # Hashed on every attempt, before looking: an address that has an account takes as long to
-    # answer as one that has none.
     password_hash = hash_password(password)
     if find_user(session, email) is not None:
         raise EmailTaken("An account with this email already exists.")
+    return _add_user(session, email, password_hash, role, confirmed=confirmed)
+
+
+@dataclass(frozen=True)
+class Registration:
+    user: User
+    new: bool  # False: the address had an account already, which is left as it was
+
+
+def register_account(session: Session, email: str, password: str) -> Registration:
+    """A new, unconfirmed citizen's account for `email`, or the account that has it already.
+
+    Both cost the same, so the time taken tells no one which addresses have an account: the
+    password is hashed, the address looked up and one row written (the new account, or the
+    existing one rewritten as it was), then the caller commits.
+    """
+    check_password_strength(password, email)
+    password_hash = hash_password(password)
+    user = find_user(session, email)
+    if user is None:
+        return Registration(_add_user(session, email, password_hash, "citizen", confirmed=False), new=True)
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(email=User.email)
+        .execution_options(synchronize_session=False)
+    )
+    return Registration(user, new=False)
+
+
+def _add_user(session: Session, email: str, password_hash: str, role: str, *, confirmed: bool) -> User:
     now = utcnow()
     user = User(
         email=normalize_email(email),
@@ -151,6 +187,12 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         check_password_hash(_dummy_hash(), password)  # same work either way: no timing hint
         return None
     return user if check_password_hash(user.password_hash, password) else None
+
+
+def stand_in(email: str) -> User:
+    """An account that is never stored, for doing with an unknown address what would be done
+    with a known one (signing a reset link), so that both take as long."""
+    return User(id=0, email=normalize_email(email), password_hash=_dummy_hash())
 
 
 def _dummy_hash() -> str:

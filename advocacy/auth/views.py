@@ -18,23 +18,26 @@ from advocacy.auth.forms import (
     ResetForm,
     ResetRequestForm,
 )
+from advocacy.auth.limits import current_password_checks, log_in_attempts
 from advocacy.auth.service import (
-    EmailTaken,
     InvalidLink,
     WeakPassword,
     authenticate,
     confirm_email,
-    create_user,
     end_sessions,
     find_user,
-    normalize_email,
+    register_account,
     set_password,
+    stand_in,
     user_for_reset,
 )
+from advocacy.caching import no_store
 from advocacy.extensions import db, limiter
-from advocacy.mail import MailNotSent, mail_configured, send_after_answer, send_mail
+from advocacy.mail import MailNotSent, build_message, mail_configured, send_after_answer, send_mail
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+# Forms with a visitor's token and email address: no browser or proxy keeps a copy.
+bp.after_request(no_store)
 
 
 def _limit(key: str) -> str:
@@ -51,18 +54,18 @@ def register() -> str | Response:
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = create_user(db.session, form.email.data, form.password.data)
+            registration = register_account(db.session, form.email.data, form.password.data)
         except WeakPassword as error:
             form.password.errors.append(str(error))
-        except EmailTaken:
-            # The same words, in the same time, as for a new account: no one can test which
-            # addresses have one here. The owner hears of the attempt by mail.
-            send_after_answer(mails.already_registered(find_user(db.session, form.email.data)))
-            return _sent_to(form.email.data)
         else:
+            # The same words, after the same work, for a taken address as for a new one: no one
+            # can test which addresses have an account here. The owner hears of the attempt by mail.
             db.session.commit()
-            send_after_answer(mails.confirmation(user, _secret()))
-            return _sent_to(user.email)
+            user = registration.user
+            send_after_answer(
+                mails.confirmation(user, _secret()) if registration.new else mails.already_registered(user)
+            )
+            return _sent_to(form.email.data)
     return render_template("auth/register.html", form=form)
 
 
@@ -101,14 +104,10 @@ def confirm(token: str) -> Response:
     return redirect(url_for("auth.login"))
 
 
-def _account_tried() -> str:
-    return "account:" + normalize_email(request.form.get("email", ""))
-
-
 @bp.route("/login", methods=["GET", "POST"])
 # Per account, which stops guessing one password; per address, generously, which stops sweeping
 # many accounts without locking out everyone behind one school's or one office's address.
-@limiter.limit(lambda: _limit("RATE_LIMIT_LOGIN"), methods=["POST"], key_func=_account_tried)
+@log_in_attempts
 @limiter.limit(lambda: _limit("RATE_LIMIT_LOGIN_ADDRESS"), methods=["POST"])
 def login() -> str | Response:
     form = LoginForm()
@@ -152,8 +151,13 @@ def reset_request() -> str | Response:
     form = ResetRequestForm()
     if form.validate_on_submit():
         user = find_user(db.session, form.email.data)
-        if user is not None:  # sent after the answer, which says the same either way
-            send_after_answer(mails.reset(user, _secret()))
+        # A link is signed and a message written for an address without an account too, so that
+        # both take as long; only an account's is sent (after the answer, which says the same).
+        mail = mails.reset(user or stand_in(form.email.data), _secret())
+        if user is not None:
+            send_after_answer(mail)
+        else:
+            build_message(*astuple(mail))  # what send_after_answer does before the answer
         if not mail_configured():
             flash(NO_MAIL_SERVER, "error")
         flash(
@@ -188,6 +192,7 @@ def reset(token: str) -> str | Response:
 
 
 @bp.route("/password", methods=["GET", "POST"])
+@current_password_checks
 @login_required
 def change_password() -> str | Response:
     form = ChangePasswordForm()

@@ -32,6 +32,9 @@ def api_from_config(config: Mapping) -> OpenStatesAPI:
         timeout=float(config["HTTP_TIMEOUT"]),
         per_minute=int(config["OPENSTATES_API_PER_MINUTE"]),
         backoff=float(config["OPENSTATES_API_BACKOFF"]),
+        max_seconds=float(config["OPENSTATES_API_MAX_SECONDS"]),
+        max_bytes=int(config["OPENSTATES_API_MAX_BYTES"]),
+        max_pages=int(config["OPENSTATES_API_MAX_PAGES"]),
     )
 
 

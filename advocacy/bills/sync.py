@@ -1,11 +1,17 @@
-"""Refreshing a state's trafficking bills from Open States API v3, one transaction per state."""
+"""Refreshing a state's trafficking bills from Open States API v3, one transaction per state.
+
+The client reads answers by their documented types; here every bill is checked against the columns
+that keep it before any is kept, and a state whose refresh fails, for whatever reason, is recorded
+as failed while the next state goes on.
+"""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Column, select
 from sqlalchemy.orm import Session
 
 from advocacy.bills.topics import rubric
@@ -19,9 +25,55 @@ from advocacy.clock import utcnow
 from advocacy.models import Bill, BillRefresh, BillSession, BillSponsor, Legislator, State
 from advocacy.reportcards.service import featured_framework
 
+log = logging.getLogger(__name__)
+
 # A state's list of sessions is asked for again after this long (a new session starts once a
 # year or two); an admin's choice is kept until the admin clears it.
 SESSION_CHECK_AGE = timedelta(days=7)
+
+# Text columns take any length: these bound what a page, a letter form and the API carry of one
+# bill. Real titles run to a few hundred characters (California's to a thousand or two), abstracts
+# to a few thousand.
+TEXT_LIMITS = {"title": 5_000, "abstract": 20_000, "latest_action": 2_000, "url": 2_000}
+MAX_SPONSORS = 1_000  # a state bill's sponsors and co-sponsors are at most a chamber
+
+
+class InvalidBills(ValueError):
+    """Open States sent something that cannot be kept as it is; the message names the first."""
+
+
+def _limit(column: Column) -> int:
+    return getattr(column.type, "length", None) or TEXT_LIMITS[column.key]
+
+
+def _check_length(value: str, column: Column, what: str) -> None:
+    limit = _limit(column)
+    if len(value) > limit:
+        raise InvalidBills(
+            f"the {column.key} of {what} is {len(value):,} characters long, more than the {limit:,} "
+            "this site keeps; nothing was changed"
+        )
+
+
+def check_records(records: list[BillRecord]) -> None:
+    """Every bill fits the columns that keep it, and no number names two bills: else InvalidBills."""
+    bills, sponsors = Bill.__table__.c, BillSponsor.__table__.c
+    owners: dict[str, str] = {}
+    for record in records:
+        what = f"Open States' bill {record.ocd_id[:64]}"
+        _check_length(record.ocd_id, bills.ocd_id, what)
+        for name in ("identifier", "title", "abstract", "url", "latest_action"):
+            _check_length(getattr(record, name), bills[name], what)
+        if len(record.sponsors) > MAX_SPONSORS:
+            raise InvalidBills(f"{what} lists {len(record.sponsors):,} sponsors; nothing was changed")
+        for sponsor in record.sponsors:
+            _check_length(sponsor.name, sponsors.name, f"{what}'s sponsor")
+            _check_length(sponsor.classification, sponsors.classification, f"{what}'s sponsor")
+            _check_length(sponsor.person_id, Legislator.__table__.c.id, f"{what}'s sponsor")
+        if owners.setdefault(record.identifier, record.ocd_id) != record.ocd_id:
+            raise InvalidBills(
+                f"Open States sent two bills numbered {record.identifier}; nothing was changed"
+            )
 
 
 @dataclass(frozen=True)
@@ -60,6 +112,9 @@ def chosen_session(session: Session, api: OpenStatesAPI, state: State, today: da
     found = current_session(api.sessions(state.abbr), today)
     if found is None:
         raise OpenStatesAPIError(f"Open States lists no legislative session for {state.name}.")
+    columns = BillSession.__table__.c
+    _check_length(found.identifier, columns.identifier, "Open States' current session")
+    _check_length(found.name, columns.name, "Open States' current session")
     if kept is None:
         kept = BillSession(state_abbr=state.abbr)
         session.add(kept)
@@ -76,27 +131,39 @@ def chosen_session(session: Session, api: OpenStatesAPI, state: State, today: da
 def refresh_state(session: Session, api: OpenStatesAPI, state: State, today: date) -> RefreshOutcome:
     """Ask for the state's trafficking bills changed since the last good refresh, and keep them.
 
-    A failed refresh changes no bill; it is recorded with its reason for the admin's page.
+    A failed refresh changes no bill; it is recorded with its reason for the admin's page. Its
+    time is capped by the client (OPENSTATES_API_MAX_SECONDS), from here.
     """
+    abbr = state.abbr
     started = utcnow()
     asked_before = api.requests
     chosen = ""
+    api.begin_refresh()
     try:
         bill_session = chosen_session(session, api, state, today)
         chosen = bill_session.identifier
-        last = last_good_refresh(session, state.abbr, chosen)
+        last = last_good_refresh(session, abbr, chosen)
         since = last.started_at if last is not None else None
-        records = list(api.search_bills(state.abbr, chosen, rubric().query(), since))
+        records = list(api.search_bills(abbr, chosen, rubric().query(), since))
+        check_records(records)
         counts = _keep(session, state, bill_session, records)
-    except OpenStatesAPIError as error:
+        session.flush()  # what the database refuses, it refuses here, for this state alone
+    except (OpenStatesAPIError, InvalidBills) as error:
         session.rollback()
-        outcome = RefreshOutcome(state.abbr, chosen, None, str(error))
+        outcome = RefreshOutcome(abbr, chosen, None, str(error))
+        counts = BillCounts()
+    except Exception as error:  # whatever went wrong, the next state goes on
+        session.rollback()
+        log.exception("The refresh of %s's bills failed", abbr)
+        outcome = RefreshOutcome(
+            abbr, chosen, None, f"the bills could not be kept ({type(error).__name__}); nothing was changed"
+        )
         counts = BillCounts()
     else:
-        outcome = RefreshOutcome(state.abbr, chosen, counts)
+        outcome = RefreshOutcome(abbr, chosen, counts)
     session.add(
         BillRefresh(
-            state_abbr=state.abbr,
+            state_abbr=abbr,
             session=chosen,
             started_at=started,
             finished_at=utcnow(),

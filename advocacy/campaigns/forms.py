@@ -17,6 +17,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from advocacy.campaigns.replies import OUTCOMES, REPLIES
 from advocacy.campaigns.service import TARGETS
 
+# A text column has no length of its own: room for every district of the largest legislature,
+# New Hampshire's House (some 200 districts), one per line, several times over.
+MAX_TARGET_DISTRICTS = 10_000
+
 
 class CheckboxesField(SelectMultipleField):
     """Several choices as checkboxes: each one a tap, where a multiple select needs Ctrl-click."""
@@ -27,14 +31,25 @@ class CheckboxesField(SelectMultipleField):
 
 class CampaignForm(FlaskForm):
     title = StringField(
-        "Title", validators=[DataRequired(message="Give the campaign a title."), Length(max=200)]
+        "Title",
+        validators=[
+            DataRequired(message="Give the campaign a title."),
+            Length(max=200, message="A title can be at most 200 characters long."),
+        ],
     )
     slug = StringField(
         "Short name for the link",
-        validators=[DataRequired(message="Choose a short name, e.g. mo-safe-harbor-2027."), Length(max=100)],
+        validators=[
+            DataRequired(message="Choose a short name, e.g. mo-safe-harbor-2027."),
+            Length(max=100, message="A short name can be at most 100 characters long."),
+        ],
     )
     description = TextAreaField(
-        "What you ask people to do, in a few sentences", validators=[Optional(), Length(max=2000)]
+        "What you ask people to do, in a few sentences",
+        validators=[
+            Optional(),
+            Length(max=2000, message="A description can be at most 2,000 characters long."),
+        ],
     )
     state = SelectField(
         "State", validators=[DataRequired(message="Choose the state whose lawmakers you write to.")]
@@ -48,7 +63,14 @@ class CampaignForm(FlaskForm):
         "Who should receive letters", choices=[SelectChoice(k, v) for k, v in TARGETS.items()]
     )
     target_districts = TextAreaField(
-        "Districts, one per line (for chosen districts)", validators=[Optional()]
+        "Districts, one per line (for chosen districts)",
+        validators=[
+            Optional(),
+            Length(
+                max=MAX_TARGET_DISTRICTS,
+                message=f"The districts can be at most {MAX_TARGET_DISTRICTS:,} characters long in all.",
+            ),
+        ],
     )
     target_legislators = CheckboxesField("Lawmakers (for chosen lawmakers)", validators=[Optional()])
     goal = IntegerField(
@@ -74,5 +96,6 @@ class ReplyForm(FlaskForm):
         validators=[Optional()],
     )
     reply_notes = TextAreaField(
-        "A short summary of their answer (optional)", validators=[Optional(), Length(max=2000)]
+        "A short summary of their answer (optional)",
+        validators=[Optional(), Length(max=2000, message="A summary can be at most 2,000 characters long.")],
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from advocacy.auth.access import role_required
 from advocacy.bills.service import get_bill, state_bills
-from advocacy.caching import SHORT, cached_page, kept
+from advocacy.caching import SHORT, cached_page, kept, private_page
 from advocacy.campaigns.forms import CampaignForm
 from advocacy.campaigns.service import (
     CampaignProblem,
@@ -89,7 +89,7 @@ def _values(form: CampaignForm) -> CampaignValues:
     )
 
 
-def _edit(campaign: Campaign | None) -> str | Response:
+def _edit(campaign: Campaign | None) -> tuple[str, int] | Response:
     form = CampaignForm(obj=None)
     if request.method == "GET" and campaign is not None:
         form.process(
@@ -121,24 +121,29 @@ def _edit(campaign: Campaign | None) -> str | Response:
             link = site_url("campaigns.public", slug=saved.slug)
             flash(f"The campaign is saved. Share its page: {link}")
             return redirect(url_for("campaigns.dashboard", slug=saved.slug))
-    return render_template("campaigns/form.html", form=form, campaign=campaign, problems=problems)
+    # A form that failed its checks (a field too long, a choice not offered) answers 400.
+    status = 400 if form.is_submitted() and form.errors else 200
+    return render_template("campaigns/form.html", form=form, campaign=campaign, problems=problems), status
 
 
 @bp.get("/campaigns/")
+@private_page
 @role_required("organizer", "admin")
 def index() -> str:
     return render_template("campaigns/index.html", campaigns=campaigns_for(db.session, current_user))
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
+@private_page
 @role_required("organizer", "admin")
-def new() -> str | Response:
+def new() -> tuple[str, int] | Response:
     return _edit(None)
 
 
 @bp.route("/campaigns/<slug>/edit", methods=["GET", "POST"])
+@private_page
 @role_required("organizer", "admin")
-def edit(slug: str) -> str | Response:
+def edit(slug: str) -> tuple[str, int] | Response:
     return _edit(_managed_or_403(slug))
 
 
@@ -162,6 +167,7 @@ FIGURES_KEPT = 120
 
 
 @bp.get("/campaigns/<slug>/dashboard")
+@private_page
 @role_required("organizer", "admin")
 def dashboard(slug: str) -> str:
     campaign = _managed_or_403(slug)
@@ -182,9 +188,11 @@ def dashboard(slug: str) -> str:
             "campaigns/_figures.html", campaign=campaign, stats=stats, order=order, bill=bill
         )
 
-    # The figures change only when a letter does: kept until the campaign's totals move.
+    # The figures change only when a letter does: kept until the campaign's totals move. Their
+    # links start with the site's own address, never with the Host a request names.
     fingerprint = tallies_fingerprint(db.session, campaign.id)
-    key = f"dashboard:{campaign.id}:{order}:{request.host}:{fingerprint}"
+    site = current_app.config["BASE_URL"] + request.script_root
+    key = f"dashboard:{campaign.id}:{order}:{site}:{fingerprint}"
     return render_template(
         "campaigns/dashboard.html", campaign=campaign, figures=Markup(kept(key, FIGURES_KEPT, figures))
     )
@@ -242,6 +250,7 @@ def stats_json(campaign: Campaign, stats: CampaignStats) -> dict:
 
 
 @bp.get("/api/v1/campaigns/<slug>/stats")
+@private_page
 def api_stats(slug: str) -> Response:
     campaign = get_campaign(db.session, slug)
     if not current_user.is_authenticated:
@@ -252,6 +261,7 @@ def api_stats(slug: str) -> Response:
 
 
 @bp.get("/campaigns/<slug>/lawmakers.csv")
+@private_page
 @role_required("organizer", "admin")
 def lawmakers_csv(slug: str) -> Response:
     campaign = _managed_or_403(slug)
@@ -292,6 +302,7 @@ def lawmakers_csv(slug: str) -> Response:
 
 
 @bp.get("/campaigns/<slug>/letters.csv")
+@private_page
 @role_required("organizer", "admin")
 def letters_csv(slug: str) -> Response:
     campaign = _managed_or_403(slug)

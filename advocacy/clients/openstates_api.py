@@ -3,10 +3,15 @@
 The key travels only in the X-API-KEY header; it is never logged or put in a URL. The free tier
 allows 10 requests a minute and 250 a day: the client spaces its requests to the per-minute rate,
 and retries, with a growing wait, answers of 429 (rate limited) and 5xx (the server's trouble).
+
+An answer is read as the API documents it or refused (UnexpectedAnswer): each value of the type
+it should have, at most a page of bills a page, web addresses only. A refresh is capped whatever
+the server does: its time in all (begin_refresh), each answer's size, and its number of pages.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
@@ -15,12 +20,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import requests
+from urllib3.exceptions import HTTPError, ReadTimeoutError
+
+from advocacy.links import outside_url
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = "Advocacy (trafficking bills by state; +https://openstates.org)"
 PER_PAGE = 20  # the API's largest page of bills
-MAX_PAGES = 25  # 500 bills on one topic in one session is already far past any real legislature
+# Defaults of the caps on one refresh (OPENSTATES_API_MAX_*): 500 bills on one topic in one session
+# is already far past any real legislature; a page of 20 bills with every include is under 1 MB.
+MAX_PAGES = 25
+MAX_BYTES = 8 * 1024 * 1024
+MAX_SECONDS = 300.0
+CHUNK = 64 * 1024
 KEY_HELP = "Get a free key at https://openstates.org/accounts/profile/ and set ADVOCACY_OPENSTATES_API_KEY."
 
 
@@ -30,6 +43,13 @@ class OpenStatesAPIError(RuntimeError):
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class UnexpectedAnswer(OpenStatesAPIError):
+    """An answer not in the shape the API documents: nothing of it is kept."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"Open States' answer is not as the API documents it: {problem}.")
 
 
 @dataclass(frozen=True)
@@ -110,12 +130,64 @@ ENACTED = {"became-law", "executive-signature"}
 FAILED = {"failure", "withdrawal", "executive-veto"}
 
 
-def _status(actions: list[dict]) -> str:
+# Reading an answer: each value of the type the API documents, or UnexpectedAnswer naming it.
+# A value the API may leave out or send as null reads as empty.
+
+
+def _object(value: object, what: str) -> dict:
+    if not isinstance(value, dict):
+        raise UnexpectedAnswer(f"{what} is {_kind(value)}, not an object")
+    return value
+
+
+def _objects(value: object, what: str) -> list[dict]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise UnexpectedAnswer(f"{what} is {_kind(value)}, not a list")
+    return [_object(item, f"an item of {what}") for item in value]
+
+
+def _text(value: object, what: str, *, required: bool = False) -> str:
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise UnexpectedAnswer(f"{what} is {_kind(value)}, not a text")
+    return value
+
+
+def _texts(value: object, what: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise UnexpectedAnswer(f"{what} is {_kind(value)}, not a list")
+    return [_text(item, f"an item of {what}") for item in value]
+
+
+def _whole(value: object, what: str, *, default: int) -> int:
+    if value is None:
+        return default
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise UnexpectedAnswer(f"{what} is {_kind(value)}, not a whole number")
+    return value
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return "an empty text" if not value.strip() else "a text"
+    if isinstance(value, bool):
+        return "true or false"
+    return {dict: "an object", list: "a list", int: "a number", float: "a number"}.get(type(value), "?")
+
+
+def _status(actions: list[dict], what: str) -> str:
     """Where a bill stands by its actions, oldest first: the last one that ended its course wins
     (a veto the legislature overrides is followed by "became-law")."""
     status = "pending"
     for action in actions:
-        kinds = set(action.get("classification") or [])
+        kinds = set(_texts(action.get("classification"), f"{what}'s action classification"))
         if kinds & ENACTED:
             status = "enacted"
         elif kinds & FAILED:
@@ -123,40 +195,69 @@ def _status(actions: list[dict]) -> str:
     return status
 
 
-def _official_url(bill: dict) -> str:
-    """The legislature's own page when Open States lists one, else Open States' page."""
-    for source in bill.get("sources") or []:
-        if isinstance(source, dict) and str(source.get("url", "")).startswith("https://"):
-            return source["url"]
-    return str(bill.get("openstates_url") or "")
+def _official_url(bill: dict, what: str) -> str:
+    """The legislature's own page when Open States lists one, else Open States' page; "" when
+    neither is a web address (a javascript: or data: address is never kept)."""
+    for source in _objects(bill.get("sources"), f"{what}'s sources"):
+        url = _text(source.get("url"), f"{what}'s source url")
+        if url.startswith("https://") and outside_url(url):
+            return url
+    return outside_url(_text(bill.get("openstates_url"), f"{what}'s openstates_url"))
 
 
-def _record(bill: dict) -> BillRecord:
-    actions = sorted(bill.get("actions") or [], key=lambda a: (a.get("date") or "", a.get("order") or 0))
-    abstracts = [a.get("abstract", "") for a in bill.get("abstracts") or [] if a.get("abstract")]
+def _action_order(action: dict, what: str) -> tuple[str, int]:
+    order = action.get("order")
+    if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
+        raise UnexpectedAnswer(f"{what}'s action order is {_kind(order)}, not a number")
+    return _text(action.get("date"), f"{what}'s action date"), order or 0
+
+
+def _sponsor(sponsorship: dict, what: str) -> Sponsor:
+    person = sponsorship.get("person")
+    if person is None:
+        person_id = ""
+    else:
+        person_id = _text(_object(person, f"{what}'s sponsor person").get("id"), f"{what}'s sponsor id")
+    primary = sponsorship.get("primary")
+    if primary is not None and not isinstance(primary, bool):
+        raise UnexpectedAnswer(f"{what}'s sponsorship primary is {_kind(primary)}, not true or false")
+    return Sponsor(
+        name=_text(sponsorship.get("name"), f"{what}'s sponsor name").strip(),
+        person_id=person_id,
+        primary=bool(primary),
+        classification=_text(sponsorship.get("classification"), f"{what}'s sponsor classification"),
+    )
+
+
+def _record(bill: dict, what: str) -> BillRecord:
+    ocd_id = _text(bill.get("id"), f"{what}'s id", required=True)
+    what = f"bill {ocd_id[:80]}"  # the server chose the id: quoted no longer than an id can be
+    actions = sorted(_objects(bill.get("actions"), f"{what}'s actions"), key=lambda a: _action_order(a, what))
+    abstracts = [
+        text
+        for a in _objects(bill.get("abstracts"), f"{what}'s abstracts")
+        if (text := _text(a.get("abstract"), f"{what}'s abstract"))
+    ]
     sponsors = tuple(
-        Sponsor(
-            name=str(s.get("name") or "").strip(),
-            person_id=str((s.get("person") or {}).get("id") or ""),
-            primary=bool(s.get("primary")),
-            classification=str(s.get("classification") or ""),
-        )
-        for s in bill.get("sponsorships") or []
-        if str(s.get("name") or "").strip()
+        sponsor
+        for s in _objects(bill.get("sponsorships"), f"{what}'s sponsorships")
+        if (sponsor := _sponsor(s, what)).name
     )
     latest = actions[-1] if actions else {}
+    latest_action = _text(bill.get("latest_action_description"), f"{what}'s latest_action_description")
+    latest_date = _text(bill.get("latest_action_date"), f"{what}'s latest_action_date")
     return BillRecord(
-        ocd_id=str(bill["id"]),
-        session=str(bill.get("session") or ""),
-        identifier=str(bill["identifier"]),
-        title=str(bill.get("title") or "").strip(),
+        ocd_id=ocd_id,
+        session=_text(bill.get("session"), f"{what}'s session"),
+        identifier=_text(bill.get("identifier"), f"{what}'s identifier", required=True),
+        title=_text(bill.get("title"), f"{what}'s title").strip(),
         abstract=" ".join(abstracts).strip(),
-        url=_official_url(bill),
-        latest_action=str(bill.get("latest_action_description") or latest.get("description") or ""),
-        latest_action_date=_date(bill.get("latest_action_date") or latest.get("date")),
-        updated_at=_datetime(bill.get("updated_at")),
+        url=_official_url(bill, what),
+        latest_action=latest_action or _text(latest.get("description"), f"{what}'s action description"),
+        latest_action_date=_date(latest_date or _text(latest.get("date"), f"{what}'s action date")),
+        updated_at=_datetime(_text(bill.get("updated_at"), f"{what}'s updated_at")),
         sponsors=sponsors,
-        status=_status(actions),
+        status=_status(actions, what),
     )
 
 
@@ -172,6 +273,9 @@ class OpenStatesAPI:
         per_minute: int = 10,
         retries: int = 3,
         backoff: float = 5.0,
+        max_seconds: float = MAX_SECONDS,
+        max_bytes: int = MAX_BYTES,
+        max_pages: int = MAX_PAGES,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if not key:
@@ -181,9 +285,13 @@ class OpenStatesAPI:
         self.interval = 60.0 / per_minute if per_minute > 0 else 0.0
         self.retries = retries
         self.backoff = backoff
+        self.max_seconds = max_seconds
+        self.max_bytes = max_bytes
+        self.max_pages = max_pages
         self.sleep = sleep
         self.requests = 0  # calls made, counted against the daily allowance
         self._last = 0.0
+        self._deadline = time.monotonic() + max_seconds
         self._http = requests.Session()
         self._http.headers.update({"User-Agent": USER_AGENT, "X-API-KEY": key, "Accept": "application/json"})
 
@@ -196,19 +304,26 @@ class OpenStatesAPI:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def begin_refresh(self) -> None:
+        """Start the clock of one refresh: its requests, waits and downloads share max_seconds."""
+        self._deadline = time.monotonic() + self.max_seconds
+
     def sessions(self, abbr: str) -> list[Session]:
-        answer = self._get(f"/jurisdictions/{abbr}", [("include", "legislative_sessions")])
-        return [
-            Session(
-                identifier=str(s.get("identifier") or ""),
-                name=str(s.get("name") or s.get("identifier") or ""),
-                classification=str(s.get("classification") or ""),
-                start_date=str(s.get("start_date") or ""),
-                end_date=str(s.get("end_date") or ""),
-            )
-            for s in answer.get("legislative_sessions") or []
-            if s.get("identifier")
-        ]
+        answer = _object(self._get(f"/jurisdictions/{abbr}", [("include", "legislative_sessions")]), "it")
+        sessions = []
+        for s in _objects(answer.get("legislative_sessions"), "legislative_sessions"):
+            identifier = _text(s.get("identifier"), "a session's identifier")
+            if identifier:
+                sessions.append(
+                    Session(
+                        identifier=identifier,
+                        name=_text(s.get("name"), "a session's name") or identifier,
+                        classification=_text(s.get("classification"), "a session's classification"),
+                        start_date=_text(s.get("start_date"), "a session's start_date"),
+                        end_date=_text(s.get("end_date"), "a session's end_date"),
+                    )
+                )
+        return sessions
 
     def search_bills(
         self, abbr: str, session: str, query: str, updated_since: datetime | None = None
@@ -229,61 +344,120 @@ class OpenStatesAPI:
             params.append(("updated_since", updated_since.replace(microsecond=0).isoformat()))
         page = 1
         while True:
-            answer = self._get("/bills", [*params, ("page", str(page))])
-            for bill in answer.get("results") or []:
-                try:
-                    yield _record(bill)
-                except (KeyError, TypeError) as error:
-                    raise OpenStatesAPIError(
-                        f"A bill in the answer lacks {error}: the API changed?"
-                    ) from error
-            max_page = int((answer.get("pagination") or {}).get("max_page") or 1)
-            if page >= max_page or page >= MAX_PAGES:
+            answer = _object(self._get("/bills", [*params, ("page", str(page))]), "it")
+            results = _objects(answer.get("results"), "results")
+            if len(results) > PER_PAGE:
+                raise UnexpectedAnswer(f"it sent {len(results)} bills in a page of {PER_PAGE}")
+            records = [_record(bill, f"bill {n + 1} of page {page}") for n, bill in enumerate(results)]
+            yield from records
+            pagination = _object(answer.get("pagination") or {}, "pagination")
+            max_page = _whole(pagination.get("max_page"), "pagination.max_page", default=1)
+            if page >= max_page:
                 return
+            if max_page > self.max_pages:
+                raise OpenStatesAPIError(
+                    f"Open States lists {max_page} pages of bills, more than the {self.max_pages} a "
+                    "refresh may ask for (OPENSTATES_API_MAX_PAGES); nothing was changed."
+                )
             page += 1
 
-    def _get(self, path: str, params: list[tuple[str, str]]) -> dict:
+    def _get(self, path: str, params: list[tuple[str, str]]) -> object:
         url = self.base_url + path
         for attempt in range(self.retries + 1):
             wait = self._last + self.interval - time.monotonic()
             if wait > 0:
+                if wait >= self._left():
+                    raise self._out_of_time()
                 self.sleep(wait)
             self._last = time.monotonic()
             self.requests += 1
-            try:
-                response = self._http.get(url, params=params, timeout=(self.timeout, self.timeout))
-            except requests.Timeout as error:
-                raise OpenStatesAPIError(
-                    f"Open States did not answer within {self.timeout:g} seconds; try again later."
-                ) from error
-            except requests.RequestException as error:
-                raise OpenStatesAPIError(
-                    f"Open States could not be reached ({type(error).__name__})."
-                ) from error
-            status = response.status_code
+            status, body, reason = self._fetch(url, params)
             if status == 200:
                 try:
-                    return response.json()
-                except ValueError as error:
+                    return json.loads(body)
+                except (ValueError, RecursionError) as error:
                     raise OpenStatesAPIError(
                         "Open States answered with something that is not JSON."
                     ) from error
-            detail = _detail(response)
-            if status in (429, 500, 502, 503, 504) and attempt < self.retries:
-                pause = self.backoff * 2**attempt
+            detail = _detail(body, reason)
+            pause = self.backoff * 2**attempt
+            if status in (429, 500, 502, 503, 504) and attempt < self.retries and pause < self._left():
                 log.warning("Open States answered %s (%s); asking again in %.0f s", status, detail, pause)
                 self.sleep(pause)
                 continue
             raise OpenStatesAPIError(_explain(status, detail), status=status)
         raise AssertionError("unreachable")  # the loop returns or raises
 
+    def _fetch(self, url: str, params: list[tuple[str, str]]) -> tuple[int, bytes, str]:
+        """(status, body, reason) of one GET, its body read to max_bytes and within the deadline."""
+        timeout = min(self.timeout, self._left())
+        try:
+            response = self._http.get(url, params=params, timeout=(timeout, timeout), stream=True)
+        except requests.Timeout as error:
+            raise self._timed_out(timeout) from error
+        except requests.RequestException as error:
+            raise OpenStatesAPIError(f"Open States could not be reached ({type(error).__name__}).") from error
+        with response:
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > self.max_bytes:
+                raise self._too_large()
+            body = bytearray()
+            while True:
+                # Each read waits at most what is left of the refresh: an answer that trickles
+                # in a byte at a time ends with the deadline, not when the server stops.
+                left = self._left()
+                sock = getattr(response.raw.connection, "sock", None)
+                if sock is not None:
+                    sock.settimeout(min(self.timeout, left))
+                try:
+                    chunk = response.raw.read1(CHUNK, decode_content=True)
+                except ReadTimeoutError as error:
+                    raise self._timed_out(min(self.timeout, left)) from error
+                except (HTTPError, OSError) as error:
+                    raise OpenStatesAPIError(
+                        f"Open States' answer broke off ({type(error).__name__}); try again later."
+                    ) from error
+                if not chunk:
+                    return response.status_code, bytes(body), response.reason or ""
+                body += chunk
+                if len(body) > self.max_bytes:
+                    raise self._too_large()
 
-def _detail(response: requests.Response) -> str:
+    def _left(self) -> float:
+        """Seconds left of the refresh; past its deadline, the refresh ends here."""
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise self._out_of_time()
+        return left
+
+    def _timed_out(self, waited: float) -> OpenStatesAPIError:
+        if self._deadline - time.monotonic() <= 0:
+            return self._out_of_time()
+        return OpenStatesAPIError(f"Open States did not answer within {waited:g} seconds; try again later.")
+
+    def _out_of_time(self) -> OpenStatesAPIError:
+        return OpenStatesAPIError(
+            f"the refresh took longer than {self.max_seconds:g} seconds (OPENSTATES_API_MAX_SECONDS), "
+            "so it was stopped and nothing was changed; the next refresh will try again."
+        )
+
+    def _too_large(self) -> OpenStatesAPIError:
+        return OpenStatesAPIError(
+            f"Open States' answer is larger than {self.max_bytes:,} bytes (OPENSTATES_API_MAX_BYTES), "
+            "so it was not read; nothing was changed."
+        )
+
+
+DETAIL_LENGTH = 300  # of an error's detail quoted in a message: the server chooses what it says
+
+
+def _detail(body: bytes, reason: str) -> str:
     try:
-        detail = response.json().get("detail")
-    except (ValueError, AttributeError):
+        detail = json.loads(body).get("detail")
+    except (ValueError, AttributeError, RecursionError):
         detail = None
-    return str(detail) if isinstance(detail, str) else response.reason or ""
+    text = detail if isinstance(detail, str) else reason
+    return text[:DETAIL_LENGTH] + ("…" if len(text) > DETAIL_LENGTH else "")
 
 
 def _explain(status: int, detail: str) -> str:

@@ -4,7 +4,8 @@ pages load nothing from other sites and no request ever waits on a legislature's
 A photo address comes from Open States or an admin's upload: it may name any host. The fetcher
 goes only to public addresses (checked after resolving the name, and again for every redirect,
 and then connects to the very address it checked), takes images only, at most 2 MB, and
-remembers failures so a dead link is not asked again for a day.
+remembers failures so a dead link is not asked again for a day. Each photo has a deadline, and so
+has each run: a server that answers a byte at a time holds neither past it.
 """
 
 from __future__ import annotations
@@ -20,9 +21,15 @@ from urllib.parse import urljoin, urlsplit
 
 import certifi
 import urllib3
-from urllib3.exceptions import HTTPError
+from urllib3.exceptions import HTTPError, ReadTimeoutError
+from urllib3.exceptions import TimeoutError as WaitedTooLong
 
 MAX_BYTES = 2 * 1024 * 1024
+CHUNK = 64 * 1024
+# Defaults of PHOTO_FETCH_SECONDS and PHOTO_RUN_SECONDS: a photo's redirects and download, and a
+# run's photos one after the other (the worker gives a run an hour).
+FETCH_SECONDS = 30.0
+RUN_SECONDS = 1800.0
 MAX_REDIRECTS = 3
 RETRY_FAILED_AFTER = 24 * 3600  # seconds before a failed photo is asked for again
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
@@ -95,12 +102,22 @@ def allowed_networks(values: Iterable[str]) -> list[Network]:
 
 
 class PhotoFetcher:
-    def __init__(self, timeout: float, allowed: Sequence[Network] = ()) -> None:
-        self.timeout = urllib3.Timeout(connect=timeout, read=timeout)
+    def __init__(
+        self, timeout: float, allowed: Sequence[Network] = (), max_seconds: float = FETCH_SECONDS
+    ) -> None:
+        self.timeout = timeout
         self.allowed = list(allowed)
+        self.max_seconds = max_seconds
+        self._deadline = 0.0
+        self._run_ends_first = False
 
-    def fetch(self, url: str) -> Photo:
-        """The image at `url`, following at most three redirects; PhotoUnavailable says why not."""
+    def fetch(self, url: str, until: float | None = None) -> Photo:
+        """The image at `url`, following at most three redirects; PhotoUnavailable says why not.
+        It takes at most max_seconds, and never runs past `until` (a time.monotonic() value)."""
+        self._deadline = time.monotonic() + self.max_seconds
+        self._run_ends_first = until is not None and until < self._deadline
+        if until is not None:
+            self._deadline = min(self._deadline, until)
         for _ in range(MAX_REDIRECTS + 1):
             response = self._get(url)
             try:
@@ -112,6 +129,17 @@ class PhotoFetcher:
                 response.release_conn()
         raise PhotoUnavailable(f"more than {MAX_REDIRECTS} redirects")
 
+    def _left(self) -> float:
+        """Seconds left for this photo; past its deadline, PhotoUnavailable says whose it was."""
+        left = self._deadline - time.monotonic()
+        if left > 0:
+            return left
+        if self._run_ends_first:
+            raise PhotoUnavailable("the run's time ran out before the photo arrived (PHOTO_RUN_SECONDS)")
+        raise PhotoUnavailable(
+            f"the photo took longer than {self.max_seconds:g} seconds (PHOTO_FETCH_SECONDS)"
+        )
+
     def _get(self, url: str) -> urllib3.BaseHTTPResponse:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -120,12 +148,14 @@ class PhotoFetcher:
         address = self._public_address(parts.hostname, port)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         headers = {"Host": parts.netloc.rsplit("@", 1)[-1], "User-Agent": USER_AGENT, "Accept": "image/*"}
+        wait = min(self.timeout, self._left())
+        timeout = urllib3.Timeout(connect=wait, read=wait)
         # Connect to the address that was checked, not to a name that could resolve anew.
         if parts.scheme == "https":
             pool: urllib3.HTTPConnectionPool = urllib3.HTTPSConnectionPool(
                 address,
                 port,
-                timeout=self.timeout,
+                timeout=timeout,
                 retries=False,
                 server_hostname=parts.hostname,
                 assert_hostname=parts.hostname,
@@ -133,11 +163,14 @@ class PhotoFetcher:
                 ca_certs=certifi.where(),
             )
         else:
-            pool = urllib3.HTTPConnectionPool(address, port, timeout=self.timeout, retries=False)
+            pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False)
         try:
             return pool.urlopen(
                 "GET", path, headers=headers, redirect=False, preload_content=False, assert_same_host=False
             )
+        except WaitedTooLong:
+            self._left()  # says so when the deadline, not the server's pause, ended the wait
+            raise PhotoUnavailable(f"the server did not answer within {wait:g} seconds") from None
         except HTTPError as error:
             raise PhotoUnavailable(f"the server could not be reached ({type(error).__name__})") from None
 
@@ -165,15 +198,32 @@ class PhotoFetcher:
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > MAX_BYTES:
             raise PhotoUnavailable("the photo is larger than 2 MB")
-        try:
-            content = response.read(MAX_BYTES + 1, decode_content=True)
-        except HTTPError as error:
-            raise PhotoUnavailable(f"the download broke off ({type(error).__name__})") from None
-        if len(content) > MAX_BYTES:
-            raise PhotoUnavailable("the photo is larger than 2 MB")
+        content = self._read(response)
         if not content.startswith(SIGNATURES[content_type]):
             raise PhotoUnavailable(f"the file is not a {content_type.split('/')[1].upper()} image")
         return Photo(content, content_type)
+
+    def _read(self, response: urllib3.BaseHTTPResponse) -> bytes:
+        """The body, at most MAX_BYTES, read before the deadline: each read waits at most what is
+        left, so an answer that trickles in ends with the deadline, not when the server stops."""
+        content = bytearray()
+        while True:
+            left = self._left()
+            sock = getattr(response.connection, "sock", None)
+            if sock is not None:
+                sock.settimeout(min(self.timeout, left))
+            try:
+                chunk = response.read1(CHUNK, decode_content=True)
+            except ReadTimeoutError:
+                self._left()
+                raise PhotoUnavailable("the download stalled") from None
+            except (HTTPError, OSError) as error:
+                raise PhotoUnavailable(f"the download broke off ({type(error).__name__})") from None
+            if not chunk:
+                return bytes(content)
+            content += chunk
+            if len(content) > MAX_BYTES:
+                raise PhotoUnavailable("the photo is larger than 2 MB")
 
 
 @dataclass(frozen=True)
@@ -181,22 +231,31 @@ class PhotoCounts:
     fetched: int = 0
     failed: int = 0
     kept: int = 0  # already here, or failed within the last day
+    left: int = 0  # not tried: the run's time ran out first
 
     def describe(self) -> str:
-        return f"{self.fetched} fetched, {self.failed} failed, {self.kept} already kept or tried today"
+        said = f"{self.fetched} fetched, {self.failed} failed, {self.kept} already kept or tried today"
+        return said + (f", {self.left} left for the next run (its time ran out)" if self.left else "")
 
 
-def fetch_photos(store: PhotoStore, fetcher: PhotoFetcher, urls: Iterable[str]) -> PhotoCounts:
-    """Fetch each wanted photo, one at a time (a legislature's server is asked politely)."""
-    fetched = failed = kept = 0
+def fetch_photos(
+    store: PhotoStore, fetcher: PhotoFetcher, urls: Iterable[str], max_seconds: float | None = None
+) -> PhotoCounts:
+    """Fetch each wanted photo, one at a time (a legislature's server is asked politely), for at
+    most max_seconds in all; the photos not tried by then are left for the next run."""
+    until = None if max_seconds is None else time.monotonic() + max_seconds
+    fetched = failed = kept = left = 0
     for url in dict.fromkeys(u for u in urls if u):
         if not store.wanted(url):
             kept += 1
             continue
+        if until is not None and time.monotonic() >= until:
+            left += 1
+            continue
         try:
-            store.keep(url, fetcher.fetch(url))
+            store.keep(url, fetcher.fetch(url, until))
             fetched += 1
         except PhotoUnavailable as error:
             store.remember_failure(url, str(error))
             failed += 1
-    return PhotoCounts(fetched, failed, kept)
+    return PhotoCounts(fetched, failed, kept, left)

@@ -23,10 +23,13 @@ class CorrectionForm(FlaskForm):
         "The right value",
         validators=[
             DataRequired(message="Enter the right email, phone number or address."),
-            Length(max=300),
+            Length(max=300, message="The right value can be at most 300 characters long."),
         ],
     )
-    note = TextAreaField("Where did you find it? (optional)", validators=[Optional(), Length(max=1000)])
+    note = TextAreaField(
+        "Where did you find it? (optional)",
+        validators=[Optional(), Length(max=1000, message="A note can be at most 1,000 characters long.")],
+    )
 
     def validate_proposed_value(self, field: StringField) -> None:
         value = field.data.strip()

@@ -1,4 +1,5 @@
-"""Fetching lawmakers' photos for the site's own store: by the worker after a sync, or from the shell."""
+"""Fetching lawmakers' photos for the site's own store: by the worker after a sync, or from the shell,
+each photo and each run within its deadline (PHOTO_FETCH_SECONDS, PHOTO_RUN_SECONDS)."""
 
 from __future__ import annotations
 
@@ -20,5 +21,9 @@ def fetch_state_photos(session: Session, config: Mapping[str, object], abbrs: li
     urls = list(session.scalars(query.order_by(Legislator.state_abbr, Legislator.id)))
     session.commit()  # no transaction stays open while legislatures' servers answer
     store = PhotoStore(Path(str(config["PHOTO_CACHE_DIR"])))
-    fetcher = PhotoFetcher(float(config["HTTP_TIMEOUT"]), allowed_networks(config["PHOTO_ALLOWED_NETWORKS"]))
-    return fetch_photos(store, fetcher, urls)
+    fetcher = PhotoFetcher(
+        float(config["HTTP_TIMEOUT"]),
+        allowed_networks(config["PHOTO_ALLOWED_NETWORKS"]),
+        max_seconds=float(config["PHOTO_FETCH_SECONDS"]),
+    )
+    return fetch_photos(store, fetcher, urls, max_seconds=float(config["PHOTO_RUN_SECONDS"]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -60,6 +60,10 @@ class LegislatorQuery:
             page=page,
             per_page=size,
         )
+
+
+# The query-string parameters from_args reads: one for each field.
+QUERY_PARAMS = tuple(field.name for field in fields(LegislatorQuery))
 
 
 def search_legislators(session: Session, state: State, query: LegislatorQuery) -> Page[Legislator]:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from advocacy.clients.openstates import BulkSource, Fetched, SourceUnavailable
 from advocacy.clock import utcnow
+from advocacy.links import outside_url
 from advocacy.models import ContactOverride, Legislator, State, SyncRun
 from advocacy.models.legislators import CHAMBERS, CORRECTABLE_FIELDS
 
@@ -182,6 +183,9 @@ def sync_legislators(
     added = updated = unchanged = 0
     for row in rows:
         values = {attribute: row[column] for attribute, column in FIELDS.items()}
+        # Only web addresses are kept: a javascript: or data: "link" would run in this site's pages.
+        values["image"] = outside_url(values["image"])
+        values["links"] = ";".join(link for link in values["links"].split(";") if outside_url(link))
         for field in CORRECTABLE_FIELDS:
             override = overrides.get((row["id"], field))
             if override is None:

@@ -23,6 +23,7 @@ from advocacy.extensions import db, limiter
 from advocacy.legislators.corrections import report_correction
 from advocacy.legislators.forms import CorrectionForm
 from advocacy.legislators.service import (
+    QUERY_PARAMS,
     LegislatorQuery,
     get_legislator,
     letters_sent_to,
@@ -47,7 +48,7 @@ def _query(per_page: int) -> LegislatorQuery:
 
 
 @bp.get("/states/<abbr>/legislators")
-@cached_page()
+@cached_page(params=QUERY_PARAMS)
 def table(abbr: str) -> str:
     state = get_state(db.session, abbr)
     query = _query(current_app.config["LEGISLATORS_PER_PAGE"])

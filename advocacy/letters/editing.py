@@ -27,6 +27,7 @@ from advocacy.letters.render import (
     ReportCardFacts,
     SenderFacts,
     StateFacts,
+    render_budget,
     render_letter,
 )
 from advocacy.letters.service import Sender, letter_context
@@ -200,17 +201,28 @@ def trial_cases(states: list[tuple[str, str]]) -> list[tuple[str, LetterContext]
     return cases
 
 
-def check_text(subject: str, body: str, states: Sequence[tuple[str, str]] = ()) -> None:
+# A save renders every trial case, about 64 with the states: they share this time, so the cases
+# cannot multiply what a slow template costs the worker. The shipped templates take about 50 ms.
+TRIAL_RENDER_SECONDS = 1.0
+
+
+def check_text(subject: str, body: str, states: Sequence[tuple[str, str]] = (), slug: str = "") -> None:
     """Lint both texts, then render them in the sandbox for every trial case (and each state given);
     TemplateProblem lists what is wrong, naming the case a render failed for."""
     problems = lint_template(subject, "subject") + lint_template(body, "body")
     if not problems:
-        for case, context in trial_cases(list(states)):
-            try:
-                render_letter(subject, body, context)
-            except LetterRenderError as error:
-                problems.append(f"For {case}: {error}")
-                break
+        cases = trial_cases(list(states))
+        together = (
+            f"the {len(cases)} trial letters a save renders may take at most {TRIAL_RENDER_SECONDS:g} s "
+            "together; look for a loop, filter or calculation doing far more work than a letter needs"
+        )
+        with render_budget(TRIAL_RENDER_SECONDS, together):
+            for case, context in cases:
+                try:
+                    render_letter(subject, body, context, slug)
+                except LetterRenderError as error:
+                    problems.append(f"For {case}: {error}")
+                    break
     if problems:
         raise TemplateProblem(problems)
 
@@ -239,7 +251,7 @@ def create_template(
     if purpose not in PURPOSES:
         problems.append(f"purpose must be one of {', '.join(PURPOSES)}")
     try:
-        check_text(subject, body, _state_names(session))
+        check_text(subject, body, _state_names(session), slug)
     except TemplateProblem as error:
         problems += error.problems
     if problems:
@@ -272,7 +284,7 @@ def save_revision(
             f"{template.current.author.email if template.current.author else 'A seeded file'} "
             f"saved a newer version on {template.current.created_at:%Y-%m-%d %H:%M} UTC."
         )
-    check_text(subject, body, _state_names(session))
+    check_text(subject, body, _state_names(session), template.slug)
     before = template.current
     revision = TemplateRevision(
         title=title, subject=subject, body=body, author=actor, note=note, created_at=utcnow()
@@ -339,4 +351,4 @@ def preview(
     if area is None:
         area = next(a for a in framework.issue_areas if not a.is_extra_credit)
     context = letter_context(summary, state, area, legislator, PREVIEW_SENDER, date.today())
-    return render_letter(subject, body, context)
+    return render_letter(subject, body, context, template.slug if template else "")

@@ -89,7 +89,7 @@ class LetterForm(FlaskForm):
         validators=[
             Optional(),
             Email(message="Enter an email address such as name@example.org."),
-            Length(max=254),
+            Length(max=254, message="An email address is at most 254 characters long."),
         ],
     )
     share_contact = BooleanField("Let the campaign's organizer see my name, town and email")

@@ -9,6 +9,7 @@ from dataclasses import fields
 from jinja2 import TemplateSyntaxError, nodes
 
 from advocacy.letters.render import (
+    MAX_TEMPLATE_LENGTH,
     AreaFacts,
     BillFacts,
     RecipientFacts,
@@ -82,6 +83,11 @@ def _constituency_claims(tree: nodes.Template, prefix: str) -> list[str]:
 def lint_template(text: str, where: str = "") -> list[str]:
     """Every problem in one template text, each with its line number; empty when it is fine."""
     prefix = f"{where}: " if where else ""
+    if len(text) > MAX_TEMPLATE_LENGTH:  # parsing alone would hold the worker for seconds
+        return [
+            f"{prefix}it is {len(text):,} characters long; a letter template may be at most "
+            f"{MAX_TEMPLATE_LENGTH:,}"
+        ]
     try:
         tree = template_environment().parse(text)
     except TemplateSyntaxError as error:

@@ -248,7 +248,8 @@ def draft_letters(
     for person in recipients:
         mine = found.represents(person.id)
         context = letter_context(summary, state, area, person, sender, today, is_constituent=mine, bill=bill)
-        drafts.append(Draft(person, render_letter(revision.subject, revision.body, context), mine))
+        letter = render_letter(revision.subject, revision.body, context, template.slug)
+        drafts.append(Draft(person, letter, mine))
     return drafts
 
 
@@ -270,7 +271,7 @@ def own_words_share(
     context = letter_context(
         summary, state, area, first.legislator, bare, today, is_constituent=first.is_constituent, bill=bill
     )
-    plain = render_letter(template.current.subject, template.current.body, context)
+    plain = render_letter(template.current.subject, template.current.body, context, template.slug)
     return similarity(first.letter.body, plain.body)
 
 

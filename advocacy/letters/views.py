@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from advocacy.account.service import claim_letter
-from advocacy.caching import cached_page
+from advocacy.caching import cached_page, private_page
 from advocacy.campaigns.forms import ReplyForm
 from advocacy.campaigns.replies import InvalidReplyLink, letter_token_from_link, record_reply
 from advocacy.campaigns.service import get_campaign
@@ -75,7 +75,7 @@ def _found_lawmakers(signed: str) -> tuple[FoundLawmakers, str]:
 
 
 @bp.route("/letters/new", methods=["GET", "POST"])
-@cached_page(form_token=True)
+@cached_page(form_token=True, params=("state", "area", "campaign", "to", "found", "bill"))
 @limiter.limit(lambda: current_app.config["RATE_LIMIT_LETTERS"], methods=["POST"])
 def new() -> str | Response:
     abbr = request.args.get("state", "").strip()
@@ -184,6 +184,7 @@ def _letter_version(token: str) -> int | None:
 
 
 @bp.get("/letters/<token>")
+@private_page
 @cached_page(LETTER_PAGE_KEPT, form_token=True, version=_letter_version)
 def track(token: str) -> str:
     letter, batch_size = letter_page_data(db.session, token)
@@ -251,6 +252,7 @@ def _asked_about(steps: list[BatchStep]) -> BatchStep | None:
 
 
 @bp.get("/letters/batch/<batch>")
+@private_page
 def batch(batch: str) -> str:
     """The letters of one visit, one at a time: the next to send on top, each with its state in words."""
     letters = letters_in_batch(db.session, batch)
@@ -273,6 +275,7 @@ def batch(batch: str) -> str:
 
 
 @bp.post("/letters/<token>/email-link")
+@private_page
 @limiter.limit(lambda: current_app.config["RATE_LIMIT_OUTBOX"], methods=["POST"])
 def email_link(token: str) -> Response | tuple[str, int]:
     """Send the writer their private link, so they can find the letter again."""
@@ -316,6 +319,7 @@ def claim(token: str) -> Response:
 
 
 @bp.post("/letters/<token>/reply")
+@private_page
 def reply(token: str) -> Response | tuple[str, int]:
     letter = get_letter(db.session, token)
     form = ReplyForm()
@@ -338,12 +342,14 @@ def reply_link(signed: str) -> Response:
 
 
 @bp.get("/letters/<token>/print")
+@private_page
 def print_view(token: str) -> str:
     letter = get_letter(db.session, token)
     return render_template("letters/print.html", letter=letter, today=date.today())
 
 
 @bp.get("/letters/<token>/letter.pdf")
+@private_page
 def pdf(token: str) -> Response:
     letter = get_letter(db.session, token)
     return Response(
@@ -354,6 +360,7 @@ def pdf(token: str) -> Response:
 
 
 @bp.get("/letters/<token>/phone")
+@private_page
 def phone(token: str) -> str:
     """What to say when calling the office, from the phone script, with the letter's own details."""
     letter = get_letter(db.session, token)
@@ -426,6 +433,7 @@ def sent(token: str) -> Response:
 
 
 @bp.route("/letters/<token>/delete", methods=["GET", "POST"])
+@private_page
 def delete(token: str) -> Response | str:
     """Deleting asks first: the GET shows what will go, the POST deletes it."""
     letter = get_letter(db.session, token)

@@ -11,6 +11,6 @@ from advocacy.extensions import db
 class RateLimit(db.Model):
     __tablename__ = "rate_limits"
 
-    name: Mapped[str] = mapped_column(String(255), primary_key=True)  # the limit and who it counts
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)  # the limit and who it counts, hashed
     hits: Mapped[int]
     expires_at: Mapped[float] = mapped_column(Float)  # seconds since the epoch: the window's end

@@ -43,7 +43,7 @@ def requested_card(
 
 
 @bp.get("/states/<abbr>")
-@cached_page()
+@cached_page(params=("edition",))
 def state(abbr: str) -> Response:
     cards = report_cards_for_state(db.session, get_state(db.session, abbr))
     state, card, year = requested_card(abbr, cards)
@@ -65,7 +65,7 @@ def state(abbr: str) -> Response:
 
 
 @bp.get("/national")
-@cached_page()
+@cached_page(params=("edition",))
 def national() -> Response:
     edition = edition_for_year(db.session, parse_edition(request.args.get("edition")))
     cards = cards_in_edition(db.session, edition)
