@@ -6,6 +6,10 @@ this file, or through GUNICORN_CMD_ARGS.
 
 import gc
 import os
+import runpy
+import shutil
+import tempfile
+from pathlib import Path
 
 # Where to listen. Behind a reverse proxy keep 127.0.0.1; `make run` passes --bind HOST:PORT.
 bind = os.environ.get("ADVOCACY_BIND", "127.0.0.1:8000")
@@ -46,10 +50,35 @@ timeout = 30
 graceful_timeout = 20
 keepalive = 5
 
+
+def _proxy_count() -> int:
+    """PROXY_COUNT as the app reads it: ADVOCACY_PROXY_COUNT, else the instance's config.py; 0 when
+    neither sets it, or when it is no whole number (the app then refuses to start, saying why)."""
+    value = os.environ.get("ADVOCACY_PROXY_COUNT")
+    if value is None:
+        instance = os.environ.get("ADVOCACY_INSTANCE_PATH") or Path(__file__).resolve().parent / "instance"
+        settings = Path(instance) / "config.py"
+        try:
+            value = runpy.run_path(str(settings)).get("PROXY_COUNT", 0) if settings.is_file() else 0
+        except Exception:  # a broken config.py: the app says what is wrong with it as it starts
+            value = 0
+    text = str(value).strip()
+    return int(text) if text.isascii() and text.isdigit() else 0
+
+
+# Headers that say what a proxy saw (X-Forwarded-Proto, SCRIPT_NAME) are taken only from a proxy
+# that PROXY_COUNT says is there; the app's ProxyFix then reads X-Forwarded-For and -Proto too.
+# Left to itself gunicorn trusts them from 127.0.0.1 (FORWARDED_ALLOW_IPS' default), and from any
+# UNIX-socket peer: with no proxy, anything on the machine could make a plain request count as HTTPS.
+if _proxy_count() == 0:
+    forwarded_allow_ips = ""
+    secure_scheme_headers: dict[str, str] = {}
+    forwarder_headers = ""
+
 # Access log on stdout without query strings (%(U)s is the path only): an address typed into
-# /lookup?address=… must never be written down.
+# /lookup?address=… must never be written down. Last, the answer's X-Request-ID (advocacy/logs.py).
 accesslog = "-"
-access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s'
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %({x-request-id}o)s'
 errorlog = "-"
 
 # Gunicorn 27's control socket sits at one path per user ($HOME/.gunicorn/gunicorn.ctl), so two
@@ -66,3 +95,34 @@ def post_worker_init(worker: object) -> None:
     the rare 50-170 ms p99 spikes of `make bench`. Frozen, they are never scanned again.
     """
     gc.freeze()
+
+
+# /metrics adds up every worker's counts (prometheus_client's multiprocess mode): each worker
+# writes its own to files in PROMETHEUS_MULTIPROC_DIR, read as prometheus_client is imported.
+# Unless that names a folder, each server has one of its own in the temporary folder (two servers
+# on a machine never mix their counts), made as it starts and removed as it stops.
+METRICS_FOLDER_PREFIX = "advocacy-metrics-"
+os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", str(Path(tempfile.gettempdir()) / f"{METRICS_FOLDER_PREFIX}{os.getpid()}")
+)
+
+
+def on_starting(server: object) -> None:
+    """Counts left by an earlier run of the server would be added to this one's."""
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server: object, worker: object) -> None:
+    """A worker that stopped (or was replaced) keeps its counts; its live gauges are dropped."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
+
+
+def on_exit(server: object) -> None:
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    if folder.name.startswith(METRICS_FOLDER_PREFIX) and folder.parent == Path(tempfile.gettempdir()):
+        shutil.rmtree(folder, ignore_errors=True)

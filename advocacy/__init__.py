@@ -57,6 +57,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         cli,
         errors,
         links,
+        logs,
+        metrics,
         pages,
         request_checks,
         security,
@@ -100,4 +102,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.register(app)
     links.register(app)
     static_files.register(app)
+    logs.register(app)
+    metrics.register(app)
     return app

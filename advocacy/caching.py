@@ -1,10 +1,11 @@
 """Caching: whole pages for anonymous visitors, invalidated by any write they show, and conditional GET.
 
 A page marked `@cached_page` is kept, as sent, for visitors who are not logged in, under a key
-that holds the cache's *generation*. Any committed change to the data such pages show (report
-cards, lawmakers, templates, campaigns; not letters, which every campaign writes by the
-thousand) moves the generation on, so every process and every app server stops using the old
-pages at their next request. The generation lives where all processes see it: in Redis when
+that holds the cache's *generation*, the site's BASE_URL, the path and the query parameters the
+page declares it reads. Any committed change to the data such pages show (report cards,
+lawmakers, templates, campaigns; not letters, which every campaign writes by the thousand)
+moves the generation on, so every process and every app server stops using the old pages at
+their next request. The generation lives where all processes see it: in Redis when
 ADVOCACY_REDIS_URL is set, otherwise in a file of the instance folder (one machine). Pages
 that show counts of letters keep a short lifetime instead.
 """
@@ -21,6 +22,7 @@ from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, g, has_request_context, make_response, request, session
 from flask_caching import Cache
@@ -29,6 +31,7 @@ from redis import RedisError
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from advocacy.metrics import PAGE_CACHE_HITS, PAGE_CACHE_MISSES
 from advocacy.models import Letter, OutboxMessage, ReportCard
 
 View = TypeVar("View", bound=Callable[..., object])
@@ -62,23 +65,43 @@ SHORT = 15  # for pages that count letters, which do not move the generation
 
 
 def cached_page(
-    ttl: int = LONG, form_token: bool = False, version: Callable[..., object] | None = None
+    ttl: int = LONG,
+    form_token: bool = False,
+    version: Callable[..., object] | None = None,
+    params: tuple[str, ...] = (),
 ) -> Callable[[View], View]:
     """Keep this view's answers for anonymous visitors; `ttl` bounds how long a page may be served.
 
-    With `form_token`, the page holds a form: it is kept with its CSRF token cut out, and each
-    visitor's own token is put back in as it is served. `version`, called with the view's
-    arguments, names the state of what the page shows (a letter's number of changes, say): the
-    page is kept per version, and not at all when it returns None.
+    `params` names every query parameter the page reads: pages are kept per value of those, and
+    a request with any other parameter is answered afresh and not kept, so made-up parameters
+    cannot fill the cache. With `form_token`, the page holds a form: it is kept with its CSRF
+    token cut out, and each visitor's own token is put back in as it is served. `version`,
+    called with the view's arguments, names the state of what the page shows (a letter's number
+    of changes, say): the page is kept per version, and not at all when it returns None.
     """
 
     def mark(view: View) -> View:
         view.page_cache_ttl = ttl  # type: ignore[attr-defined]
         view.page_form_token = form_token  # type: ignore[attr-defined]
         view.page_version = version  # type: ignore[attr-defined]
+        view.page_params = tuple(params)  # type: ignore[attr-defined]
         return view
 
     return mark
+
+
+def private_page(view: View) -> View:
+    """No browser or proxy keeps a copy of this view's answers (`Cache-Control: no-store`): they
+    hold a letter, an account or an organizer's figures. A view also marked `@cached_page` is
+    still kept by the app, which serves it only to requests for the page's own secret address."""
+    view.page_private = True  # type: ignore[attr-defined]
+    return view
+
+
+def no_store(response: Response) -> Response:
+    """An answer no browser or proxy may keep a copy of (as a blueprint's after_request, too)."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 class LocalPages:
@@ -285,9 +308,13 @@ def release(app: Flask) -> str:
     return digest.hexdigest()[:12]
 
 
-def _page_key(version: object = "") -> str:
+def _page_key(params: tuple[str, ...], version: object = "") -> str:
+    """The page's key: the site's own address (never the Host a request names), the path, and
+    the values of the parameters the page reads, in the order it declares them."""
     release = current_app.config["CACHE_RELEASE"]
-    return f"page:{release}:{generation()}:{version}:{request.host}:{request.full_path}"
+    query = urlencode([(name, value) for name in params for value in request.args.getlist(name)])
+    site = current_app.config["BASE_URL"] + request.script_root
+    return f"page:{release}:{generation()}:{version}:{site}{request.path}?{query}"
 
 
 def _serve_cached() -> Response | None:
@@ -295,21 +322,23 @@ def _serve_cached() -> Response | None:
         return None
     view = current_app.view_functions.get(request.endpoint)
     ttl = getattr(view, "page_cache_ttl", None)
-    if ttl is None or not _anonymous():
+    if ttl is None or not _anonymous() or not set(request.args).issubset(view.page_params):
         return None
     version_of = getattr(view, "page_version", None)
     version = version_of(**(request.view_args or {})) if version_of else ""
     if version is None:
         return None
     try:
-        key = _page_key(version)
+        key = _page_key(view.page_params, version)
         kept = local_pages.get(key) or cache.get(key)
     except RedisError:
         return None  # Redis is unreachable: the page is made afresh, and not kept
     form_token = getattr(view, "page_form_token", False)
     if kept is None:
+        PAGE_CACHE_MISSES.inc()
         g.page_cache = (key, ttl, form_token)
         return None
+    PAGE_CACHE_HITS.inc()
     local_pages.set(key, kept, ttl)
     status, headers, body = kept
     if form_token:
@@ -349,6 +378,11 @@ def _keep(response: Response) -> Response:
     return response
 
 
+def _forbid_storing_private_pages(response: Response) -> Response:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return no_store(response) if getattr(view, "page_private", False) else response
+
+
 def register(app: Flask) -> None:
     app.config.setdefault("CACHE_GENERATION_FILE", str(Path(app.instance_path) / "cache-generation"))
     if app.config["REDIS_URL"]:
@@ -366,4 +400,7 @@ def register(app: Flask) -> None:
     cache.init_app(app)
     watch_writes()
     app.before_request(_serve_cached)
+    # Flask runs after_request functions last-registered first: a private page is kept as made,
+    # then sent with no-store, whether it was made now or served from the cache.
+    app.after_request(_forbid_storing_private_pages)
     app.after_request(_keep)

@@ -23,6 +23,7 @@ from advocacy.caching import move_generation_on
 from advocacy.campaigns.replies import send_due_reminders
 from advocacy.campaigns.tallies import campaign_tallies, rebuild_tallies
 from advocacy.clock import utcnow
+from advocacy.doctor import doctor_command, explain_refusals
 from advocacy.extensions import db
 from advocacy.inbound.commands import COMMANDS as INBOUND_COMMANDS
 from advocacy.inbound.health import forget_inbound_log
@@ -35,6 +36,7 @@ from advocacy.letters.render import InvalidTemplateFile
 from advocacy.letters.service import forget_anonymous_drafts, load_letter_templates, purge_personal_details
 from advocacy.models import Campaign
 from advocacy.models.accounts import ROLES
+from advocacy.rate_limits import forget_expired_limits
 from advocacy.reportcards.imports import InvalidReportCardFile, parse_card_csv, save_figures
 from advocacy.reportcards.loader import InvalidReportCardData, load_report_cards
 from advocacy.reportcards.service import all_states, featured_framework
@@ -230,10 +232,12 @@ def purge_command(days: int | None) -> None:
     forgotten = forget_anonymous_drafts(db.session, draft_cutoff)
     mail_cutoff = utcnow() - timedelta(days=int(current_app.config["INBOUND_LOG_DAYS"]))
     dropped = forget_inbound_log(db.session, mail_cutoff)
+    expired = forget_expired_limits(db.session)
     db.session.commit()
     click.echo(f"removed personal details from {purged} letter(s) written before {cutoff:%Y-%m-%d}")
     click.echo(f"deleted {forgotten} unsent draft(s) saved without an account before {draft_cutoff:%Y-%m-%d}")
     click.echo(f"forgot {dropped} inbound message outcome(s) received before {mail_cutoff:%Y-%m-%d}")
+    click.echo(f"forgot {expired} rate-limit count(s) whose window is over")
 
 
 @click.command("recount-campaigns")
@@ -317,6 +321,7 @@ def register(app: Flask) -> None:
         send_outbox_command,
         recount_campaigns_command,
         clear_cache_command,
+        doctor_command,
         *INBOUND_COMMANDS,
     ):
         app.cli.add_command(cmd)
@@ -325,4 +330,7 @@ def register(app: Flask) -> None:
 def main() -> None:
     from advocacy import create_app
 
-    FlaskGroup(create_app=create_app, help="Advocacy: report cards, lawmakers and letters.")()
+    # A setting the factory refuses is said in one line, not a traceback.
+    FlaskGroup(
+        create_app=explain_refusals(create_app), help="Advocacy: report cards, lawmakers and letters."
+    )()

@@ -2,6 +2,7 @@
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from advocacy.links import SiteAddressProblem, check_base_url
 
@@ -11,6 +12,9 @@ OFFICIAL_CENSUS_URL = "https://geocoding.geo.census.gov/geocoder"
 DEFAULT_SECRET_KEY = "dev-only-change-me"
 # Where `flask run` serves, the one place BASE_URL may be left out (debug and tests).
 DEBUG_BASE_URL = "http://127.0.0.1:5000"
+# Characters a secret key needs outside debug: 32 is what secrets.token_hex(16) gives, and
+# token_hex(32), which the message suggests, gives 64.
+MINIMUM_SECRET_KEY_LENGTH = 32
 
 
 def defaults(instance_path: str) -> dict[str, object]:
@@ -25,6 +29,11 @@ def defaults(instance_path: str) -> dict[str, object]:
         "OPENSTATES_API_KEY": "",
         "OPENSTATES_API_PER_MINUTE": 10,
         "OPENSTATES_API_BACKOFF": 5.0,  # seconds before asking again after a 429 or 5xx, doubling
+        # Caps on one state's refresh, whatever Open States answers: its time in all (waits between
+        # requests included: 25 pages at 10 a minute take 150 s), one answer's size, and its pages.
+        "OPENSTATES_API_MAX_SECONDS": 300.0,
+        "OPENSTATES_API_MAX_BYTES": 8 * 1024 * 1024,
+        "OPENSTATES_API_MAX_PAGES": 25,
         "CENSUS_URL": OFFICIAL_CENSUS_URL,
         "SMTP_URL": "",
         # Werkzeug's method string: scrypt with its defaults, or e.g. "scrypt:65536:8:1" for more work.
@@ -41,6 +50,9 @@ def defaults(instance_path: str) -> dict[str, object]:
         "PHOTO_CACHE_DIR": str(Path(instance_path) / "photos"),
         # Private networks photos may come from anyway (an intranet photo server); public only by default.
         "PHOTO_ALLOWED_NETWORKS": [],
+        # Deadlines for fetching photos: one photo (redirects and download included), and one run.
+        "PHOTO_FETCH_SECONDS": 30.0,
+        "PHOTO_RUN_SECONDS": 1800.0,
         # Personal details of letters (name, town, email, own words) are removed after this.
         "LETTER_RETENTION_DAYS": 365,
         # Drafts saved without an account and never sent are deleted after this many days.
@@ -65,6 +77,9 @@ def defaults(instance_path: str) -> dict[str, object]:
         # Where people reach the site (scheme, host, port): every link in mail and every link to
         # share starts with it, never with the Host a request names. Required outside debug.
         "BASE_URL": "",
+        # Host names requests may name (comma-separated); others are refused with a 400. Empty:
+        # BASE_URL's host alone, outside debug and tests, which answer any.
+        "TRUSTED_HOSTS": [],
         # Inbound mail (optional): copies that confirm sends, bounces and forwarded answers come to
         # addresses at this domain. Unset: no copy address in email links, and the page asks instead.
         "INBOUND_DOMAIN": "",
@@ -76,6 +91,10 @@ def defaults(instance_path: str) -> dict[str, object]:
         "INBOUND_LOG_DAYS": 90,
         # A lawmaker's reply rate is shown only once this many writers have said whether they heard back.
         "RESPONSIVENESS_MINIMUM": 5,
+        # Log lines as text ("plain") or one JSON object a line ("json"); both carry the request id.
+        "LOG_FORMAT": "plain",
+        # The bearer token Prometheus sends for GET /metrics. Unset: /metrics answers 404.
+        "METRICS_TOKEN": "",
     }
 
 
@@ -83,18 +102,32 @@ class ConfigurationProblem(RuntimeError):
     """A setting the app cannot safely run with; the message says what to set."""
 
 
-def check_for_serving(config: dict, *, debug_or_testing: bool) -> None:
-    """Refuse settings that would be unsafe to serve: the shipped secret key, or no BASE_URL.
-
-    A debug server or a test may run without BASE_URL (links then name the debug server).
-    """
-    problems = []
-    if not debug_or_testing and config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, ""):
-        problems.append(
+def secret_key_problem(key: str | bytes) -> str | None:
+    """What is wrong with a secret key for serving (the shipped one, or a short one), or None."""
+    if key in (DEFAULT_SECRET_KEY, ""):
+        return (
             "SECRET_KEY is the development default, which anyone can read: set ADVOCACY_SECRET_KEY "
             "(or SECRET_KEY in instance/config.py) to a long random value, for example the output of "
             "python -c 'import secrets; print(secrets.token_hex(32))'."
         )
+    if len(key.strip() if isinstance(key, str) else key) < MINIMUM_SECRET_KEY_LENGTH:
+        return (
+            f"SECRET_KEY is shorter than {MINIMUM_SECRET_KEY_LENGTH} characters, so it can be guessed: set "
+            "ADVOCACY_SECRET_KEY to the output of python -c 'import secrets; print(secrets.token_hex(32))'."
+        )
+    return None
+
+
+def check_for_serving(config: dict, *, debug_or_testing: bool) -> None:
+    """Refuse settings that would be unsafe to serve: the shipped secret key, a short one, or no
+    BASE_URL; and trust only BASE_URL's host name unless TRUSTED_HOSTS names others.
+
+    A debug server or a test may run without BASE_URL (links then name the debug server), with
+    any secret key, and answers any host name.
+    """
+    problems = []
+    if not debug_or_testing and (weak_key := secret_key_problem(config["SECRET_KEY"])):
+        problems.append(weak_key)
     if debug_or_testing and not config["BASE_URL"]:
         config["BASE_URL"] = DEBUG_BASE_URL
     try:
@@ -103,6 +136,9 @@ def check_for_serving(config: dict, *, debug_or_testing: bool) -> None:
         problems.append(str(problem))
     if problems:
         raise ConfigurationProblem("Advocacy will not start: " + " ".join(problems))
+    if not config["TRUSTED_HOSTS"] and not debug_or_testing:
+        # A forged Host then gets a plain 400 before any view, cache or link reads it.
+        config["TRUSTED_HOSTS"] = [urlsplit(config["BASE_URL"]).hostname]
 
 
 # The forms Werkzeug's generate_password_hash takes.

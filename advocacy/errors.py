@@ -5,6 +5,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
+from advocacy.logs import request_id
+
 # What a person should do next, for the errors people meet.
 ADVICE = {
     404: "Check the address, or start again from the list of states.",
@@ -55,6 +57,8 @@ def _handle_http(error: HTTPException) -> tuple[Response | str, int]:
         title=error.name,
         message=error.description,
         advice=FORM_EXPIRED if isinstance(error, CSRFError) else ADVICE.get(status, ""),
+        # Our fault: the reference finds the log line of what went wrong.
+        reference=request_id() if status >= 500 else None,
     )
     return Response(page, status=status, headers=headers, mimetype="text/html"), status
 

@@ -10,6 +10,7 @@ browser tests and those marked `committed` or using a live server, `make_app` or
 from __future__ import annotations
 
 import contextvars
+import logging
 import os
 import re
 import socket
@@ -94,6 +95,10 @@ VOLATILE = (
     User,
 )
 
+
+# The stand-ins' request lines (pytest-httpserver, live servers) would otherwise reach the app's
+# log handler, which writes to the process's own stderr.
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 # Werkzeug's cheapest sound method: scrypt (production's) costs 0.1 s per hash, and the suite
 # registers and logs in hundreds of times. tests/test_config.py checks production's default.
@@ -499,7 +504,7 @@ def run_worker(app: Flask, database_url: str, redis_url: str, tmp_path: Path) ->
             "ADVOCACY_DATABASE_URL": database_url,
             "ADVOCACY_REDIS_URL": redis_url,
             "ADVOCACY_SMTP_URL": app.config["SMTP_URL"],
-            "ADVOCACY_SECRET_KEY": "worker-secret",
+            "ADVOCACY_SECRET_KEY": "a long and random secret for the worker",
             "ADVOCACY_BASE_URL": "http://localhost",
             **settings,
         }

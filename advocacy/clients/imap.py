@@ -146,6 +146,17 @@ def read_and_remove(
     return MailboxCounts(read=read, removed=len(taken), kept=read - len(taken))
 
 
+def count_waiting(settings: MailboxSettings) -> int:
+    """Log in and open the folder as `read_and_remove` would, and say how many messages it holds.
+    No message is fetched, flagged or removed. Raises MailboxUnavailable as `read_and_remove` does."""
+    mailbox = _Mailbox(settings)
+    try:
+        mailbox.open()
+        return mailbox.exists
+    finally:
+        mailbox.close()
+
+
 class _Mailbox:
     """One IMAP session; every failure becomes a MailboxUnavailable that names the step."""
 
