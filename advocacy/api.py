@@ -8,7 +8,8 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from advocacy.bills.service import state_bills
 from advocacy.caching import cached_page, conditional, report_cards_changed_at
-from advocacy.clients.census import GeocoderUnavailable
+from advocacy.clients.census import GeocoderBusy, GeocoderUnavailable
+from advocacy.errors import json_error
 from advocacy.extensions import csrf, db, limiter
 from advocacy.legislators.lookup import (
     AddressOutsideStates,
@@ -18,6 +19,8 @@ from advocacy.legislators.lookup import (
     NoAddressMatch,
 )
 from advocacy.legislators.lookup_views import (
+    BUSY_MESSAGE,
+    BUSY_RETRY_SECONDS,
     AddressForm,
     look_up_address,
     lookup_limit,
@@ -285,6 +288,10 @@ def lookup() -> Response:
         abort(400, description=form.address.errors[0])
     try:
         result = look_up_address(form.address.data)
+    except GeocoderBusy:
+        busy, busy.status_code = json_error(503, "busy", BUSY_MESSAGE)
+        busy.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+        return private(busy)
     except GeocoderUnavailable as error:
         abort(503, description=f"The address service is not answering ({error}). Try again in a few minutes.")
     except NoAddressMatch:

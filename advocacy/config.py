@@ -35,6 +35,9 @@ def defaults(instance_path: str) -> dict[str, object]:
         "OPENSTATES_API_MAX_BYTES": 8 * 1024 * 1024,
         "OPENSTATES_API_MAX_PAGES": 25,
         "CENSUS_URL": OFFICIAL_CENSUS_URL,
+        # Lookups one process lets wait on the Geocoder at once; more are told the site is busy.
+        # Keep it below gunicorn's threads per worker (gunicorn.conf.py) so pages always have one.
+        "GEOCODER_CONCURRENCY": 1,
         "SMTP_URL": "",
         # Werkzeug's method string: scrypt with its defaults, or e.g. "scrypt:65536:8:1" for more work.
         "PASSWORD_HASH_METHOD": "scrypt",
@@ -178,5 +181,8 @@ def apply_types(config: dict, defaults: dict[str, object]) -> None:
             "PASSWORD_HASH_METHOD must be scrypt, scrypt:N:R:P (such as scrypt:65536:8:1) or "
             f"pbkdf2:sha256:ITERATIONS, not {config.get('PASSWORD_HASH_METHOD')!r}"
         )
+    concurrency = config.get("GEOCODER_CONCURRENCY")
+    if isinstance(concurrency, int) and concurrency < 1:
+        problems.append(f"GEOCODER_CONCURRENCY must be 1 or more (lookups at once), not {concurrency}")
     if problems:
         raise ConfigurationProblem("Advocacy will not start: " + "; ".join(problems) + ".")

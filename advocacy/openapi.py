@@ -446,7 +446,11 @@ def document() -> dict:
                 _json(_ref("Lookup"), "The state, its districts for the address and their members."),
                 (400, "Bad Request: no address, or one over 200 characters."),
                 (404, "Not Found: the Census found no such address, or found it outside the states."),
-                (503, "Service Unavailable: the Census Geocoder is not answering."),
+                (
+                    503,
+                    "Service Unavailable: the Census Geocoder is not answering, or (code `busy`, with "
+                    "Retry-After) this server is already looking up as many addresses as it allows.",
+                ),
                 parameters=[
                     {
                         "name": "address",

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
+import secrets
+import threading
+import unicodedata
 from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import urlsplit
 
 import requests
 import urllib3
+from cachetools import TTLCache
 from urllib3.exceptions import HTTPError, MaxRetryError, NewConnectionError, ProtocolError
 from urllib3.util.retry import Retry
+
+from advocacy.clients.limits import ConcurrencyLimit, ServiceBusy
 
 USER_AGENT = "Advocacy (find my state lawmakers)"
 UPPER_LAYER = "State Legislative Districts - Upper"
@@ -23,6 +30,10 @@ UNASSIGNED_CODE = "ZZZ"
 
 class GeocoderUnavailable(RuntimeError):
     """The Geocoder could not be reached or gave no usable answer; says why in plain words."""
+
+
+class GeocoderBusy(ServiceBusy, GeocoderUnavailable):
+    """This process already has as many lookups waiting on the Geocoder as it allows."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +165,73 @@ class CensusGeocoder:
         except ValueError:
             raise GeocoderUnavailable("the Census Geocoder did not answer in JSON") from None
         return parse_answer(data)
+
+
+def normalised_address(address: str) -> str:
+    """One form for the ways people type the same address: case, spaces and punctuation folded."""
+    text = unicodedata.normalize("NFKC", address).casefold()
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+class KeptAnswers:
+    """Geocoder answers for a few minutes, in this process's memory only.
+
+    Keyed by a salted hash of the normalised address, never by the address: the salt is made as the
+    process starts and kept nowhere, so no key can be traced back to an address by hashing guesses
+    elsewhere. The answers hold only what the Census matched, as any lookup page shows it.
+    """
+
+    def __init__(self, size: int = 1024, seconds: float = 300.0) -> None:
+        self._salt = secrets.token_bytes(32)
+        self._answers: TTLCache[str, GeocoderAnswer] = TTLCache(maxsize=size, ttl=seconds)
+        self._lock = threading.Lock()  # TTLCache is not safe for threads on its own
+
+    def key(self, address: str) -> str:
+        return hashlib.sha256(self._salt + normalised_address(address).encode()).hexdigest()
+
+    def get(self, address: str) -> GeocoderAnswer | None:
+        with self._lock:
+            return self._answers.get(self.key(address))
+
+    def put(self, address: str, answer: GeocoderAnswer) -> None:
+        with self._lock:
+            self._answers[self.key(address)] = answer
+
+    def keys(self) -> list[str]:
+        with self._lock:
+            return list(self._answers.keys())
+
+
+class GuardedGeocoder:
+    """The Geocoder as a process shares it: at most `concurrency` calls at once, answers kept a while.
+
+    Beyond the limit a lookup fails at once with GeocoderBusy instead of holding a worker thread in
+    a queue. Each thread keeps its own CensusGeocoder, so its connection stays open between requests.
+    """
+
+    def __init__(
+        self, base: str, timeout: float, concurrency: int, answers: KeptAnswers | None = None
+    ) -> None:
+        self.base = base
+        self.timeout = timeout
+        self.limit = ConcurrencyLimit(concurrency, busy=GeocoderBusy)
+        self.answers = answers if answers is not None else KeptAnswers()
+        self._per_thread = threading.local()
+
+    def _geocoder(self) -> CensusGeocoder:
+        geocoder = getattr(self._per_thread, "geocoder", None)
+        if geocoder is None:
+            geocoder = self._per_thread.geocoder = CensusGeocoder(self.base, self.timeout)
+        return geocoder
+
+    def locate(self, address: str) -> GeocoderAnswer:
+        kept = self.answers.get(address)
+        if kept is not None:
+            return kept
+        with self.limit.slot():
+            answer = self._geocoder().locate(address)
+        self.answers.put(address, answer)
+        return answer
 
 
 def _reason(error: HTTPError) -> str:

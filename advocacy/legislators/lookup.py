@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -12,7 +11,13 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from advocacy.caching import LONG, kept
-from advocacy.clients.census import AddressMatch, CensusGeocoder, DistrictLayer, GeocoderAnswer
+from advocacy.clients.census import (
+    AddressMatch,
+    CensusGeocoder,
+    DistrictLayer,
+    GeocoderAnswer,
+    GuardedGeocoder,
+)
 from advocacy.legislators.districts import openstates_districts
 from advocacy.models import Legislator, State
 
@@ -116,21 +121,13 @@ class LookupResult:
         return tuple(person for chamber in self.chambers for person in chamber.legislators)
 
 
-# One Geocoder session per thread, kept between requests: its connection stays open, so a lookup
-# does not pay for a new connection (and, against the real Census, a new TLS handshake) each time.
-_geocoders = threading.local()
-
-
-def look_up(session: Session, address: str, census_url: str, timeout: float) -> LookupResult:
-    """The lawmakers for a home address (GeocoderUnavailable, NoAddressMatch, AddressOutsideStates).
+def look_up(session: Session, address: str, geocoder: GuardedGeocoder | CensusGeocoder) -> LookupResult:
+    """The lawmakers for a home address (GeocoderUnavailable, GeocoderBusy, NoAddressMatch,
+    AddressOutsideStates).
 
     The Census is asked before the database is touched: no transaction waits on the network.
     """
-    kept_geocoders: dict[tuple[str, float], CensusGeocoder] = _geocoders.__dict__.setdefault("by_setting", {})
-    key = (census_url, timeout)
-    if key not in kept_geocoders:
-        kept_geocoders[key] = CensusGeocoder(census_url, timeout)
-    return find_lawmakers(session, kept_geocoders[key].locate(address))
+    return find_lawmakers(session, geocoder.locate(address))
 
 
 def find_lawmakers(session: Session, answer: GeocoderAnswer) -> LookupResult:

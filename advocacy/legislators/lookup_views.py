@@ -17,7 +17,7 @@ from wtforms import Form, StringField
 from wtforms.validators import DataRequired, Length
 
 from advocacy.campaigns.service import UnknownCampaign, get_campaign, targets_of
-from advocacy.clients.census import GeocoderUnavailable
+from advocacy.clients.census import GeocoderBusy, GeocoderUnavailable, GuardedGeocoder
 from advocacy.extensions import db, limiter
 from advocacy.legislators.constituency import sign_found
 from advocacy.legislators.lookup import (
@@ -63,9 +63,27 @@ def _no_address() -> bool:
     return not request.args.get("address", "").strip()
 
 
-def look_up_address(address: str) -> LookupResult:
+# What a visitor is told when every Geocoder slot of this process is taken (GEOCODER_CONCURRENCY).
+BUSY_MESSAGE = "This site is busy looking up other addresses; try again in a moment."
+BUSY_RETRY_SECONDS = 5
+
+
+def geocoder() -> GuardedGeocoder:
+    """This app's Geocoder, shared by the process's threads: the concurrency limit and kept answers.
+
+    One per setting, so a changed CENSUS_URL never answers from another service's kept answers.
+    """
     config = current_app.config
-    return look_up(db.session, address, config["CENSUS_URL"], float(config["HTTP_TIMEOUT"]))
+    setting = (config["CENSUS_URL"], float(config["HTTP_TIMEOUT"]), int(config["GEOCODER_CONCURRENCY"]))
+    kept: dict[tuple[str, float, int], GuardedGeocoder] = current_app.extensions.setdefault("geocoders", {})
+    if setting not in kept:
+        # Two first requests may both make one; setdefault keeps whichever came first for everyone.
+        kept.setdefault(setting, GuardedGeocoder(*setting))
+    return kept[setting]
+
+
+def look_up_address(address: str) -> LookupResult:
+    return look_up(db.session, address, geocoder())
 
 
 def private(response: Response) -> Response:
@@ -125,6 +143,10 @@ def page() -> Response:
         return _page(form, intent, 400)
     try:
         result = look_up_address(form.address.data)
+    except GeocoderBusy:
+        response = _page(form, intent, 503, trouble="busy", message=BUSY_MESSAGE)
+        response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+        return response
     except GeocoderUnavailable:
         return _page(form, intent, 503, trouble="unavailable", states=all_states(db.session))
     except NoAddressMatch:
