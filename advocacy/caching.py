@@ -127,6 +127,10 @@ class LocalPages:
             self._pages.move_to_end(key)
             return page
 
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
     def set(self, key: str, page: tuple, ttl: int) -> None:
         with self._lock:
             self._pages[key] = (time.monotonic() + ttl, page)
@@ -259,7 +263,12 @@ def _remember_bulk_writes(execution: ORMExecuteState) -> None:
     if execution.is_select:
         return
     mapper = execution.bind_mapper
-    table = getattr(mapper, "local_table", None) if mapper is not None else None
+    # A Core statement on a table (the campaign tallies' upsert) names its table, not a mapper.
+    table = (
+        getattr(mapper, "local_table", None)
+        if mapper is not None
+        else getattr(execution.statement, "table", None)
+    )
     name = getattr(table, "name", None)
     if name is None or name not in QUIET_TABLES:
         execution.session.info["moves_generation"] = True

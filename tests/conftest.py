@@ -38,6 +38,7 @@ from werkzeug.serving import make_server
 
 from advocacy import create_app
 from advocacy.auth.service import create_user
+from advocacy.caching import local_pages
 from advocacy.cli import migrate_database
 from advocacy.extensions import db
 from advocacy.letters.service import load_letter_templates
@@ -273,6 +274,8 @@ def _emptied_afterwards(app: Flask) -> Iterator[None]:
 def app(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
     """The test's app: the test body runs in its context and its test client serves requests."""
     app = create_app(_config(database_url, tmp_path))
+    # Pages and kept values live per process; tests whose generation never moves would share them.
+    local_pages.clear()
     app.test_client_class = RequestContextClient
     app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     with app.app_context():

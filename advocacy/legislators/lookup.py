@@ -135,7 +135,7 @@ def find_lawmakers(session: Session, answer: GeocoderAnswer) -> LookupResult:
     if not answer.matches:
         raise NoAddressMatch("The Census found no address like that.")
     match = answer.matches[0]
-    state = _roster(session, _state_abbr(session, match))
+    state = state_roster(session, _state_abbr(session, match))
     problems: list[str] = []
     if len(answer.matches) > 1:
         problems.append(
@@ -180,7 +180,8 @@ def _state_abbrs_by_fips(session: Session) -> dict[str, str]:
     return {fips: abbr for fips, abbr in session.execute(select(State.fips, State.abbr))}
 
 
-def _roster(session: Session, abbr: str) -> Roster:
+def state_roster(session: Session, abbr: str) -> Roster:
+    """The state's roster, kept between requests until a write moves the cache generation on."""
     return kept(f"roster:{abbr}", LONG, lambda: _roster_in_database(session, abbr))
 
 

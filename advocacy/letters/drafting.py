@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from advocacy.bills.service import pending, state_bills
+from advocacy.caching import LONG, kept
 from advocacy.campaigns.service import targets_of
 from advocacy.legislators.constituency import FoundLawmakers
-from advocacy.legislators.service import sitting_legislators
+from advocacy.legislators.lookup import Member, state_roster
 from advocacy.letters.render import RenderedLetter
 from advocacy.letters.service import (
     Draft,
@@ -36,6 +39,36 @@ class CannotWrite(LookupError):
 
 
 @dataclass(frozen=True)
+class StateOffer:
+    """What the letter form offers in a state whoever writes: the framework, the report-card summary
+    and the bills before the legislature. Kept between requests until a write moves the cache
+    generation on, so a preview or a save reads none of it from the database."""
+
+    framework: Framework | None
+    summary: CardSummary | None
+    bills: list[Bill]  # pending bills of the current session, with their areas and sponsors
+
+
+def state_offer(session: Session, state: State) -> StateOffer:
+    # Kept pickled: each request unpickles its own detached copies, so no request's session (its
+    # commit expires what it loaded) or thread touches the objects another request reads.
+    found = kept(f"letter-offer:{state.abbr}", LONG, lambda: pickle.dumps(_offer_in_database(session, state)))
+    return pickle.loads(found)
+
+
+def _offer_in_database(session: Session, state: State) -> StateOffer:
+    framework = featured_framework(session)
+    if framework is None:
+        return StateOffer(None, None, [])
+    list(framework.issue_areas)  # loaded now: the kept copy has no session to load them later
+    card = choose_report_card(session, state)
+    bills = pending(state_bills(session, state))
+    for bill in bills:
+        bill.session_over  # noqa: B018 -- loads the bill's session, which a letter naming it reads
+    return StateOffer(framework, summarize(session, card) if card else None, bills)
+
+
+@dataclass(frozen=True)
 class LetterSetup:
     """What the letter form offers for one state (and campaign), before anything is typed."""
 
@@ -45,14 +78,20 @@ class LetterSetup:
     summary: CardSummary | None
     areas: list[IssueArea]  # the areas a writer may choose
     area: IssueArea | None  # the one chosen for them: asked for, the campaign's, or the weakest
-    legislators: dict[str, Legislator]  # who may receive it: sitting members, or the campaign's targets
-    requested: list[Legislator]  # recipients chosen before the form opened (lookup, table, campaign)
+    # Who may receive it: the sitting members of the kept roster, or the campaign's targets.
+    legislators: dict[str, Member | Legislator]
+    requested: list[Member | Legislator]  # recipients chosen before the form opened (lookup, table, campaign)
     bills: list[Bill]  # the state's bills before the legislature now; the campaign's one in a campaign
 
     def bills_on(self, area_key: str) -> list[Bill]:
         """The bills a letter about this area may name."""
         area = find_issue_area(self.framework, area_key) if area_key else self.area
-        return [bill for bill in self.bills if area is not None and area in bill.areas]
+        return [bill for bill in self.bills if area is not None and addresses(bill, area)]
+
+
+def addresses(bill: Bill, area: IssueArea) -> bool:
+    """By id: a kept bill's areas and a campaign's are not the objects of this request's session."""
+    return any(a.id == area.id for a in bill.areas)
 
 
 def letter_setup(
@@ -62,17 +101,17 @@ def letter_setup(
     requested_area: str,
     requested_to: list[str],
 ) -> LetterSetup:
-    framework = featured_framework(session)
+    offer = state_offer(session, state)
+    framework, summary = offer.framework, offer.summary
     if framework is None:
         raise CannotWrite("Report cards are not loaded yet: run `advocacy seed`.")
-    card = choose_report_card(session, state)
-    summary = summarize(session, card) if card else None
     areas = [a for a in framework.issue_areas if not a.is_extra_credit]
     if campaign is not None and campaign.focus_areas:
-        areas = [a for a in areas if a in campaign.focus_areas]
+        focus = {a.id for a in campaign.focus_areas}
+        areas = [a for a in areas if a.id in focus]
     if campaign is not None and campaign.bill is not None:
         # Every letter names the campaign's bill, so each is about an issue the bill addresses.
-        areas = [a for a in areas if a in campaign.bill.areas] or areas
+        areas = [a for a in areas if addresses(campaign.bill, a)] or areas
     area = None
     if requested_area.strip():
         area = find_issue_area(framework, requested_area)
@@ -84,8 +123,7 @@ def letter_setup(
     suggested = suggested_area(summary, framework)
     area = area or (suggested if suggested in areas else None) or (areas[0] if campaign else None)
 
-    people = targets_of(session, campaign) if campaign is not None else sitting_legislators(session, state)
-    legislators = {person.id: person for person in people}
+    legislators = {person.id: person for person in _offered_recipients(session, state, campaign)}
     requested = []
     for person_id in dict.fromkeys(requested_to):
         if person_id not in legislators:
@@ -99,11 +137,35 @@ def letter_setup(
                 "Find your lawmakers by address, or choose one from the state's lawmaker table."
             )
         requested.append(legislators[person_id])
-    if campaign is not None and campaign.bill is not None:
-        bills = [campaign.bill]
-    else:
-        bills = pending(state_bills(session, state))
+    bills = [campaign.bill] if campaign is not None and campaign.bill is not None else offer.bills
     return LetterSetup(state, campaign, framework, summary, areas, area, legislators, requested, bills)
+
+
+def _offered_recipients(
+    session: Session, state: State, campaign: Campaign | None
+) -> list[Member | Legislator]:
+    """Who the form offers: the campaign's targets (see `targets_of`), read from the kept roster."""
+    if campaign is not None and campaign.target == "districts":
+        return list(targets_of(session, campaign))  # its districts are matched against the database
+    members = _sitting_members(session, state)
+    if campaign is None or campaign.target == "legislature":
+        return list(members)
+    if campaign.target == "lawmakers":
+        wanted = set(campaign.target_legislators.split())
+        return [p for p in members if p.id in wanted]
+    return [p for p in members if p.chamber == campaign.target]
+
+
+def _sitting_members(session: Session, state: State) -> list[Member]:
+    """The kept roster's members in the lawmaker table's order: upper chamber first."""
+    # sorted() keeps the roster's order (district, then name) within each chamber.
+    return sorted(state_roster(session, state.abbr).members, key=lambda p: p.chamber, reverse=True)
+
+
+def chosen_legislators(session: Session, ids: list[str]) -> list[Legislator]:
+    """The recipients as full rows, in the order chosen: only they are read to render letters."""
+    rows = {p.id: p for p in session.scalars(select(Legislator).where(Legislator.id.in_(ids)))}
+    return [rows[pid] for pid in ids]
 
 
 @dataclass(frozen=True)
@@ -155,7 +217,7 @@ def compose_letters(
     template = template_for(session, area, variant)
     campaign = setup.campaign
     own = campaign.template if campaign is not None else None
-    if own is not None and variant == "ask" and own.issue_area in (None, area):
+    if own is not None and variant == "ask" and own.issue_area_id in (None, area.id):
         template = own  # the campaign's ask stands in for this area's; other areas keep their own
     if template is None:
         raise CannotWrite(f"There is no letter of that kind for {area.name} yet. Choose another kind.")
@@ -163,7 +225,7 @@ def compose_letters(
     chosen = list(dict.fromkeys(recipient_ids))
     if len(chosen) > MAX_RECIPIENTS:
         raise CannotWrite(too_many_recipients(len(chosen)))
-    recipients = [setup.legislators[pid] for pid in chosen]
+    recipients = chosen_legislators(session, [pid for pid in chosen if pid in setup.legislators])
     drafts = draft_letters(template, setup.summary, setup.state, area, recipients, sender, today, found, bill)
     share = own_words_share(template, setup.summary, setup.state, area, drafts, sender, today, bill)
     saved = []
@@ -194,7 +256,7 @@ def _chosen_bill(setup: LetterSetup, area: IssueArea, bill_id: str) -> Bill | No
         raise CannotWrite(
             "That bill is not before the legislature now: choose one of the bills listed, or none."
         )
-    if area not in bill.areas:
+    if not addresses(bill, area):
         raise CannotWrite(
             f"{bill.identifier} is not about {area.name}: choose one of the bills listed for it, or none."
         )

@@ -110,15 +110,20 @@ def load_letter_templates(session: Session, folder: Path, framework: Framework) 
 
 def template_for(session: Session, area: IssueArea, purpose: str = "ask") -> LetterTemplate | None:
     """The template in use for a purpose: the area's own first, else one for any issue."""
-    return session.scalar(
-        select(LetterTemplate)
-        .where(
-            LetterTemplate.purpose == purpose,
-            LetterTemplate.retired_at.is_(None),
-            (LetterTemplate.issue_area_id == area.id) | LetterTemplate.issue_area_id.is_(None),
+    # Joined, not a second query: every preview and save asks for one template.
+    return (
+        session.scalars(
+            select(LetterTemplate)
+            .where(
+                LetterTemplate.purpose == purpose,
+                LetterTemplate.retired_at.is_(None),
+                (LetterTemplate.issue_area_id == area.id) | LetterTemplate.issue_area_id.is_(None),
+            )
+            .options(joinedload(LetterTemplate.revisions))
+            .order_by(LetterTemplate.issue_area_id.is_(None), LetterTemplate.id)
         )
-        .options(selectinload(LetterTemplate.revisions))
-        .order_by(LetterTemplate.issue_area_id.is_(None), LetterTemplate.id)
+        .unique()
+        .first()
     )
 
 
