@@ -140,9 +140,13 @@ def check_for_serving(config: dict, *, debug_or_testing: bool) -> None:
     if problems:
         raise ConfigurationProblem("Advocacy will not start: " + " ".join(problems))
     if not config["TRUSTED_HOSTS"] and not debug_or_testing:
-        # A forged Host then gets a plain 400 before any view, cache or link reads it.
-        config["TRUSTED_HOSTS"] = [urlsplit(config["BASE_URL"]).hostname]
+        # A forged Host then gets a plain 400 before any view, cache or link reads it. A site served
+        # on this machine alone (`make run`) answers each name of the loopback address.
+        host = urlsplit(config["BASE_URL"]).hostname
+        config["TRUSTED_HOSTS"] = list(LOOPBACK_NAMES) if host in LOOPBACK_NAMES else [host]
 
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 # The forms Werkzeug's generate_password_hash takes.
 PASSWORD_HASH_METHODS = re.compile(r"^(scrypt(:\d+:\d+:\d+)?|pbkdf2(:sha(256|512))?(:\d+)?)$")

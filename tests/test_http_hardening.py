@@ -108,6 +108,17 @@ def test_outside_debug_only_base_urls_host_name_is_answered(production):
     own.close()
 
 
+def test_a_site_on_this_machine_answers_each_name_of_the_loopback_address(production):
+    production.setenv("ADVOCACY_BASE_URL", "http://127.0.0.1:8000")  # as `make run` serves
+    site = create_app().test_client()
+
+    for name in ("http://127.0.0.1:8000", "http://localhost:8000"):
+        answer = site.get("/static/css/site.css", base_url=name)
+        assert answer.status_code == 200
+        answer.close()
+    assert site.get("/static/css/site.css", base_url="http://evil.example").status_code == 400
+
+
 def test_trusted_hosts_may_name_more_host_names(production):
     production.setenv("ADVOCACY_TRUSTED_HOSTS", "advocacy.example.org, www.advocacy.example.org")
 
