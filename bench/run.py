@@ -12,6 +12,8 @@ For each database (SQLite always; PostgreSQL when one is reachable) it:
 - serves the app under gunicorn with gunicorn.conf.py (production settings, rate limits off) and,
   with identical settings, bench/hello.py, each on a free port, and drives every page with
   `wrk -t2 -c16 --latency`; then 64 connections for 30 s on the home and state pages.
+- then writes (bench/writes.py): 16 and 64 writers through the letter form, Preview, Save and the
+  letter's page: letters/s, p50/p99 per step, the workers' CPU per letter, errors, exact counts.
 
 The table gives each page's share of hello's requests per second in the same run, and the target
 for it from issue 12 (ok or MISS). Misses are reported, not failures: the exit status is non-zero
@@ -69,6 +71,7 @@ from advocacy.models import Campaign, IssueArea, Legislator, Letter, State, Temp
 from advocacy.reportcards.loader import load_report_cards  # noqa: E402
 from advocacy.reportcards.service import all_states, featured_framework  # noqa: E402
 from bench.inbound import bench_inbound  # noqa: E402
+from bench.writes import WriteRun, bench_writes, report_writes  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "openstates"
 CENSUS_ANSWER = ROOT / "tests" / "fixtures" / "census" / "missouri.json"
@@ -523,6 +526,7 @@ class Run:
     hello_burst: Load | None  # hello at 64 connections (not in QUICK runs)
     figures: str
     load_average: tuple[float, float]
+    writes: list[WriteRun] = field(default_factory=list)  # bench/writes.py: 16, then 64 writers
 
 
 def warm_up(url: str, cookie: str = "") -> None:
@@ -599,11 +603,20 @@ def bench_one(setup: Setup, source: str, geocoder: str, work: Path) -> Run:
         bursts = [(path, run_wrk(app.base + path, 64, BURST_SECONDS)) for path in BURST_PAGES]
         # QUICK leaves out hello's own 64-connection run: it only gives the rates above a scale.
         hello_burst = None if QUICK else run_wrk(hello.base + "/", 64, BURST_SECONDS)
+        writes = bench_writes(app, setup.database_url, QUICK)
     finally:
         app.stop()
         hello.stop()
     return Run(
-        setup, built, hello_loads, measured, bursts, hello_burst, figures, (load_before, os.getloadavg()[0])
+        setup,
+        built,
+        hello_loads,
+        measured,
+        bursts,
+        hello_burst,
+        figures,
+        (load_before, os.getloadavg()[0]),
+        writes,
     )
 
 
@@ -670,9 +683,12 @@ def report(run: Run) -> None:
             f"   {path:26} {load.requests_per_second:8,.0f} req/s  p50 {load.p50_ms:6.1f}ms  "
             f"p99 {load.p99_ms:6.1f}ms  {load.errors:5} errors  {verdict}"
         )
+    write_misses, write_targets = report_writes(run.writes, run.setup.database_url.startswith("postgresql"))
+    misses += write_misses
     noisy = abs(first - last) > 0.2 * max(first, last)
     print(
-        f"\n   {misses} of {len(run.measured) + len(run.bursts)} targets missed. Load average "
+        f"\n   {misses} of {len(run.measured) + len(run.bursts) + write_targets} targets missed. "
+        f"Load average "
         f"{run.load_average[0]:.1f} before, {run.load_average[1]:.1f} after; hello {first:,.0f} then "
         f"{last:,.0f} req/s" + (" (the machine was busy: the shares are noisy)" if noisy else "")
     )
