@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test unit lint format bench install install-test clean
+.PHONY: run settings test unit lint format bench install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,26 +22,47 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-# A per-install secret key, made once and kept in instance/config.py (git ignores it).
-instance/config.py:
-	@mkdir -p instance
-	@$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
-	@echo "created $@ with a new secret key"
+# Per-install settings in $(INSTANCE)/config.py (git ignores it): a secret key, made once, and the
+# address the site is served at, so that every `advocacy` command finds both without exports. A
+# BASE_URL written by hand is kept; one written here follows HOST and PORT.
+INSTANCE ?= instance
+define WRITE_SETTINGS
+import re, secrets, sys
+from pathlib import Path
+path, url = Path(sys.argv[1]), sys.argv[2]
+text = path.read_text(encoding="utf-8") if path.exists() else ""
+mark = "  # written by make run"
+if not re.search(r"^SECRET_KEY\s*=", text, re.M):
+    text += f"SECRET_KEY = {secrets.token_hex(32)!r}\n"
+    print(f"created {path} with a new secret key")
+line = f"BASE_URL = {url!r}{mark}"
+if re.search(r"^BASE_URL\s*=.*" + re.escape(mark) + "$$", text, re.M):
+    text = re.sub(r"^BASE_URL\s*=.*" + re.escape(mark) + "$$", lambda _: line, text, flags=re.M)
+elif not re.search(r"^BASE_URL\s*=", text, re.M):
+    text += line + "\n"
+    print(f"set BASE_URL to {url} in {path}")
+path.write_text(text, encoding="utf-8")
+endef
+export WRITE_SETTINGS
+settings: | $(BIN)/python
+	@mkdir -p $(INSTANCE)
+	@$(BIN)/python -c "$$WRITE_SETTINGS" "$(INSTANCE)/config.py" "http://$(HOST):$(PORT)"
 
 # Production settings from gunicorn.conf.py (workers, timeouts, an access log without query
 # strings: an address typed into /lookup is never written down); --bind wins over the file.
-# Links in mail start with BASE_URL; the app refuses to start without it outside debug.
-run: export ADVOCACY_BASE_URL ?= http://$(HOST):$(PORT)
 # Lawmakers from the shared data set when the checkout sits next to it, else from Open States.
 SHARED_OPENSTATES := $(wildcard ../shared/data/openstates/mo.csv)
 ifneq ($(SHARED_OPENSTATES),)
 run: export ADVOCACY_OPENSTATES_URL ?= $(abspath ../shared/data/openstates)
 endif
-run: install instance/config.py
+run: install settings
 	$(BIN)/advocacy init-db
 	$(BIN)/advocacy seed
 	@echo ""
 	@echo "Advocacy is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo "To make the first admin account, in another terminal in this folder:"
+	@echo "  .venv/bin/advocacy create-user you@example.org --role admin"
+	@echo "(it asks for a password twice), then log in at http://$(HOST):$(PORT)/auth/login"
 	@echo ""
 	$(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) 'advocacy:create_app()'
 
