@@ -8,6 +8,7 @@ from flask import Flask
 
 from advocacy.letters.render import letter_html
 from advocacy.reportcards.service import plain_points
+from advocacy.reportcards.sources import source_line
 
 
 def points(value: Decimal | None) -> str:
@@ -29,3 +30,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(host)
     app.add_template_filter(long_date)
     app.add_template_filter(letter_html)
+    app.add_template_filter(source_line)

@@ -216,7 +216,7 @@ def test_without_a_key_the_command_says_how_to_get_one_and_pages_work_without_a_
     assert result.exit_code != 0
     assert "no Open States API key is set" in result.output and "ADVOCACY_OPENSTATES_API_KEY" in result.output
     assert page.status_code == 200
-    assert "No bill on this in this session is known to this site." in text_of(page)
+    assert "No bill on this issue in the current session is known to this site." in text_of(page)
     assert [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")] == []
 
 
@@ -226,7 +226,7 @@ def test_the_state_page_names_the_bills_under_the_weak_areas_they_address(runner
     seen = text_of(client.get("/states/mo"))
 
     justice = under(seen, "Access to Justice for Trafficking Survivors")
-    assert "Bills on this in the 2026 Regular Session" in justice
+    assert "Bills in the 2026 regular session" in justice
     assert (
         "HB 2273 : Modifies provisions relating to the protection of children and vulnerable persons"
         in justice
@@ -237,7 +237,7 @@ def test_the_state_page_names_the_bills_under_the_weak_areas_they_address(runner
     assert "HB 1946 : Relating to anti-trafficking efforts" in training
     assert "Sponsored by Representative Jeff Myers and 1 co-sponsor." in training
     response = under(seen, "Identification of and Response to Victims")
-    assert "No bill on this in the 2026 Regular Session." in response
+    assert "No bill on this issue in the 2026 regular session." in response
     assert f"Bills last refreshed from Open States on {TODAY:%B} {TODAY.day}, {TODAY.year}." in seen
 
 
@@ -740,7 +740,7 @@ def test_after_the_session_ends_the_page_says_so_and_letters_ask_for_the_bill_ag
     thanking = text_of(preview(client, 11, bill_id))
 
     assert (
-        "The 2026 Regular Session ended on May 15, 2026; "
+        "The 2026 regular session ended on May 15, 2026; "
         "a bill that did not pass may be filed again next session."
         in under(page, "Access to Justice for Trafficking Survivors")
     )

@@ -481,12 +481,13 @@ def test_a_lawmakers_import_keeps_only_web_addresses(runner, tmp_path: Path):
 def test_a_report_card_source_is_linked_only_when_it_is_a_web_address(app, source):
     with app.test_request_context():
         shown = render_template_string(
-            '{% from "_macros.html" import source_link %}{{ source_link(url) }}', url=source
+            '{% from "_macros.html" import cite %}{{ cite(url, "2023 Report Cards") }}', url=source
         )
 
     if source.startswith("https://"):
-        assert (
-            shown == '<a class="source" href="https://example.org/card.pdf" rel="noreferrer">example.org</a>'
+        assert shown == (
+            "Shared Hope International, 2023 Report Cards, as reported by "
+            '<a class="source" href="https://example.org/card.pdf" rel="noreferrer">example.org</a>'
         )
     else:
-        assert "<a" not in shown
+        assert shown == "Shared Hope International, 2023 Report Cards"

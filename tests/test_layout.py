@@ -56,7 +56,7 @@ def test_the_state_page_chooser_keeps_the_state(client):
     assert "2025" not in form
 
 
-def test_every_write_link_on_the_state_page_leads_to_the_address_lookup_with_its_area(client):
+def test_every_write_link_on_the_state_page_leads_to_its_own_address_box_with_its_area(client):
     page = client.get("/states/mo")
     body = page.get_data(as_text=True)
 
@@ -66,19 +66,24 @@ def test_every_write_link_on_the_state_page_leads_to_the_address_lookup_with_its
         if plain(inner).startswith("Write")
     ]
     assert len(writes) == 3 + 6  # the three weakest areas, then every area but extra credit
-    assert all(re.fullmatch(r"/lookup\?state=mo&area=[a-z-]+", href) for href in writes), writes
-    assert link_with_text(page, "Write to your lawmakers about this") == (
-        "/lookup?state=mo&area=identification-and-response"
+    assert all(re.fullmatch(r"/states/mo\?area=[a-z-]+#lookup", href) for href in writes), writes
+    assert link_with_text(page, "Write about this: Identification of and Response to Victims") == (
+        "/states/mo?area=identification-and-response#lookup"
     )
+    # That link's page: the one address box, with the area chosen, sends it with the address.
+    chosen = body_of(client, "/states/mo?area=access-to-justice")
+    form = re.search(r'<form class="address-form"[^>]*action="/lookup".*?</form>', chosen, re.S).group(0)
+    assert chosen.count('name="address"') == 1
+    assert re.search(r'<option value="access-to-justice" selected>', form)
+    assert '<select id="lookup-area" name="area">' in form
+    assert client.get("/states/mo?area=no-such-area").status_code == 400
 
 
 def test_the_address_lookup_comes_right_after_the_grade(client):
     page = client.get("/states/mo")
     body = page.get_data(as_text=True)
 
-    form = re.search(r'<form class="state-picker" method="get" action="/lookup".*?</form>', body, re.S).group(
-        0
-    )
+    form = re.search(r'<form class="address-form"[^>]*action="/lookup".*?</form>', body, re.S).group(0)
     assert '<input type="hidden" name="state" value="mo">' in form
     assert 'name="address"' in form and "Find my lawmakers" in form
     assert (
@@ -107,13 +112,14 @@ def test_how_we_know_holds_the_basis_of_each_weakest_area_in_plain_words(client)
     body = body_of(client, "/states/mo")
 
     notes = how_we_know(body)
-    basis = [n for n in notes if "lowest-scoring areas" in n]
+    basis = [n for n in notes if "What was published" in n or "From what was published" in n]
     assert len(basis) == 3
     assert basis[0] == (
         "How we know : Identification of and Response to Victims "
-        "Shared Hope's 2022 report card names this among Missouri's lowest-scoring areas. "
+        "From what was published about the 2022 report card: its area scores are not known here. "
         "The 2023 report card does not say which areas are weakest, so we use the newest one "
-        "from the same set that does. Source: rehope.org ."
+        "from the same set that does. Source: Shared Hope International, 2022 Report Cards on "
+        "Child & Youth Sex Trafficking, as reported by ReHope ."
     )
     # The grade's own source, the scale and the framework note are folded away too…
     grade = next(n for n in notes if n.startswith("How we know : the grade"))

@@ -44,8 +44,12 @@ def test_citizen_journey_from_state_page_to_a_sent_letter(client):
     state_page = client.get("/states/mo")
     assert "Missouri received a grade of F in Shared Hope International's 2023" in text_of(state_page)
     # Address first: writing about a weak area starts with finding the writer's own lawmakers.
-    write = link_with_text(state_page, "Write to your lawmakers about this")
-    assert write == "/lookup?state=mo&area=identification-and-response"
+    # "Write about this" chooses the area in the page's one address box, which sends it along.
+    write = link_with_text(state_page, "Write about this")
+    assert write == "/states/mo?area=identification-and-response#lookup"
+    chosen = client.get(write.split("#")[0]).get_data(as_text=True)
+    assert '<option value="identification-and-response" selected>' in chosen
+    write = "/lookup?state=mo&area=identification-and-response"  # the box's fields, before the address
     lookup = text_of(client.get(write))
     assert "write to them about identification of and response to victims" in lookup
     list_link = link_with_text(client.get(write), "choose Missouri lawmakers from a list")
@@ -407,21 +411,27 @@ def test_a_thank_you_or_follow_up_letter_can_be_chosen(client, no_csrf):
     assert "I have not yet heard back" in text_of(follow_up)
 
 
-def test_the_similarity_meter_and_the_nudge(client, no_csrf):
+def test_the_preview_says_what_to_do_when_the_letter_is_mostly_the_template(client, no_csrf):
     senator = make_legislator(db.session, n=1)
     db.session.commit()
     url = f"/letters/new?state=mo&to={senator.id}"
 
-    bare = text_of(client.post(url, data=letter_form("", [senator.id], personal_paragraph="")))
-    own = client.post(
-        url, data=letter_form("", [senator.id], personal_paragraph=" ".join(["My own words."] * 40))
+    bare = client.post(url, data=letter_form("", [senator.id], personal_paragraph=""))
+    little = text_of(client.post(url, data=letter_form("", [senator.id], personal_paragraph="It matters.")))
+    own = text_of(
+        client.post(
+            url, data=letter_form("", [senator.id], personal_paragraph=" ".join(["My own words."] * 40))
+        )
     )
 
-    assert "Your letter has no words of your own yet." in bare
-    assert "How much is the template's wording: 100% 100% — lawmakers' offices often count" in bare
-    meter = re.search(r'<meter id="similarity"[^>]* value="(\d+)"', own.get_data(as_text=True))
-    assert int(meter.group(1)) < 90
-    assert "this reads as your own letter" in text_of(own)
+    assert "Your letter has no words of your own yet." in text_of(bare)
+    assert "add a sentence or two in your own words , then preview again" in text_of(bare)
+    assert link_with_text(bare, "in your own words") == "#personal_paragraph"
+    assert "Most of this letter is still the template's wording" in little
+    assert "Add a few more sentences in your own words to make it yours." in little
+    for nudge in ("no words of your own yet", "Most of this letter is still the template's wording"):
+        assert nudge not in own
+    assert "%" not in own.split("Preview")[-1].split("To Senator")[0]  # no bare percentage
 
 
 def test_the_letter_downloads_as_a_pdf(client, no_csrf):

@@ -157,7 +157,10 @@ def test_an_address_the_census_does_not_know_says_so_and_offers_the_state_tables
     seen = text_of(page)
     assert page.status_code == 404
     assert "We could not find that address" in seen
-    assert "add your city and state or your ZIP code" in seen
+    # Above the field, what to try next: the street with its ZIP code, or the list.
+    assert "Try your street address with its ZIP code" in seen
+    assert seen.index("We could not find that address") < seen.index("Your home address")
+    assert link_with_text(page, "choose your state's lawmakers from a list") == "#states-heading"
     assert link_with_text(page, "Missouri") == "/states/mo/legislators"
     assert 'value="1 Nowhere Lane"' in page.get_data(as_text=True)  # the form keeps what was typed
 
@@ -332,7 +335,7 @@ def test_a_census_server_error_is_retried_then_explained(client, census, httpser
     seen = text_of(page)
     assert page.status_code == 503
     assert "We cannot look up addresses right now" in seen
-    assert "The US Census address service is not answering. Please try again in a few minutes" in seen
+    assert "The US Census address service is not answering. Try again in a few minutes" in seen
     assert link_with_text(page, "Missouri") == "/states/mo/legislators"
     assert len(httpserver.log) == 3  # the first try and two retries
 

@@ -34,14 +34,14 @@ def test_the_national_page_shows_the_distribution_and_average(client):
     assert "The national picture, 2023" in shown
     assert "National average: 57.9 points." in shown
     # published count, then the count of grades we hold, for each letter
-    assert "A 1 1 B 1 1 C 7 7 D 9 9 F 32 32" in shown
+    assert "Grade: A 1 1 Grade: B 1 1 Grade: C 7 7 Grade: D 9 9 Grade: F 32 32" in shown
     assert len(tiles(page.get_data(as_text=True))) == len(JURISDICTIONS)
 
 
 def test_the_national_page_says_what_is_not_known(client):
     shown = text_of(client.get("/national?edition=2022"))
 
-    assert "A 0 0 B 1 1 C 3 3 D 10 2 F 37 4" in shown
+    assert "Grade: A 0 0 Grade: B 1 1 Grade: C 3 3 Grade: D 10 2 Grade: F 37 4" in shown
     assert "We hold 10 of this edition's report cards." in shown
     assert "National average: not published." in shown
 

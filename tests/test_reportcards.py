@@ -21,6 +21,8 @@ from tests.builders import JURISDICTIONS
 from tests.conftest import LETTER_TEMPLATES
 from tests.pages import csrf_token, link_with_text, text_of
 
+THREE_LOWEST = "Shared Hope's 2022 report card named this among Missouri's three lowest-scoring areas."
+
 
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
@@ -99,11 +101,15 @@ def test_missouri_names_its_weakest_areas_from_the_published_finding(client):
         "Access to Justice for Trafficking Survivors",
         "Prevention and Training",
     ):
-        assert f"{name} — named among the lowest in a published summary" in seen
-    # The basis of each claim, in plain words, under its "How we know".
-    area = "Shared Hope's 2022 report card names this among Missouri's lowest-scoring areas."
-    basis = f"{area} Source: rehope.org ."
+        assert f"{name} — {THREE_LOWEST}" in seen
+    # The basis of each claim, in plain words, under its "How we know", the publisher first.
+    basis = (
+        "From what was published about the 2022 report card: its area scores are not known here. "
+        "Source: Shared Hope International, 2022 Report Cards on Child & Youth Sex Trafficking, "
+        "as reported by ReHope ."
+    )
     assert seen.count(basis) == 3
+    assert "the areas that scored the lowest" not in seen and "“" not in seen  # no quotes in quotes
     assert "The scores for each area of this report card have not been published" in seen
     assert "Criminal Provisions Whether buyers" in seen  # every area is listed…
     assert "Score not published (out of 17.5 points)" in seen  # …and says its score is unknown
@@ -127,8 +133,8 @@ def test_a_state_with_only_a_grade_says_so_and_lets_the_citizen_choose(client):
     seen = text_of(page)
     assert "Wyoming received a grade of F" in seen
     assert "Neither area scores nor a published finding name Wyoming's weakest areas" in seen
-    assert link_with_text(page, "Write about prevention and training") == (
-        "/lookup?state=wy&area=prevention-and-training"
+    assert link_with_text(page, "Write about this: Prevention and Training") == (
+        "/states/wy?area=prevention-and-training#lookup"
     )
 
 
@@ -138,7 +144,7 @@ def test_a_place_with_no_report_card_still_offers_every_area(client):
     seen = text_of(page)
     assert page.status_code == 200
     assert "No report-card grade is known for Puerto Rico" in seen
-    assert seen.count("Write about") == 6
+    assert seen.count("Write about this") == 6
 
 
 def test_unknown_state_and_edition_are_404s_and_a_bad_year_is_a_400(client):
@@ -258,7 +264,7 @@ def test_one_score_saved_for_missouri_leaves_its_published_findings_in_place(
         "Access to Justice for Trafficking Survivors",
         "Prevention and Training",
     ):
-        assert f"{name} — named among the lowest in a published summary" in after
+        assert f"{name} — {THREE_LOWEST}" in after
     assert "only 1 of the 6 areas of the 2022 report card have a score here" in after
     assert "Only 1 of this card's 6 areas have a score." in form
 
@@ -273,5 +279,5 @@ def test_praise_is_not_a_weakness(client):
     page = client.get("/states/co?edition=2022")
 
     seen = text_of(page)
-    assert "Continuum of Care — named among the lowest" in seen
-    assert "Criminal Provisions — named among the lowest" not in seen
+    assert "Continuum of Care — Shared Hope's 2022 report card named this among" in seen
+    assert "Criminal Provisions — Shared Hope's" not in seen

@@ -118,14 +118,14 @@ class Freshness:
     refreshed_at: datetime | None
     session_ended: date | None = None  # the session's end, once it is past
 
-    @property
-    def session_words(self) -> str:
-        """ "the 2026 Regular Session", "the 2025-2026 session", or "this session" when unknown."""
-        if not self.session_name:
-            return "this session"
-        if "session" in self.session_name.lower():
-            return f"the {self.session_name}"
-        return f"the {self.session_name} session"
+    def session_words(self, bills: list[Bill]) -> str:
+        """The session a heading names: "the 2026 regular session", "the 2025-2026 session"; the one
+        Open States last named, else the one the bills carry, else "the current session"."""
+        named = self.session_name or (bills[0].session_name or bills[0].session if bills else "")
+        if not named:
+            return "the current session"
+        words = named if "session" in named.lower() else f"{named} session"
+        return f"the {words.lower()}"
 
 
 def freshness(session: Session, state: State) -> Freshness:

@@ -25,12 +25,15 @@ def test_a_citizen_writes_to_both_lawmakers_by_address_sends_every_way_and_notes
     page.goto(f"{live_server}/states/mo")
     audit(page)
     weakest = page.locator("ol.weakest > li").first
-    citizen.tap(weakest.get_by_role("link", name=re.compile("Write to your lawmakers about this")))
-    expect(page.locator("main")).to_contain_text("then write to them about identification of and response")
+    # "Write about this" stays on the page: the one address box, with the area chosen.
+    citizen.tap(weakest.get_by_role("link", name=re.compile("Write about this")), navigates=False)
+    expect(page.get_by_label("Your home address")).to_be_focused()
+    expect(page.get_by_label("Write about")).to_have_value("identification-and-response")
     audit(page)
 
     citizen.fill(page.get_by_label("Your home address"), census)
     citizen.tap(page.get_by_role("button", name="Find my lawmakers"))
+    expect(page.locator("main")).to_contain_text("then write to them about identification of and response")
     expect(page.get_by_role("heading", name="Your lawmakers in Missouri")).to_be_focused()
     expect(page.locator("main")).not_to_contain_text("Cy Elsewhere")
     audit(page)
@@ -51,10 +54,11 @@ def test_a_citizen_writes_to_both_lawmakers_by_address_sends_every_way_and_notes
     citizen.tap(summary.get_by_role("link", name=re.compile("Enter your name")), navigates=False)
     expect(page.get_by_label("Your full name")).to_be_focused()
     citizen.fill(page.get_by_label("Your full name"), "Nguyễn Thị Lan")
-    citizen.fill(page.get_by_label("Your email (optional)"), "lan@example.org")
     citizen.fill(
         page.get_by_label("In your own words (optional)"), "I coach a youth soccer team — it matters."
     )
+    citizen.tap(page.get_by_text("Add your postal address or email (optional)"), navigates=False)
+    citizen.fill(page.get_by_label("Your email (optional)"), "lan@example.org")
     citizen.tap(page.get_by_role("button", name="Preview the letter"))
 
     # Preview where you are: focus on its heading, Save right under it.
@@ -172,7 +176,10 @@ def test_the_shortest_way_from_a_state_page_to_a_sent_letter(live_server, page, 
     citizen = Taps(page)
 
     page.goto(f"{live_server}/states/mo")
-    citizen.tap(page.locator("ol.weakest > li").first.get_by_role("link", name=re.compile("Write to your")))
+    citizen.tap(
+        page.locator("ol.weakest > li").first.get_by_role("link", name=re.compile("Write about this")),
+        navigates=False,
+    )
     citizen.fill(page.get_by_label("Your home address"), census)
     citizen.tap(page.get_by_role("button", name="Find my lawmakers"))
     citizen.tap(page.get_by_role("link", name="Write to them"))
@@ -184,6 +191,8 @@ def test_the_shortest_way_from_a_state_page_to_a_sent_letter(live_server, page, 
     mail_app = page.get_by_role("link", name="Open in your email app")
     assert mail_app.get_attribute("href").startswith("mailto:jordan1@senate.example.gov?subject=")
     citizen.tap(mail_app, navigates=False)
+    citizen.milestone("shortest: landing on the state page to the first hand-off (email app)")
+    assert citizen.taps == 6
     citizen.tap(page.get_by_role("button", name="Yes, it is sent"))
 
     expect(page.locator("li.batch-letter").first).to_have_text("Senator Jane Roe: sent (you said so)")

@@ -42,7 +42,10 @@ def save_letters(citizen: Taps, live_server: str, address: str) -> list[Letter]:
     """From the state page, by address, to letters saved to both of the writer's lawmakers."""
     page = citizen.page
     page.goto(f"{live_server}/states/mo")
-    citizen.tap(page.locator("ol.weakest > li").first.get_by_role("link", name=re.compile("Write to your")))
+    citizen.tap(
+        page.locator("ol.weakest > li").first.get_by_role("link", name=re.compile("Write about this")),
+        navigates=False,
+    )
     citizen.fill(page.get_by_label("Your home address"), address)
     citizen.tap(page.get_by_role("button", name="Find my lawmakers"))
     citizen.tap(page.get_by_role("link", name="Write to them"))

@@ -4,7 +4,9 @@
 
   // Quick exit: forget any draft kept in this tab, leave at once, replace this page in the
   // history, and leave no way Back. The control is a link with role="button", so it works without
-  // this script too; here it also answers Space (as a button does) and Esc anywhere on the site.
+  // this script too; here it also answers Space (as a button does), Esc anywhere but in a field
+  // being typed in (where Esc keeps its own meaning: clearing a search box, say), and Shift pressed
+  // three times in a row anywhere, fields included.
   var EXITED = "quick-exit";
   var exitControl = document.querySelector("[data-quick-exit]");
   var exitUrl = exitControl ? exitControl.href : "https://www.weather.gov/";
@@ -59,13 +61,46 @@
       }
     });
   }
+  function editable(element) {
+    if (!element || element === document.body) { return false; }
+    if (element.isContentEditable) { return true; }
+    var tag = element.tagName;
+    if (tag === "TEXTAREA" || tag === "SELECT") { return true; }
+    if (tag !== "INPUT") { return false; }
+    return ["button", "submit", "reset", "checkbox", "radio", "image", "file", "color", "range"]
+      .indexOf((element.type || "text").toLowerCase()) === -1;
+  }
+
+  var SHIFTS_TO_LEAVE = 3;
+  var SHIFT_WINDOW_MS = 5000; // three presses spread wider than this are not one deliberate gesture
+  var shifts = [];
   document.addEventListener("keydown", function (event) {
+    if (event.key === "Shift") {
+      if (event.repeat) { return; } // held down, not pressed again
+      var now = Date.now();
+      shifts = shifts.filter(function (at) { return now - at < SHIFT_WINDOW_MS; });
+      shifts.push(now);
+      if (shifts.length >= SHIFTS_TO_LEAVE) { leave(exitUrl); }
+      return;
+    }
+    shifts = []; // any other key in between: not the gesture (typing capitals included)
     // Esc while typing in an input method (Chinese, Japanese, Korean…) cancels the composition.
     if (event.key !== "Escape" || event.isComposing || event.keyCode === 229 || event.repeat) { return; }
     if (event.defaultPrevented) { return; } // something on the page used Esc already
+    if (editable(event.target)) { return; } // Esc clears a search box, closes a list: keep that
     event.preventDefault();
     leave(exitUrl);
   });
+
+  // Keep whatever is scrolled to or focused clear of the header that stays at the top.
+  var header = document.querySelector(".site-header");
+  function reserveHeader() {
+    if (!header || window.getComputedStyle(header).position !== "sticky") { return; }
+    var room = Math.ceil(header.getBoundingClientRect().height) + 8;
+    document.documentElement.style.setProperty("scroll-padding-top", room + "px");
+  }
+  reserveHeader();
+  window.addEventListener("resize", reserveHeader);
 
   // Keep what the writer typed if the page reloads: in this tab only, gone when the tab closes.
   document.querySelectorAll("form[data-keep]").forEach(function (form) {
@@ -97,6 +132,23 @@
         target.select();
         if (status) { status.textContent = "Select the text and copy it with Ctrl+C (or ⌘C)."; }
       });
+    });
+  });
+
+  // "Write about this" on a state page: choose the area in the page's one address box and go to it,
+  // without loading the page again (the link does the same, through the server, without script).
+  var lookupForm = document.querySelector("[data-lookup-form]");
+  document.querySelectorAll("[data-write-about]").forEach(function (link) {
+    var choice = lookupForm && lookupForm.querySelector("select[name=area]");
+    var address = lookupForm && lookupForm.querySelector("input[name=address]");
+    if (!choice || !address) { return; }
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      choice.value = link.getAttribute("data-write-about");
+      try { window.history.replaceState(window.history.state, "", link.href); } catch (e) { /* cosmetic */ }
+      // The box's heading and the chosen area in view, not just the field.
+      (lookupForm.closest("section") || lookupForm).scrollIntoView({ block: "start" });
+      address.focus({ preventScroll: true });
     });
   });
 
