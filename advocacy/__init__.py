@@ -47,10 +47,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
-    if app.config["PROXY_COUNT"]:
-        count = int(app.config["PROXY_COUNT"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
-
     from advocacy import (
         api,
         caching,
@@ -104,4 +100,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     static_files.register(app)
     logs.register(app)
     metrics.register(app)
+    if app.config["PROXY_COUNT"]:
+        # Outermost, so every layer (the ready pages' too) sees the visitor's address and scheme.
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
     return app

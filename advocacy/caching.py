@@ -20,19 +20,32 @@ from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlencode
 
-from flask import Flask, Response, current_app, g, has_request_context, make_response, request, session
+from flask import (
+    Flask,
+    Request,
+    Response,
+    current_app,
+    g,
+    has_request_context,
+    make_response,
+    request,
+    session,
+)
 from flask_caching import Cache
 from flask_wtf.csrf import generate_csrf
 from redis import RedisError
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from advocacy.extensions import limiter
 from advocacy.metrics import PAGE_CACHE_HITS, PAGE_CACHE_MISSES
 from advocacy.models import Letter, OutboxMessage, ReportCard
+from advocacy.ready_pages import READY_KEY, ReadyPages
 
 View = TypeVar("View", bound=Callable[..., object])
 Kept = TypeVar("Kept")
@@ -56,6 +69,8 @@ QUIET_TABLES = frozenset(
 )
 GENERATION_KEY = "advocacy:generation"
 HEADERS_KEPT = ("Content-Type", "ETag", "Last-Modified", "Cache-Control")
+# A page with a visitor's token differs for each visitor: no ETag, which would be the same for all.
+HEADERS_KEPT_WITH_FORM = ("Content-Type", "Cache-Control")
 # Where a kept form page had its visitor's CSRF token; it cannot occur in a page by chance.
 TOKEN_HOLE = b"\x00csrf-token\x00"
 # Seconds. Edits move the generation on at once; this bounds what an edit made while Redis was
@@ -180,17 +195,23 @@ def generation() -> str:
     known = g.get("cache_generation") if has_request_context() else None
     if known is not None:
         return known
-    app = current_app._get_current_object()
-    if app.config["REDIS_URL"]:
-        found = str(cache.get(GENERATION_KEY) or 0)  # RedisError when Redis is down: see _serve_cached
-    else:
-        try:
-            found = str(_generation_file(app).stat().st_mtime_ns)
-        except FileNotFoundError:
-            found = "0"
+    found = read_generation(current_app._get_current_object())
     if has_request_context():
         g.cache_generation = found
     return found
+
+
+def read_generation(app: Flask) -> str:
+    """The generation as Redis or the instance's file holds it now; needs no app context.
+
+    RedisError when Redis is down: see _serve_cached.
+    """
+    if app.config["REDIS_URL"]:
+        return str(app.extensions["cache"][cache].get(GENERATION_KEY) or 0)
+    try:
+        return str(os.stat(app.config["CACHE_GENERATION_FILE"]).st_mtime_ns)
+    except FileNotFoundError:
+        return "0"
 
 
 def move_generation_on(app: Flask) -> None:
@@ -317,44 +338,46 @@ def release(app: Flask) -> str:
     return digest.hexdigest()[:12]
 
 
-def _page_key(params: tuple[str, ...], version: object = "") -> str:
+def _page_key(app: Flask, asked: Request, params: tuple[str, ...], version: object = "") -> str:
     """The page's key: the site's own address (never the Host a request names), the path, and
     the values of the parameters the page reads, in the order it declares them."""
-    release = current_app.config["CACHE_RELEASE"]
-    query = urlencode([(name, value) for name in params for value in request.args.getlist(name)])
-    site = current_app.config["BASE_URL"] + request.script_root
-    return f"page:{release}:{generation()}:{version}:{site}{request.path}?{query}"
+    args = asked.args
+    query = urlencode([(name, value) for name in params if name in args for value in args.getlist(name)])
+    site = app.config["BASE_URL"] + asked.script_root
+    return f"page:{app.config['CACHE_RELEASE']}:{generation()}:{version}:{site}{asked.path}?{query}"
 
 
 def _serve_cached() -> Response | None:
-    if request.method not in ("GET", "HEAD") or not request.endpoint:
+    asked = request._get_current_object()  # one context lookup, not one per attribute
+    if asked.method not in ("GET", "HEAD") or not asked.endpoint:
         return None
-    view = current_app.view_functions.get(request.endpoint)
+    app = current_app._get_current_object()
+    view = app.view_functions.get(asked.endpoint)
     ttl = getattr(view, "page_cache_ttl", None)
-    if ttl is None or not _anonymous() or not set(request.args).issubset(view.page_params):
+    if ttl is None or not _anonymous() or not all(name in view.page_params for name in asked.args):
         return None
-    version_of = getattr(view, "page_version", None)
-    version = version_of(**(request.view_args or {})) if version_of else ""
+    version_of = view.page_version
+    version = version_of(**(asked.view_args or {})) if version_of else ""
     if version is None:
         return None
     try:
-        key = _page_key(view.page_params, version)
+        key = _page_key(app, asked, view.page_params, version)
         kept = local_pages.get(key) or cache.get(key)
     except RedisError:
         return None  # Redis is unreachable: the page is made afresh, and not kept
-    form_token = getattr(view, "page_form_token", False)
+    form_token = view.page_form_token
     if kept is None:
         PAGE_CACHE_MISSES.inc()
         g.page_cache = (key, ttl, form_token)
         return None
     PAGE_CACHE_HITS.inc()
     local_pages.set(key, kept, ttl)
+    _may_be_ready(view, ttl)
     status, headers, body = kept
     if form_token:
-        body = body.replace(TOKEN_HOLE, generate_csrf().encode())
-        headers = [(name, value) for name, value in headers if name != "ETag"]
-    response = Response(body, status=status, headers=headers)
-    return response.make_conditional(request)
+        # Each visitor's own token; such a page has no ETag or date to compare (see _keep).
+        return Response(body.replace(TOKEN_HOLE, generate_csrf().encode()), status=status, headers=headers)
+    return Response(body, status=status, headers=headers).make_conditional(asked)
 
 
 def _keep(response: Response) -> Response:
@@ -380,11 +403,25 @@ def _keep(response: Response) -> Response:
         token = g.get("csrf_token")
         if form_token and token:
             body = body.replace(token.encode(), TOKEN_HOLE)
-        headers = [(name, response.headers[name]) for name in HEADERS_KEPT if name in response.headers]
+        kept_headers = HEADERS_KEPT_WITH_FORM if form_token else HEADERS_KEPT
+        headers = [(name, response.headers[name]) for name in kept_headers if name in response.headers]
         local_pages.set(key, (200, headers, body), ttl)
         with suppress(RedisError):
             cache.set(key, (200, headers, body), timeout=ttl)
+        _may_be_ready(current_app.view_functions[request.endpoint], ttl)
     return response
+
+
+def _may_be_ready(view: Callable[..., object], ttl: int) -> None:
+    """The answer is the same for every anonymous visitor until the generation moves on: the
+    layer in front of Flask may keep it as sent (advocacy/ready_pages.py). Not a page with a
+    visitor's form token, with versions of its own, or a private one; not one that counts each
+    visitor's requests against a rate limit, which only Flask's hooks can do."""
+    if view.page_form_token or view.page_version is not None or getattr(view, "page_private", False):
+        return
+    if limiter.current_limits:
+        return
+    request.environ[READY_KEY] = (generation(), ttl, request.url_rule.rule)
 
 
 def _forbid_storing_private_pages(response: Response) -> Response:
@@ -413,3 +450,4 @@ def register(app: Flask) -> None:
     # then sent with no-store, whether it was made now or served from the cache.
     app.after_request(_forbid_storing_private_pages)
     app.after_request(_keep)
+    app.wsgi_app = ReadyPages(app, partial(read_generation, app))  # type: ignore[method-assign]

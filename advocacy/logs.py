@@ -12,6 +12,7 @@ import re
 import secrets
 import sys
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 from flask import Flask, Response, g, has_request_context, request
@@ -34,7 +35,11 @@ HIDDEN = "[address]"
 
 def request_id() -> str:
     """This request's id: the one the proxy sent when it is sane, else a new one."""
-    environ = request.environ  # kept there: one context lookup, and it lives exactly as long
+    return environ_request_id(request.environ)  # kept there: it lives exactly as long
+
+
+def environ_request_id(environ: dict[str, Any]) -> str:
+    """The id of the request `environ` describes (for a WSGI layer in front of Flask, too)."""
     found = environ.get(REQUEST_ID_KEY)
     if found is None:
         given = environ.get("HTTP_X_REQUEST_ID", "")

@@ -82,21 +82,30 @@ def _start_clock() -> None:
 _labelled: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
 
-def _count(response: Response) -> Response:
-    asked = request._get_current_object()  # one context lookup, not one per attribute
-    rule = asked.url_rule
-    route = rule.rule if rule is not None else NO_ROUTE
-    method = asked.method if asked.method in METHODS else "OTHER"
-    key = (route, method, response.status_code)
+def count_answer(route: str, method: str, status: int, seconds: float | None) -> None:
+    """Count one answer of `route` (a URL rule), and how long it took when that is known."""
+    method = method if method in METHODS else "OTHER"
+    key = (route, method, status)
     found = _labelled.get(key)
     if found is None:
-        found = (HTTP_REQUESTS.labels(route, method, str(key[2])), HTTP_LATENCY.labels(route, method))
+        found = (HTTP_REQUESTS.labels(route, method, str(status)), HTTP_LATENCY.labels(route, method))
         _labelled[key] = found
     answered, latency = found
     answered.inc()
+    if seconds is not None:
+        latency.observe(seconds)
+
+
+def _count(response: Response) -> Response:
+    asked = request._get_current_object()  # one context lookup, not one per attribute
+    rule = asked.url_rule
     started = asked.environ.get(STARTED)
-    if started is not None:
-        latency.observe(perf_counter() - started)
+    count_answer(
+        rule.rule if rule is not None else NO_ROUTE,
+        asked.method,
+        response.status_code,
+        None if started is None else perf_counter() - started,
+    )
     return response
 
 

@@ -13,7 +13,9 @@ For each database (SQLite always; PostgreSQL when one is reachable) it:
   with identical settings, bench/hello.py, each on a free port, and drives every page with
   `wrk -t2 -c16 --latency`; then 64 connections for 30 s on the home and state pages.
 - then writes (bench/writes.py): 16 and 64 writers through the letter form, Preview, Save and the
-  letter's page: letters/s, p50/p99 per step, the workers' CPU per letter, errors, exact counts.
+  letter's page: letters/s, p50/p99 per step, the workers' CPU per letter, errors, exact counts;
+- then a slow geocoder (bench/slow_outside.py): the state page alone and beside 32 address lookups
+  waiting on a stand-in that answers in 1 s, for the shipped server setting and two others.
 
 The table gives each page's share of hello's requests per second in the same run, and the target
 for it from issue 12 (ok or MISS). Misses are reported, not failures: the exit status is non-zero
@@ -71,6 +73,9 @@ from advocacy.models import Campaign, IssueArea, Legislator, Letter, State, Temp
 from advocacy.reportcards.loader import load_report_cards  # noqa: E402
 from advocacy.reportcards.service import all_states, featured_framework  # noqa: E402
 from bench.inbound import bench_inbound  # noqa: E402
+from bench.slow_outside import DELAY as SLOW_DELAY  # noqa: E402
+from bench.slow_outside import SETTINGS as SLOW_SETTINGS  # noqa: E402
+from bench.slow_outside import SlowRun, looking_up, report_slow  # noqa: E402
 from bench.writes import WriteRun, bench_writes, report_writes  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "openstates"
@@ -186,10 +191,10 @@ class _QuietFiles(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def geocoder_process() -> Iterator[str]:
-    """bench/geocoder.py in a process of its own; its base URL."""
+def geocoder_process(delay: float = 0.0) -> Iterator[str]:
+    """bench/geocoder.py in a process of its own, answering after `delay` seconds; its base URL."""
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "geocoder.py"), str(CENSUS_ANSWER)],
+        [sys.executable, str(ROOT / "bench" / "geocoder.py"), str(CENSUS_ANSWER), str(delay)],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -462,10 +467,12 @@ class Server:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-25:])
 
 
-def start_server(name: str, app_spec: str, env: dict[str, str], logs: Path) -> Server:
+def start_server(
+    name: str, app_spec: str, env: dict[str, str], logs: Path, arguments: tuple[str, ...] = ()
+) -> Server:
     port = free_port()
     log = logs / f"{name}.log"
-    extra = shlex.split(os.environ.get("BENCH_GUNICORN_ARGS", ""))
+    extra = [*shlex.split(os.environ.get("BENCH_GUNICORN_ARGS", "")), *arguments]
     command = [str(GUNICORN), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", *extra, app_spec]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=out)
@@ -527,6 +534,7 @@ class Run:
     figures: str
     load_average: tuple[float, float]
     writes: list[WriteRun] = field(default_factory=list)  # bench/writes.py: 16, then 64 writers
+    slow: list[SlowRun] = field(default_factory=list)  # bench/slow_outside.py: one per server setting
 
 
 def warm_up(url: str, cookie: str = "") -> None:
@@ -607,6 +615,7 @@ def bench_one(setup: Setup, source: str, geocoder: str, work: Path) -> Run:
     finally:
         app.stop()
         hello.stop()
+    slow = bench_slow_geocoder(env, work)
     return Run(
         setup,
         built,
@@ -617,7 +626,40 @@ def bench_one(setup: Setup, source: str, geocoder: str, work: Path) -> Run:
         figures,
         (load_before, os.getloadavg()[0]),
         writes,
+        slow,
     )
+
+
+def bench_slow_geocoder(env: dict[str, str], work: Path) -> list[SlowRun]:
+    """The state page alone, then beside VISITORS lookups waiting on a geocoder that takes DELAY,
+    for each server setting compared (bench/slow_outside.py)."""
+    runs = []
+    with geocoder_process(SLOW_DELAY) as slow_geocoder:
+        for number, setting in enumerate(SLOW_SETTINGS):
+            server = start_server(
+                f"app-slow-{number}",
+                "advocacy:create_app()",
+                {
+                    **env,
+                    "ADVOCACY_CENSUS_URL": slow_geocoder,
+                    "ADVOCACY_GEOCODER_CONCURRENCY": str(setting.geocoder_concurrency),
+                },
+                work,
+                ("--threads", str(setting.threads)),
+            )
+            try:
+                wait_until_answering(server, "/healthz")
+                url = server.base + "/states/mo"
+                warm_up(url)
+                alone = run_wrk(url, 16, PAGE_SECONDS)
+                started = time.monotonic()
+                with looking_up(server.base) as lookups:
+                    time.sleep(SLOW_DELAY * 1.5)  # every visitor now waits on the geocoder or was told busy
+                    beside = run_wrk(url, 16, PAGE_SECONDS)
+                runs.append(SlowRun(setting, alone, beside, lookups, time.monotonic() - started))
+            finally:
+                server.stop()
+    return runs
 
 
 def _campaign_figures(base: str, cookie: str) -> str:
@@ -685,6 +727,9 @@ def report(run: Run) -> None:
         )
     write_misses, write_targets = report_writes(run.writes, run.setup.database_url.startswith("postgresql"))
     misses += write_misses
+    slow_misses, slow_targets = report_slow(run.slow)
+    misses += slow_misses
+    write_targets += slow_targets
     noisy = abs(first - last) > 0.2 * max(first, last)
     print(
         f"\n   {misses} of {len(run.measured) + len(run.bursts) + write_targets} targets missed. "

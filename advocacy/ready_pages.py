@@ -1,0 +1,165 @@
+"""Kept pages served as ready bytes, in front of Flask, to visitors who are not logged in.
+
+A page the cache keeps (advocacy/caching.py) is the same for every anonymous visitor until the
+cache's generation moves on. The first time Flask serves it, this layer takes note of the answer
+exactly as it left the app (status, every header, the body); later requests for the same address
+are answered from that copy without building a request, a session or a response. What differs per
+request is added here as Flask's hooks would: a request id, and the request counted in /metrics.
+
+Anything unusual goes to Flask, which answers it the usual way: a cookie that may hold a login or
+a message to show, a conditional or ranged request, a proxy's header PROXY_COUNT does not expect,
+a host name outside TRUSTED_HOSTS, a page holding a form token or with versions of its own.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from time import monotonic, perf_counter
+from typing import TYPE_CHECKING
+
+from redis import RedisError
+from werkzeug.exceptions import SecurityError
+from werkzeug.wsgi import get_host
+
+from advocacy.logs import REQUEST_ID_HEADER, environ_request_id
+from advocacy.metrics import PAGE_CACHE_HITS, count_answer
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from flask import Flask
+
+# Set by the page cache in a request's environ when its answer may be kept ready:
+# (generation, seconds it may be served, URL rule).
+READY_KEY = "advocacy.ready_page"
+# Requests Flask must answer itself: a 304 or a part of the page depends on what the visitor has.
+CONDITIONAL = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_RANGE",
+    "HTTP_IF_RANGE",
+)
+PER_REQUEST = frozenset({"x-request-id", "set-cookie"})
+KNOWN_HOSTS = 64  # host names checked against TRUSTED_HOSTS once, then remembered
+
+
+@dataclass(frozen=True, slots=True)
+class ReadyPage:
+    generation: str
+    expires: float  # monotonic seconds
+    route: str
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+class ReadyPages:
+    """The WSGI layer: `app.wsgi_app = ReadyPages(app, generation)`, inside any ProxyFix."""
+
+    def __init__(self, app: Flask, generation: Callable[[], str], size: int = 300) -> None:
+        self.wsgi_app: WSGIApplication = app.wsgi_app
+        self.generation = generation
+        self.size = size
+        self.trusted_hosts = app.config["TRUSTED_HOSTS"]
+        self.expects_proxy = bool(app.config["PROXY_COUNT"])
+        session_cookie = app.config["SESSION_COOKIE_NAME"]
+        remember_cookie = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        self.cookie_names = (f"{session_cookie}=", f"{remember_cookie}=")
+        self.pages: dict[tuple[str, str, str, str], ReadyPage] = {}
+        self.known_hosts: set[str] = set()
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        started = perf_counter()
+        key = self._key(environ)
+        if key is None:
+            return self.wsgi_app(environ, start_response)
+        page = self.pages.get(key)
+        if page is not None and page.expires > monotonic() and self._host_trusted(environ):
+            try:
+                current = self.generation()
+            except RedisError:
+                current = None  # no generation to trust: Flask makes the page afresh
+            if page.generation == current:
+                return self._serve(page, environ, start_response, started)
+        return self._answer_and_note(key, environ, start_response)
+
+    def clear(self) -> None:
+        with self._lock:
+            self.pages.clear()
+
+    def _key(self, environ: WSGIEnvironment) -> tuple[str, str, str, str] | None:
+        """Where a ready page may be used: the address asked for, or None when Flask must answer."""
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return None
+        cookies = environ.get("HTTP_COOKIE")
+        if cookies and any(name in cookies for name in self.cookie_names):
+            return None
+        if any(header in environ for header in CONDITIONAL):
+            return None
+        if not self.expects_proxy and "HTTP_X_FORWARDED_FOR" in environ:
+            return None  # Flask logs, once, that a proxy nobody declared is in front
+        return (
+            environ.get("wsgi.url_scheme", "http"),  # HTTPS pages carry Strict-Transport-Security
+            environ.get("SCRIPT_NAME", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+        )
+
+    def _host_trusted(self, environ: WSGIEnvironment) -> bool:
+        host = environ.get("HTTP_HOST")
+        if host is not None and host in self.known_hosts:
+            return True
+        try:
+            get_host(environ, self.trusted_hosts or None)
+        except SecurityError:
+            return False  # Flask answers 400
+        if host is not None and len(self.known_hosts) < KNOWN_HOSTS:
+            self.known_hosts.add(host)
+        return True
+
+    def _serve(
+        self, page: ReadyPage, environ: WSGIEnvironment, start_response: StartResponse, started: float
+    ) -> Iterable[bytes]:
+        method = environ["REQUEST_METHOD"]
+        start_response(page.status, [*page.headers, (REQUEST_ID_HEADER, environ_request_id(environ))])
+        PAGE_CACHE_HITS.inc()
+        count_answer(page.route, method, 200, perf_counter() - started)
+        return [page.body] if method == "GET" else []
+
+    def _answer_and_note(
+        self, key: tuple[str, str, str, str], environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        sent: list[object] = []
+
+        def note_start(status: str, headers: list[tuple[str, str]], exc_info: object = None) -> object:
+            sent[:] = [status, headers]
+            return start_response(status, headers, exc_info)  # type: ignore[arg-type]
+
+        answer = self.wsgi_app(environ, note_start)
+        plan = environ.get(READY_KEY)
+        if plan is None or environ["REQUEST_METHOD"] != "GET" or not str(sent[0]).startswith("200"):
+            return answer
+        status, headers = sent
+        if any(name.lower() == "set-cookie" for name, _ in headers):  # type: ignore[attr-defined]
+            return answer
+        try:
+            body = b"".join(answer)
+        finally:
+            close = getattr(answer, "close", None)
+            if close is not None:
+                close()
+        generation, ttl, route = plan
+        kept = [(name, value) for name, value in headers if name.lower() not in PER_REQUEST]  # type: ignore[attr-defined]
+        self._keep(key, ReadyPage(generation, monotonic() + ttl, route, str(status), kept, body))
+        return [body]
+
+    def _keep(self, key: tuple[str, str, str, str], page: ReadyPage) -> None:
+        with self._lock:
+            self.pages.pop(key, None)
+            while len(self.pages) >= self.size:
+                self.pages.pop(next(iter(self.pages)))  # the oldest kept
+            self.pages[key] = page
