@@ -235,21 +235,27 @@ def move_generation_on(app: Flask) -> None:
     os.utime(path, ns=(stamp, stamp + 1))
 
 
-def kept(key: str, ttl: int, make: Callable[[], Kept]) -> Kept:
+def kept(key: str, ttl: int, make: Callable[[], Kept], shared: bool = True) -> Kept:
     """A value (a piece of a page, plain data) kept under `key`, which must name everything it
-    depends on but what the generation covers; made by `make` when no process has it."""
+    depends on but what the generation covers; made by `make` when no process has it.
+
+    With `shared=False` the value stays in this process (each process makes its own once per
+    generation) and is handed out as it is, not as a copy: for objects dear to copy that every
+    request only reads.
+    """
     try:
         full_key = f"kept:{current_app.config['CACHE_RELEASE']}:{generation()}:{key}"
     except RedisError:
         return make()  # Redis is unreachable: no generation to trust, so nothing is kept
     found = local_pages.get(full_key)
-    if found is None:
+    if found is None and shared:
         with suppress(RedisError):
             found = cache.get(full_key)
     if found is None:
         found = (make(),)
-        with suppress(RedisError):
-            cache.set(full_key, found, timeout=ttl)
+        if shared:
+            with suppress(RedisError):
+                cache.set(full_key, found, timeout=ttl)
     local_pages.set(full_key, found, ttl)
     return found[0]
 

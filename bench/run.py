@@ -67,9 +67,9 @@ from advocacy.extensions import db  # noqa: E402
 from advocacy.jobs import sync_job  # noqa: E402
 from advocacy.legislators.constituency import FoundLawmakers  # noqa: E402
 from advocacy.legislators.sync import BULK_COLUMNS  # noqa: E402
-from advocacy.letters.drafting import compose_letters, letter_setup  # noqa: E402
+from advocacy.letters.drafting import compose_letters, letter_setup, state_offer  # noqa: E402
 from advocacy.letters.service import Sender, load_letter_templates  # noqa: E402
-from advocacy.models import Campaign, IssueArea, Legislator, Letter, State, TemplateRevision  # noqa: E402
+from advocacy.models import Campaign, IssueArea, Legislator, Letter, TemplateRevision  # noqa: E402
 from advocacy.reportcards.loader import load_report_cards  # noqa: E402
 from advocacy.reportcards.service import all_states, featured_framework  # noqa: E402
 from bench.inbound import bench_inbound  # noqa: E402
@@ -370,8 +370,7 @@ def _seed() -> None:
 
 def _render_letters(count: int) -> None:
     """As the letter form's Preview does: one recipient at a time, through the drafting service."""
-    state = db.session.get(State, "mo")
-    setup = letter_setup(db.session, state, None, AREA, [])
+    setup = letter_setup(db.session, state_offer(db.session, "mo"), None, AREA, [])
     people = list(setup.legislators)
     sender = Sender("Sam Writer", "Springtown", "", "I have lived here for twenty years.")
     nobody = FoundLawmakers(frozenset(), "")
@@ -382,8 +381,7 @@ def _render_letters(count: int) -> None:
 
 
 def _saved_letter() -> str:
-    state = db.session.get(State, "mo")
-    setup = letter_setup(db.session, state, None, AREA, [])
+    setup = letter_setup(db.session, state_offer(db.session, "mo"), None, AREA, [])
     sender = Sender("Sam Writer", "Springtown", "", "I have lived here for twenty years.")
     first = next(iter(setup.legislators))
     written = compose_letters(

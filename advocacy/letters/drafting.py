@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from advocacy.bills.service import pending, state_bills
 from advocacy.caching import LONG, kept
@@ -18,6 +18,8 @@ from advocacy.letters.render import RenderedLetter
 from advocacy.letters.service import (
     Draft,
     Sender,
+    active_templates,
+    choose_template,
     draft_letters,
     own_words_share,
     save_letters,
@@ -29,6 +31,7 @@ from advocacy.reportcards.service import (
     choose_report_card,
     featured_framework,
     find_issue_area,
+    get_state,
     suggested_area,
     summarize,
 )
@@ -40,32 +43,48 @@ class CannotWrite(LookupError):
 
 @dataclass(frozen=True)
 class StateOffer:
-    """What the letter form offers in a state whoever writes: the framework, the report-card summary
-    and the bills before the legislature. Kept between requests until a write moves the cache
-    generation on, so a preview or a save reads none of it from the database."""
+    """What the letter form offers in a state whoever writes: the state, the framework, the
+    report-card summary, the bills before the legislature and the letter templates. Kept between
+    requests until a write moves the cache generation on, so a preview or a save reads none of it
+    from the database."""
 
+    state: State
     framework: Framework | None
     summary: CardSummary | None
     bills: list[Bill]  # pending bills of the current session, with their areas and sponsors
+    templates: list[LetterTemplate]  # every template not retired, with its revisions
 
 
-def state_offer(session: Session, state: State) -> StateOffer:
-    # Kept pickled: each request unpickles its own detached copies, so no request's session (its
-    # commit expires what it loaded) or thread touches the objects another request reads.
-    found = kept(f"letter-offer:{state.abbr}", LONG, lambda: pickle.dumps(_offer_in_database(session, state)))
-    return pickle.loads(found)
+def state_offer(session: Session, abbr: str) -> StateOffer:
+    """The offer for the state with this postal code (UnknownState when there is none).
+
+    Each process keeps one offer per state and generation, and every request reads the same
+    objects. They are detached copies (made through pickle) that belong to no session, so no
+    request's commit expires them and nothing loads into them later: requests only read them,
+    and the letters they save refer to them by id. A code no state has raises before anything
+    is kept.
+    """
+    abbr = abbr.strip().lower()
+    return kept(
+        f"letter-offer:{abbr}",
+        LONG,
+        lambda: pickle.loads(pickle.dumps(_offer_in_database(session, abbr))),
+        shared=False,
+    )
 
 
-def _offer_in_database(session: Session, state: State) -> StateOffer:
+def _offer_in_database(session: Session, abbr: str) -> StateOffer:
+    state = get_state(session, abbr)
+    templates = active_templates(session)
     framework = featured_framework(session)
     if framework is None:
-        return StateOffer(None, None, [])
+        return StateOffer(state, None, None, [], templates)
     list(framework.issue_areas)  # loaded now: the kept copy has no session to load them later
     card = choose_report_card(session, state)
     bills = pending(state_bills(session, state))
     for bill in bills:
         bill.session_over  # noqa: B018 -- loads the bill's session, which a letter naming it reads
-    return StateOffer(framework, summarize(session, card) if card else None, bills)
+    return StateOffer(state, framework, summarize(session, card) if card else None, bills, templates)
 
 
 @dataclass(frozen=True)
@@ -82,6 +101,7 @@ class LetterSetup:
     legislators: dict[str, Member | Legislator]
     requested: list[Member | Legislator]  # recipients chosen before the form opened (lookup, table, campaign)
     bills: list[Bill]  # the state's bills before the legislature now; the campaign's one in a campaign
+    templates: list[LetterTemplate]  # every template not retired, to choose the letter's from
 
     def bills_on(self, area_key: str) -> list[Bill]:
         """The bills a letter about this area may name."""
@@ -96,13 +116,12 @@ def addresses(bill: Bill, area: IssueArea) -> bool:
 
 def letter_setup(
     session: Session,
-    state: State,
+    offer: StateOffer,
     campaign: Campaign | None,
     requested_area: str,
     requested_to: list[str],
 ) -> LetterSetup:
-    offer = state_offer(session, state)
-    framework, summary = offer.framework, offer.summary
+    state, framework, summary = offer.state, offer.framework, offer.summary
     if framework is None:
         raise CannotWrite("Report cards are not loaded yet: run `advocacy seed`.")
     areas = [a for a in framework.issue_areas if not a.is_extra_credit]
@@ -138,7 +157,9 @@ def letter_setup(
             )
         requested.append(legislators[person_id])
     bills = [campaign.bill] if campaign is not None and campaign.bill is not None else offer.bills
-    return LetterSetup(state, campaign, framework, summary, areas, area, legislators, requested, bills)
+    return LetterSetup(
+        state, campaign, framework, summary, areas, area, legislators, requested, bills, offer.templates
+    )
 
 
 def _offered_recipients(
@@ -164,7 +185,9 @@ def _sitting_members(session: Session, state: State) -> list[Member]:
 
 def chosen_legislators(session: Session, ids: list[str]) -> list[Legislator]:
     """The recipients as full rows, in the order chosen: only they are read to render letters."""
-    rows = {p.id: p for p in session.scalars(select(Legislator).where(Legislator.id.in_(ids)))}
+    # Their state in the same query: a letter's salutation names the chamber.
+    query = select(Legislator).where(Legislator.id.in_(ids)).options(joinedload(Legislator.state))
+    rows = {p.id: p for p in session.scalars(query)}
     return [rows[pid] for pid in ids]
 
 
@@ -214,7 +237,7 @@ def compose_letters(
     area = find_issue_area(setup.framework, area_key)
     if area is None or area not in setup.areas:
         raise CannotWrite("Choose the issue your letter is about.")
-    template = template_for(session, area, variant)
+    template = choose_template(setup.templates, area, variant)
     campaign = setup.campaign
     own = campaign.template if campaign is not None else None
     if own is not None and variant == "ask" and own.issue_area_id in (None, area.id):

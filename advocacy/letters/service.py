@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
@@ -110,21 +111,42 @@ def load_letter_templates(session: Session, folder: Path, framework: Framework) 
 
 def template_for(session: Session, area: IssueArea, purpose: str = "ask") -> LetterTemplate | None:
     """The template in use for a purpose: the area's own first, else one for any issue."""
-    # Joined, not a second query: every preview and save asks for one template.
-    return (
-        session.scalars(
-            select(LetterTemplate)
-            .where(
-                LetterTemplate.purpose == purpose,
-                LetterTemplate.retired_at.is_(None),
-                (LetterTemplate.issue_area_id == area.id) | LetterTemplate.issue_area_id.is_(None),
-            )
-            .options(joinedload(LetterTemplate.revisions))
-            .order_by(LetterTemplate.issue_area_id.is_(None), LetterTemplate.id)
+    fitting = session.scalars(
+        select(LetterTemplate)
+        .where(
+            LetterTemplate.purpose == purpose,
+            LetterTemplate.retired_at.is_(None),
+            (LetterTemplate.issue_area_id == area.id) | LetterTemplate.issue_area_id.is_(None),
         )
-        .unique()
-        .first()
+        .options(joinedload(LetterTemplate.revisions))  # joined, not a second query
     )
+    return choose_template(fitting.unique().all(), area, purpose)
+
+
+def active_templates(session: Session) -> list[LetterTemplate]:
+    """Every template not retired, with its revisions: what `choose_template` chooses from."""
+    query = (
+        select(LetterTemplate)
+        .where(LetterTemplate.retired_at.is_(None))
+        .options(joinedload(LetterTemplate.revisions))
+        .order_by(LetterTemplate.id)
+    )
+    return list(session.scalars(query).unique())
+
+
+def choose_template(
+    templates: Iterable[LetterTemplate], area: IssueArea, purpose: str = "ask"
+) -> LetterTemplate | None:
+    """Of these templates, the one in use for a purpose: the area's own first (the oldest of
+    them), else the oldest one for any issue; never a retired one."""
+    fitting = [
+        template
+        for template in templates
+        if template.purpose == purpose
+        and template.retired_at is None
+        and template.issue_area_id in (area.id, None)
+    ]
+    return min(fitting, key=lambda t: (t.issue_area_id is None, t.id), default=None)
 
 
 def similarity(letter: str, template_only: str) -> int:

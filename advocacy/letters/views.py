@@ -19,7 +19,14 @@ from advocacy.extensions import db, limiter
 from advocacy.inbound.addresses import Purpose, inbound_address
 from advocacy.legislators.constituency import NOBODY, FoundLawmakers, LookupExpired, read_found
 from advocacy.letters.delivery import EmailLinks, email_links
-from advocacy.letters.drafting import MAX_RECIPIENTS, CannotWrite, compose_letters, letter_setup, phone_script
+from advocacy.letters.drafting import (
+    MAX_RECIPIENTS,
+    CannotWrite,
+    compose_letters,
+    letter_setup,
+    phone_script,
+    state_offer,
+)
 from advocacy.letters.forms import (
     ClaimLetterForm,
     DeleteLetterForm,
@@ -29,6 +36,7 @@ from advocacy.letters.forms import (
     NotYetForm,
     OpenedForm,
 )
+from advocacy.letters.pick_list import pick_list
 from advocacy.letters.printing import letter_pdf
 from advocacy.letters.render import LetterRenderError
 from advocacy.letters.service import (
@@ -47,7 +55,6 @@ from advocacy.letters.standing import Standing, letter_standing
 from advocacy.links import site_url
 from advocacy.mail import MailNotSent, UnsafeHeader, mail_configured, send_mail
 from advocacy.models import Campaign, Letter, State
-from advocacy.reportcards.service import get_state
 
 bp = Blueprint("letters", __name__)
 bp.add_app_template_global(letter_standing)
@@ -88,11 +95,12 @@ def new() -> str | Response:
                 campaign=request.args.get("campaign") or None,
             )
         )
-    state = get_state(db.session, abbr)
+    offer = state_offer(db.session, abbr)
+    state = offer.state
     campaign = _campaign_for(state)
     try:
         setup = letter_setup(
-            db.session, state, campaign, request.args.get("area", ""), request.args.getlist("to")
+            db.session, offer, campaign, request.args.get("area", ""), request.args.getlist("to")
         )
     except CannotWrite as error:
         abort(404 if request.args.getlist("to") else 400, description=str(error))
@@ -149,14 +157,15 @@ def new() -> str | Response:
         except LetterRenderError as error:
             render_error = f"{error} Nothing was saved; please tell the site's team."
         if written and written.saved:
+            # Read before the commit, which expires them: no query to read them back.
+            token, batch, count = written.saved[0].token, written.saved[0].batch, len(written.saved)
             db.session.commit()
-            first = written.saved[0]
-            if len(written.saved) == 1:
+            if count == 1:
                 flash("Your letter is saved. Now send it: the buttons below open it ready to go.")
                 # An explicit fragment: otherwise the browser keeps the form's "#preview-heading".
-                return redirect(url_for("letters.track", token=first.token, _anchor="main"))
-            flash(f"Your {len(written.saved)} letters are saved. Send each one from this page.")
-            return redirect(url_for("letters.batch", batch=first.batch, _anchor="main"))
+                return redirect(url_for("letters.track", token=token, _anchor="main"))
+            flash(f"Your {count} letters are saved. Send each one from this page.")
+            return redirect(url_for("letters.batch", batch=batch, _anchor="main"))
     chosen = set(form.to.data or [])
     return render_template(
         "letters/new.html",
@@ -168,6 +177,7 @@ def new() -> str | Response:
         found=found,
         lookup_notice=lookup_notice,
         chosen=[p for pid, p in setup.legislators.items() if pid in chosen],
+        pick_list=pick_list(setup),
         written=written,
         render_error=render_error,
         max_recipients=MAX_RECIPIENTS,
