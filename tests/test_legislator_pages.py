@@ -25,7 +25,11 @@ def test_table_lists_sitting_lawmakers_with_contacts(client):
 
     seen = text_of(page)
     assert "1 lawmaker." in seen
-    assert "Ada Senator Senate district 7 Republican jordan1@senate.example.gov 573-555-0100 Write" in seen
+    # Each column, then the same three on one line for a phone (each size shows one of them).
+    assert (
+        "Ada Senator Senate 7 Republican Senator, district 7 · Republican "
+        "jordan1@senate.example.gov 573-555-0100 Write"
+    ) in seen
     assert "Gone Member" not in seen
     assert (
         link_with_text(page, "Write")
