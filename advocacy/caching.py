@@ -45,7 +45,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from advocacy.extensions import limiter
 from advocacy.metrics import PAGE_CACHE_HITS, PAGE_CACHE_MISSES
 from advocacy.models import Letter, OutboxMessage, ReportCard
-from advocacy.ready_pages import READY_KEY, ReadyPages
+from advocacy.ready_pages import READY_KEY, ReadyPages, ReadyPlan
 
 View = TypeVar("View", bound=Callable[..., object])
 Kept = TypeVar("Kept")
@@ -419,15 +419,19 @@ def _keep(response: Response) -> Response:
 
 
 def _may_be_ready(view: Callable[..., object], ttl: int) -> None:
-    """The answer is the same for every anonymous visitor until the generation moves on: the
-    layer in front of Flask may keep it as sent (advocacy/ready_pages.py). Not a page with a
-    visitor's form token, with versions of its own, or a private one; not one that counts each
-    visitor's requests against a rate limit, which only Flask's hooks can do."""
-    if view.page_form_token or view.page_version is not None or getattr(view, "page_private", False):
+    """The answer is the same for every anonymous visitor until the generation moves on (but for a
+    form's token, which it may put in): the layer in front of Flask may keep it as sent
+    (advocacy/ready_pages.py). Not a page with versions of its own or a private one; not one that
+    counts each visitor's requests against a rate limit, which only Flask's hooks can do."""
+    if view.page_version is not None or getattr(view, "page_private", False) or limiter.current_limits:
         return
-    if limiter.current_limits:
-        return
-    request.environ[READY_KEY] = (generation(), ttl, request.url_rule.rule)
+    token, rest = "", ()
+    if view.page_form_token:
+        token = g.get("csrf_token") or ""
+        if not token:
+            return
+        rest = tuple((name, value) for name, value in session.items() if name != "csrf_token")
+    request.environ[READY_KEY] = ReadyPlan(generation(), ttl, request.url_rule.rule, token, rest)
 
 
 def _forbid_storing_private_pages(response: Response) -> Response:

@@ -6,21 +6,31 @@ exactly as it left the app (status, every header, the body); later requests for 
 are answered from that copy without building a request, a session or a response. What differs per
 request is added here as Flask's hooks would: a request id, and the request counted in /metrics.
 
+A page with a form (the letter form) holds each visitor's own CSRF token. It is kept with the
+token cut out; a visitor without a session is given a new token and the session cookie that holds
+it, made as Flask-WTF and Flask's own session make them (FormTokens), and Flask checks the token
+as usual when the form comes back. A visitor who already has a session goes to Flask, which puts
+their own token in.
+
 Anything unusual goes to Flask, which answers it the usual way: a cookie that may hold a login or
 a message to show, a conditional or ranged request, a proxy's header PROXY_COUNT does not expect,
-a host name outside TRUSTED_HOSTS, a page holding a form token or with versions of its own.
+a host name outside TRUSTED_HOSTS, a page with versions of its own.
 """
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from time import monotonic, perf_counter
 from typing import TYPE_CHECKING
 
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 from redis import RedisError
 from werkzeug.exceptions import SecurityError
+from werkzeug.http import dump_cookie
 from werkzeug.wsgi import get_host
 
 from advocacy.logs import REQUEST_ID_HEADER, environ_request_id
@@ -30,8 +40,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
     from flask import Flask
 
-# Set by the page cache in a request's environ when its answer may be kept ready:
-# (generation, seconds it may be served, URL rule).
+# Set by the page cache in a request's environ when its answer may be kept ready: a ReadyPlan.
 READY_KEY = "advocacy.ready_page"
 # Requests Flask must answer itself: a 304 or a part of the page depends on what the visitor has.
 CONDITIONAL = (
@@ -47,6 +56,17 @@ KNOWN_HOSTS = 64  # host names checked against TRUSTED_HOSTS once, then remember
 
 
 @dataclass(frozen=True, slots=True)
+class ReadyPlan:
+    """What the page cache tells this layer about an answer it may keep."""
+
+    generation: str
+    ttl: int  # seconds it may be served
+    route: str  # the URL rule, for /metrics
+    form_token: str = ""  # the visitor's token in the page, when it holds a form
+    session: tuple[tuple[str, object], ...] = ()  # the rest of a new visitor's session, with the token
+
+
+@dataclass(frozen=True, slots=True)
 class ReadyPage:
     generation: str
     expires: float  # monotonic seconds
@@ -54,6 +74,47 @@ class ReadyPage:
     status: str
     headers: list[tuple[str, str]]
     body: bytes
+    parts: tuple[bytes, ...] = ()  # a form page: the body around its token
+    session: tuple[tuple[str, object], ...] = ()
+
+
+class FormTokens:
+    """A new visitor's CSRF token, and the session cookie that holds its unsigned form, made as
+    Flask-WTF's generate_csrf and Flask's session interface make them."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        config = app.config
+        self.field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        secret = config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+        self.signer = URLSafeTimedSerializer(secret, salt="wtf-csrf-token")  # Flask-WTF's own salt
+        interface = app.session_interface
+        self.cookie = {
+            "path": interface.get_cookie_path(app),
+            "domain": interface.get_cookie_domain(app),
+            "httponly": interface.get_cookie_httponly(app),
+            "samesite": interface.get_cookie_samesite(app),
+            "partitioned": interface.get_cookie_partitioned(app),
+            "max_size": config["MAX_COOKIE_SIZE"],
+        }
+        self.cookie_name = interface.get_cookie_name(app)
+        # The secure flag without a request: the setting, or HTTPS (see security.SessionInterface).
+        self.always_secure = SecureCookieSessionInterface.get_cookie_secure(interface, app)  # type: ignore[arg-type]
+
+    def mint(self, rest: tuple[tuple[str, object], ...], https: bool) -> tuple[bytes, str]:
+        """(the token for the page, the Set-Cookie header's value)."""
+        raw = secrets.token_hex(20)  # as long as Flask-WTF's own: a SHA-1 in hex
+        session = SecureCookieSession({**dict(rest), self.field: raw})
+        interface = self.app.session_interface
+        value = interface.get_signing_serializer(self.app).dumps(dict(session))  # type: ignore[union-attr]
+        cookie = dump_cookie(
+            self.cookie_name,
+            value,
+            expires=interface.get_expiration_time(self.app, session),
+            secure=self.always_secure or https,
+            **self.cookie,
+        )
+        return self.signer.dumps(raw).encode(), cookie
 
 
 class ReadyPages:
@@ -71,6 +132,14 @@ class ReadyPages:
         self.pages: dict[tuple[str, str, str, str], ReadyPage] = {}
         self.known_hosts: set[str] = set()
         self._lock = threading.Lock()
+        self.app = app
+        self._tokens: FormTokens | None = None  # made at the first form page: the app is set up by then
+
+    @property
+    def tokens(self) -> FormTokens:
+        if self._tokens is None:
+            self._tokens = FormTokens(self.app)
+        return self._tokens
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         started = perf_counter()
@@ -125,10 +194,16 @@ class ReadyPages:
         self, page: ReadyPage, environ: WSGIEnvironment, start_response: StartResponse, started: float
     ) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]
-        start_response(page.status, [*page.headers, (REQUEST_ID_HEADER, environ_request_id(environ))])
+        headers = [*page.headers, (REQUEST_ID_HEADER, environ_request_id(environ))]
+        body = page.body
+        if page.parts:
+            token, cookie = self.tokens.mint(page.session, environ.get("wsgi.url_scheme") == "https")
+            body = token.join(page.parts)
+            headers += [("Content-Length", str(len(body))), ("Set-Cookie", cookie)]
+        start_response(page.status, headers)
         PAGE_CACHE_HITS.inc()
         count_answer(page.route, method, 200, perf_counter() - started)
-        return [page.body] if method == "GET" else []
+        return [body] if method == "GET" else []
 
     def _answer_and_note(
         self, key: tuple[str, str, str, str], environ: WSGIEnvironment, start_response: StartResponse
@@ -140,11 +215,13 @@ class ReadyPages:
             return start_response(status, headers, exc_info)  # type: ignore[arg-type]
 
         answer = self.wsgi_app(environ, note_start)
-        plan = environ.get(READY_KEY)
+        plan: ReadyPlan | None = environ.get(READY_KEY)
         if plan is None or environ["REQUEST_METHOD"] != "GET" or not str(sent[0]).startswith("200"):
             return answer
         status, headers = sent
-        if any(name.lower() == "set-cookie" for name, _ in headers):  # type: ignore[attr-defined]
+        cookies = [value for name, value in headers if name.lower() == "set-cookie"]  # type: ignore[attr-defined]
+        # A form page's only cookie is the new session holding its token; any other page has none.
+        if cookies and not (plan.form_token and len(cookies) == 1 and self._is_session(cookies[0])):
             return answer
         try:
             body = b"".join(answer)
@@ -152,10 +229,19 @@ class ReadyPages:
             close = getattr(answer, "close", None)
             if close is not None:
                 close()
-        generation, ttl, route = plan
-        kept = [(name, value) for name, value in headers if name.lower() not in PER_REQUEST]  # type: ignore[attr-defined]
-        self._keep(key, ReadyPage(generation, monotonic() + ttl, route, str(status), kept, body))
+        left_out = PER_REQUEST | ({"content-length"} if plan.form_token else set())
+        kept = [(name, value) for name, value in headers if name.lower() not in left_out]  # type: ignore[attr-defined]
+        parts = tuple(body.split(plan.form_token.encode())) if plan.form_token else ()
+        if plan.form_token and len(parts) < 2:
+            return [body]  # the token is not in the page after all: nothing to put a new one in
+        expires = monotonic() + plan.ttl
+        self._keep(
+            key, ReadyPage(plan.generation, expires, plan.route, str(status), kept, body, parts, plan.session)
+        )
         return [body]
+
+    def _is_session(self, cookie: str) -> bool:
+        return cookie.startswith(self.cookie_names[0])
 
     def _keep(self, key: tuple[str, str, str, str], page: ReadyPage) -> None:
         with self._lock:

@@ -97,12 +97,77 @@ def test_https_and_plain_http_each_get_their_own_headers(client):
     assert "Strict-Transport-Security" not in plain.headers
 
 
-def test_a_page_with_a_form_token_is_never_kept_ready(app, client):
-    first = app.test_client().get("/letters/new?state=mo&area=prevention-and-training")
-    second = app.test_client().get("/letters/new?state=mo&area=prevention-and-training")
+FORM = "/letters/new?state=mo&area=prevention-and-training"
 
-    assert csrf_token(first) != csrf_token(second)
-    assert ready_layer(app).pages == {}
+
+def session_cookie(response) -> str:
+    (cookie,) = [value for name, value in response.headers.items() if name == "Set-Cookie"]
+    return cookie
+
+
+def test_a_form_page_is_kept_with_a_new_token_and_session_for_each_new_visitor(app, lawmakers):
+    made = app.test_client().get(FORM)
+    visitors = [app.test_client() for _ in range(2)]
+    pages = [visitor.get(FORM) for visitor in visitors]
+
+    assert len(ready_layer(app).pages) == 1
+    tokens = {csrf_token(page) for page in [made, *pages]}
+    assert len(tokens) == 3
+    cookies = [session_cookie(page) for page in [made, *pages]]
+    assert len({cookie.split(";")[0] for cookie in cookies}) == 3
+    # The same attributes as the cookie Flask made: HttpOnly, SameSite=Lax, the path.
+    assert {tuple(cookie.split("; ")[1:]) for cookie in cookies} == {tuple(cookies[0].split("; ")[1:])}
+    assert pages[0].get_data().replace(csrf_token(pages[0]).encode(), b"") == made.get_data().replace(
+        csrf_token(made).encode(), b""
+    )
+    assert int(pages[0].headers["Content-Length"]) == len(pages[0].get_data())
+
+    for visitor, page in zip(visitors, pages, strict=True):
+        preview = visitor.post(
+            FORM,
+            data={
+                "csrf_token": csrf_token(page),
+                "area": "prevention-and-training",
+                "to": [lawmakers[0].id],
+                "sender_name": "Pat Doe",
+                "sender_town": "Columbia",
+                "action": "preview",
+            },
+        )
+        assert preview.status_code == 200
+        assert "Preview" in text_of(preview)
+        assert "This form was open too long" not in text_of(preview)
+
+
+def test_another_visitors_token_is_refused(app, lawmakers):
+    app.test_client().get(FORM)
+    first, second = app.test_client(), app.test_client()
+    first_page = first.get(FORM)
+    second.get(FORM)
+
+    refused = second.post(
+        FORM,
+        data={"csrf_token": csrf_token(first_page), "area": "prevention-and-training", "action": "preview"},
+    )
+
+    assert refused.status_code == 400
+    assert "This form was open too long" in text_of(refused)
+
+
+def test_a_visitor_with_a_session_keeps_it_and_gets_its_token(app, client):
+    first = client.get(FORM)
+    second = client.get(FORM)
+
+    assert "Set-Cookie" not in second.headers  # the session Flask gave them is kept
+    assert csrf_token(second) != ""
+    assert session_cookie(first)
+
+
+def test_a_secure_site_gives_new_visitors_a_secure_cookie(app):
+    app.test_client().get(FORM, base_url="https://localhost")
+    page = app.test_client().get(FORM, base_url="https://localhost")
+
+    assert "; Secure" in session_cookie(page)
 
 
 def test_a_made_up_parameter_is_answered_afresh_and_not_kept(app, client):
