@@ -378,11 +378,13 @@ def _serve_cached() -> Response | None:
         return None
     PAGE_CACHE_HITS.inc()
     local_pages.set(key, kept, ttl)
-    _may_be_ready(view, ttl)
     status, headers, body = kept
     if form_token:
         # Each visitor's own token; such a page has no ETag or date to compare (see _keep).
-        return Response(body.replace(TOKEN_HOLE, generate_csrf().encode()), status=status, headers=headers)
+        body = body.replace(TOKEN_HOLE, generate_csrf().encode())
+        _may_be_ready(view, ttl)
+        return Response(body, status=status, headers=headers)
+    _may_be_ready(view, ttl)
     return Response(body, status=status, headers=headers).make_conditional(asked)
 
 

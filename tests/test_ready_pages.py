@@ -139,6 +139,18 @@ def test_a_form_page_is_kept_with_a_new_token_and_session_for_each_new_visitor(a
         assert "This form was open too long" not in text_of(preview)
 
 
+def test_a_form_page_another_process_kept_is_made_ready_here_too(make_app, redis_url):
+    elsewhere, here = make_app(REDIS_URL=redis_url), make_app(REDIS_URL=redis_url)
+    elsewhere.test_client().get(FORM)  # kept in Redis, which both processes share
+    here.test_client().get(FORM)
+
+    page = here.test_client().get(FORM)
+
+    assert len(ready_layer(here).pages) == 1
+    assert session_cookie(page)
+    assert csrf_token(page)
+
+
 def test_another_visitors_token_is_refused(app, lawmakers):
     app.test_client().get(FORM)
     first, second = app.test_client(), app.test_client()
