@@ -43,6 +43,7 @@ PAGES = [
     ("home", "/", None, 200),
     ("national", "/national", None, 200),
     ("state", "/states/mo", None, 200),
+    ("state-writing-about-an-area", "/states/mo?area=access-to-justice", None, 200),
     ("territory", "/states/pr", None, 200),
     ("lawmakers", "/states/mo/legislators", None, 200),
     ("responsiveness", "/states/mo/responsiveness", None, 200),
