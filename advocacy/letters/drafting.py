@@ -198,7 +198,7 @@ class WrittenLetters:
     template: LetterTemplate
     area: IssueArea
     drafts: list[Draft]
-    template_share: int  # percent of the first letter that is the template's wording
+    template_share: int  # percent of the first letter that is the template's wording (0 for a save)
     saved: list[Letter]  # empty for a preview
     bill: Bill | None = None  # the bill the letters name
 
@@ -250,7 +250,12 @@ def compose_letters(
         raise CannotWrite(too_many_recipients(len(chosen)))
     recipients = chosen_legislators(session, [pid for pid in chosen if pid in setup.legislators])
     drafts = draft_letters(template, setup.summary, setup.state, area, recipients, sender, today, found, bill)
-    share = own_words_share(template, setup.summary, setup.state, area, drafts, sender, today, bill)
+    # How much is the writer's own is shown beside a preview; a save goes straight to the letter.
+    share = (
+        0
+        if save
+        else own_words_share(template, setup.summary, setup.state, area, drafts, sender, today, bill)
+    )
     saved = []
     if save:
         saved = save_letters(

@@ -45,6 +45,15 @@ def at_most_recipients(form: FlaskForm, field: SelectMultipleField) -> None:
         raise ValidationError(too_many_recipients(count))
 
 
+def offered_recipient(form: FlaskForm, field: SelectMultipleField) -> None:
+    """Each recipient is one the form offers (`form.offered`, set by the view): checked against a
+    set, not by walking every choice, since a state offers up to 400 lawmakers."""
+    offered = getattr(form, "offered", ())
+    for person_id in field.data or []:
+        if person_id not in offered:
+            raise ValidationError(f"{person_id!r} is not a valid choice: choose lawmakers from the list.")
+
+
 class LetterForm(FlaskForm):
     variant = SelectField(
         "Kind of letter", choices=[SelectChoice(k, v) for k, v in VARIANTS.items()], default="ask"
@@ -55,7 +64,12 @@ class LetterForm(FlaskForm):
     )
     to = SelectMultipleField(
         "Lawmakers",
-        validators=[DataRequired(message="Choose at least one lawmaker to write to."), at_most_recipients],
+        validators=[
+            DataRequired(message="Choose at least one lawmaker to write to."),
+            at_most_recipients,
+            offered_recipient,
+        ],
+        validate_choice=False,  # offered_recipient checks them
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )

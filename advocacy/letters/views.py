@@ -109,7 +109,7 @@ def new() -> str | Response:
     form.area.choices = [SelectChoice(a.slug, f"{a.number}. {a.name}") for a in setup.areas]
     if setup.area is None:
         form.area.choices.insert(0, SelectChoice("", "Choose an issue…"))
-    form.to.choices = [SelectChoice(pid, p.name) for pid, p in setup.legislators.items()]
+    form.offered = setup.legislators  # the recipients it may name (forms.offered_recipient)
     found, lookup_notice = _found_lawmakers(
         form.found.data if form.is_submitted() else request.args.get("found", "")
     )
