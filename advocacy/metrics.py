@@ -14,7 +14,6 @@ import logging
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from functools import lru_cache
 from time import perf_counter
 
 from flask import Blueprint, Flask, Response, abort, current_app, request
@@ -22,7 +21,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, disable_cre
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.multiprocess import MultiProcessCollector
-from redis import Redis, RedisError
+from redis import RedisError
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -33,6 +32,7 @@ from advocacy.clock import utcnow
 from advocacy.extensions import db
 from advocacy.models import BillRefresh, InboundMessage, OutboxMessage, SyncRun
 from advocacy.models.inbound import MailResult
+from advocacy.redis_client import quick_redis
 
 log = logging.getLogger(__name__)
 bp = Blueprint("metrics", __name__)
@@ -114,11 +114,6 @@ def _count(response: Response) -> Response:
 
 def _timestamp(moment: datetime) -> float:
     return moment.replace(tzinfo=UTC).timestamp()
-
-
-@lru_cache(maxsize=4)
-def _redis(url: str) -> Redis:
-    return Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
 
 
 class StoredFacts:
@@ -207,7 +202,7 @@ class StoredFacts:
         from advocacy.jobs import QUEUE_NAME  # the jobs module imports most of the app
 
         try:
-            depth = Queue(QUEUE_NAME, connection=_redis(self.redis_url)).count
+            depth = Queue(QUEUE_NAME, connection=quick_redis(self.redis_url)).count
         except RedisError as error:
             # Left out rather than reported as 0: an empty queue and an unreachable one differ.
             log.warning("metrics: Redis did not answer (%s)", type(error).__name__)

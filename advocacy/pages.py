@@ -1,9 +1,7 @@
 """The home page (every state with its latest grade) and the health check."""
 
-from functools import lru_cache
-
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
-from redis import Redis, RedisError
+from redis import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
@@ -14,6 +12,7 @@ from advocacy.extensions import db
 from advocacy.inbound.health import inbound_health
 from advocacy.legislators.service import count_sitting
 from advocacy.letters.service import KEPT_AFTER_PURGE
+from advocacy.redis_client import quick_redis
 from advocacy.reportcards.charts import tile_map
 from advocacy.reportcards.service import all_states, featured_framework, latest_cards_by_state
 
@@ -48,12 +47,6 @@ def privacy() -> str:
     )
 
 
-@lru_cache(maxsize=4)
-def _redis(url: str) -> Redis:
-    """One client per process (a load balancer asks /healthz every few seconds)."""
-    return Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
-
-
 def _inbound_report() -> dict[str, object] | str:
     """The last message each path brought, and the day's failures (messages not matched or read)."""
     if not current_app.config["INBOUND_DOMAIN"]:
@@ -85,7 +78,7 @@ def healthz() -> tuple[Response, int]:
     redis_url = current_app.config["REDIS_URL"]
     if redis_url:
         try:
-            _redis(redis_url).ping()
+            quick_redis(redis_url).ping()
             report["redis"] = "ok"
         except RedisError as error:
             report["redis"] = f"down ({type(error).__name__})"
