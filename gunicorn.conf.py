@@ -8,6 +8,8 @@ import gc
 import os
 import runpy
 import shutil
+import socket
+import sys
 import tempfile
 from pathlib import Path
 
@@ -52,7 +54,8 @@ threads = 12
 # connections: measured 2026-11-30, 16 connections landed 16/0/0, 14/1/1 or 7/9/0 on the three
 # workers from one run to the next, and the state page served 1,045 to 2,850 req/s accordingly;
 # with a socket per worker they landed 4-9 per worker and it served 2,520-2,615 req/s, p99 15-18 ms.
-# The cost: any process of the same user may bind the same port too, so give each server its own.
+# The cost: any process of the same user may bind the same port too, so a second server started on
+# a busy port would quietly share it; `on_starting` refuses to start when something already answers.
 reuse_port = True
 
 # No preload_app: measured no gain in req/s (3 x 2 with --preload: state page 3,000/2,100 req/s,
@@ -123,8 +126,33 @@ os.environ.setdefault(
 )
 
 
+def _refuse_busy_addresses(server: object) -> None:
+    """Stop, saying so, when a server already answers at an address this one is to listen on.
+
+    With SO_REUSEPORT the kernel lets a second server bind the same port and splits the connections
+    between the two. A server taking over its sockets from the one it replaces (gunicorn's USR2
+    upgrade, systemd's socket activation) is started on purpose beside it, so it is not checked.
+    """
+    if "GUNICORN_FD" in os.environ or "LISTEN_FDS" in os.environ:
+        return
+    binds = server.cfg.settings["bind"].get()  # type: ignore[attr-defined]
+    for bind, address in zip(binds, server.cfg.address, strict=True):  # type: ignore[attr-defined]
+        if not isinstance(address, tuple):  # a UNIX socket: gunicorn itself refuses one in use
+            continue
+        try:
+            with socket.create_connection(address[:2], timeout=1):
+                pass
+        except OSError:
+            continue
+        sys.exit(
+            f"Advocacy will not start: {bind} is already in use by another server. "
+            "Stop it or choose another --bind."
+        )
+
+
 def on_starting(server: object) -> None:
-    """Counts left by an earlier run of the server would be added to this one's."""
+    """Refuse a busy address; counts left by an earlier run of the server would be added to this one's."""
+    _refuse_busy_addresses(server)
     folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob("*.db"):

@@ -1,6 +1,14 @@
 """Commands and settings that behave well on a site set up only partly, or beside other servers."""
 
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
 from flask.testing import FlaskCliRunner
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_send_outbox_on_a_site_without_mail_says_so_and_succeeds(runner: FlaskCliRunner):
@@ -10,3 +18,36 @@ def test_send_outbox_on_a_site_without_mail_says_so_and_succeeds(runner: FlaskCl
     assert run.output == (
         "nothing sent: no mail server is set up: set ADVOCACY_SMTP_URL to send the outbox\n"
     )
+
+
+def test_a_second_server_on_a_busy_port_refuses_to_start(tmp_path: Path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        address = f"127.0.0.1:{busy.getsockname()[1]}"
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("ADVOCACY_")}
+        environment.update(
+            ADVOCACY_INSTANCE_PATH=str(tmp_path),
+            ADVOCACY_SECRET_KEY="not a secret",
+            PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
+        )
+        command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--no-control-socket"]
+        server = subprocess.Popen(
+            [*command, "--bind", address, "advocacy:create_app()"],
+            cwd=PROJECT_ROOT,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            output, _ = server.communicate(timeout=60)
+        finally:
+            server.kill()
+            server.wait()
+
+    assert server.returncode == 1, output
+    assert (
+        f"Advocacy will not start: {address} is already in use by another server. "
+        "Stop it or choose another --bind.\n"
+    ) in output
