@@ -182,7 +182,8 @@ def seed_command(skip_legislators: bool) -> None:
 
 @click.command("import-reportcards")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_reportcards_command(path: Path) -> None:
+@click.option("--dry-run", is_flag=True, help="Check the file and say what would change; write nothing.")
+def import_reportcards_command(path: Path, dry_run: bool) -> None:
     """Import report cards from a CSV file (year,state,source,grade,total_score,…,area_1…area_6)."""
     try:
         rows = parse_card_csv(db.session, path.read_bytes())
@@ -191,6 +192,10 @@ def import_reportcards_command(path: Path) -> None:
             click.echo(f"{path.name}: {line}", err=True)
         raise click.ClickException(f"nothing was imported: {len(error.errors)} problem(s)") from error
     counts = save_figures(db.session, rows, None, "reportcard.import", origin="command line")
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"dry run, nothing was written: would be {counts.describe()}")
+        return
     db.session.commit()
     click.echo(counts.describe())
 

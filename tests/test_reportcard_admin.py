@@ -262,3 +262,19 @@ def test_the_command_line_import_says_the_same(runner, tmp_path):
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "reportcard.import"))
     assert event.origin == "command line"
     assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+def test_a_dry_run_says_what_an_import_would_change_and_writes_nothing(runner, tmp_path):
+    good = tmp_path / "made-up-cards.csv"
+    good.write_text(GOOD_CSV)
+    before = snapshot()
+
+    tried = runner.invoke(args=["import-reportcards", "--dry-run", str(good)])
+
+    assert tried.exit_code == 0, tried.output
+    assert (
+        tried.stdout
+        == "dry run, nothing was written: would be report cards: 0 added, 2 updated, 0 unchanged\n"
+    )
+    assert snapshot() == before
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "reportcard.import")) is None
