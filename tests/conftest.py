@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from urllib.parse import urlsplit
 import jinja2
 import pytest
 import redis
+import requests
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -429,6 +431,38 @@ def smtp(app: Flask) -> Iterator[list[ReceivedMail]]:
         controller.stop()
 
 
+# How long a server this suite starts may take to answer; generous, for a busy machine. Nothing
+# is timed against it.
+SERVER_PATIENCE = 60
+
+
+def wait_until_answering(url: str, process: subprocess.Popen, log: Path) -> None:
+    """Ask `url` until the server `process` answers: any request error (refused, reset, a read
+    timeout while it starts) is tried again until the deadline; the test fails with its log then,
+    or as soon as the process ends."""
+    deadline = time.monotonic() + SERVER_PATIENCE
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=max(1.0, deadline - time.monotonic()))
+            return
+        except requests.RequestException:
+            time.sleep(0.1)
+    pytest.fail(f"the server did not answer at {url}:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def stop(*processes: subprocess.Popen) -> None:
+    """Stop servers a test started: each is asked to end, killed if it lingers, and waited for."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 PASSWORD = "correct horse battery staple"
 
 
@@ -483,8 +517,13 @@ def organizer(client: FlaskClient, auth: AuthActions) -> FlaskClient:
 
 @pytest.fixture
 def redis_url() -> str:
-    """An empty Redis database for tests that need one; CI must have it, elsewhere it may skip."""
-    url = os.environ.get("ADVOCACY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    """The Redis database ADVOCACY_TEST_REDIS_URL names, emptied for the test; without that setting
+    the test is skipped, so no database nobody named is ever flushed. CI must provide it."""
+    url = os.environ.get("ADVOCACY_TEST_REDIS_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must set ADVOCACY_TEST_REDIS_URL to a Redis database the tests may empty")
+        pytest.skip("ADVOCACY_TEST_REDIS_URL is not set: name a Redis database the tests may empty")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.RedisError:

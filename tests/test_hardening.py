@@ -9,8 +9,7 @@ import os
 import re
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,15 @@ from advocacy.extensions import db, limiter
 from advocacy.mail import wait_for_mail_sent_after_answers
 from advocacy.models import AuditEvent, Letter
 from tests.builders import bulk_csv, bulk_row, make_legislator, person_id
-from tests.conftest import PASSWORD, AuthActions, MailCollector, free_port
+from tests.conftest import (
+    PASSWORD,
+    SERVER_PATIENCE,
+    AuthActions,
+    MailCollector,
+    free_port,
+    stop,
+    wait_until_answering,
+)
 from tests.pages import csrf_token, save_letter, text_of
 
 CHECKOUT = Path(__file__).resolve().parents[1]  # where gunicorn.conf.py is
@@ -392,49 +399,52 @@ def test_line_breaks_and_tabs_stay_welcome(client):
 # --- 8. Rate limits -------------------------------------------------------------------------------
 
 
-def _serve(instance: Path, database_url: str) -> tuple[str, subprocess.Popen]:
-    """One app server as deployed (gunicorn, the project's settings), without Redis."""
-    instance.mkdir()
-    (instance / "config.py").write_text(
-        "RATELIMIT_ENABLED = True\nRATE_LIMIT_LOOKUP = '3 per minute'\n", encoding="utf-8"
-    )
-    port = free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ADVOCACY_")}
-    environment.update(
-        ADVOCACY_INSTANCE_PATH=str(instance),
-        ADVOCACY_DATABASE_URL=database_url,
-        ADVOCACY_SECRET_KEY="a long and random secret for this test",
-        ADVOCACY_BASE_URL=f"http://127.0.0.1:{port}",
-    )
-    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "1"]
-    command += ["--bind", f"127.0.0.1:{port}", "advocacy:create_app()"]
-    with (instance / "server.log").open("wb") as log:  # the server keeps its own copy open
-        server = subprocess.Popen(
-            command, cwd=CHECKOUT, env=environment, stdout=log, stderr=subprocess.STDOUT
+@pytest.fixture
+def serve_without_redis(database_url: str, tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """Starts app servers as deployed (gunicorn, the project's settings) without Redis; yields a
+    function that starts one more and returns its URL. All are stopped afterwards, pass or fail."""
+    started: list[subprocess.Popen] = []
+
+    def start(name: str) -> str:
+        instance = tmp_path / name
+        instance.mkdir()
+        (instance / "config.py").write_text(
+            "RATELIMIT_ENABLED = True\nRATE_LIMIT_LOOKUP = '3 per minute'\n", encoding="utf-8"
         )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
-            return f"http://127.0.0.1:{port}", server
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    server.kill()
-    pytest.fail(f"the app server did not start:\n{(instance / 'server.log').read_text()[-3000:]}")
+        port = free_port()
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("ADVOCACY_")}
+        environment.update(
+            ADVOCACY_INSTANCE_PATH=str(instance),
+            ADVOCACY_DATABASE_URL=database_url,
+            ADVOCACY_SECRET_KEY="a long and random secret for this test",
+            ADVOCACY_BASE_URL=f"http://127.0.0.1:{port}",
+        )
+        command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "1"]
+        command += ["--bind", f"127.0.0.1:{port}", "advocacy:create_app()"]
+        log = instance / "server.log"
+        with log.open("wb") as output:  # the server keeps its own copy open
+            server = subprocess.Popen(
+                command, cwd=CHECKOUT, env=environment, stdout=output, stderr=subprocess.STDOUT
+            )
+        started.append(server)
+        url = f"http://127.0.0.1:{port}"
+        wait_until_answering(f"{url}/healthz", server, log)
+        return url
+
+    try:
+        yield start
+    finally:
+        stop(*started)
 
 
 @pytest.mark.committed  # the servers are other processes
-def test_without_redis_two_app_servers_count_against_one_limit(app, database_url, tmp_path):
-    started = [_serve(tmp_path / name, database_url) for name in ("a", "b")]
-    try:
-        answers = [
-            requests.get(f"{started[n % 2][0]}/api/v1/lookup?address=", timeout=30).status_code
-            for n in range(4)
-        ]
-    finally:
-        for _, server in started:
-            server.terminate()
-            server.wait(timeout=30)
+def test_without_redis_two_app_servers_count_against_one_limit(app, serve_without_redis):
+    servers = [serve_without_redis(name) for name in ("a", "b")]
+
+    answers = [
+        requests.get(f"{servers[n % 2]}/api/v1/lookup?address=", timeout=SERVER_PATIENCE).status_code
+        for n in range(4)
+    ]
 
     assert answers[:3] == [400, 400, 400]  # an empty address, refused, still counts
     assert answers[3] == 429  # the fourth, on either server

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from advocacy.config import ConfigurationProblem
 from advocacy.extensions import db
 from advocacy.models import Bill, Campaign, ContactCorrection, Letter, LetterTemplate
 from tests.builders import make_legislator, person_id
-from tests.conftest import free_port
+from tests.conftest import free_port, stop, wait_until_answering
 from tests.pages import csrf_token, save_letter, text_of
 
 CHECKOUT = Path(__file__).resolve().parents[1]
@@ -219,19 +218,13 @@ def gunicorn(database_url: str, tmp_path: Path) -> Iterator:
             )
         started.append(server)
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                requests.get(f"{url}/privacy", timeout=5)
-                return url
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        pytest.fail(f"the app server did not start:\n{(instance / 'server.log').read_text()[-3000:]}")
+        wait_until_answering(f"{url}/privacy", server, instance / "server.log")
+        return url
 
-    yield start
-    for server in started:
-        server.terminate()
-        server.wait(timeout=30)
+    try:
+        yield start
+    finally:
+        stop(*started)
 
 
 @pytest.mark.committed  # the server is another process

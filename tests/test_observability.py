@@ -9,7 +9,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from datetime import UTC, timedelta
 from pathlib import Path
 from urllib.parse import quote_plus
@@ -28,7 +27,7 @@ from advocacy.extensions import db
 from advocacy.models import BillRefresh, InboundMessage, Letter, OutboxMessage, SyncRun
 from advocacy.models.inbound import MailPath, MailResult
 from tests.builders import make_legislator
-from tests.conftest import free_port
+from tests.conftest import free_port, stop, wait_until_answering
 from tests.pages import save_letter, text_of
 
 CHECKOUT = Path(__file__).resolve().parents[1]
@@ -350,13 +349,12 @@ def test_two_gunicorn_workers_counts_add_up(app, database_url, tmp_path):
         )
     requests_sent = 40
     try:
-        _wait_until_answering(base, server, tmp_path / "server.log")
+        wait_until_answering(f"{base}/healthz", server, tmp_path / "server.log")
         # A new connection each (no session): the kernel spreads them over both workers' sockets.
         statuses = {requests.get(f"{base}/privacy", timeout=30).status_code for _ in range(requests_sent)}
         scraped = requests.get(f"{base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
 
     assert statuses == {200}
     privacy = {"route": "/privacy", "method": "GET", "status": "200"}
@@ -377,15 +375,3 @@ def _samples_in(path: Path) -> dict:
         for family in MultiProcessCollector.merge([str(path)])
         for sample in family.samples
     }
-
-
-def _wait_until_answering(base: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            requests.get(f"{base}/healthz", timeout=30)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    server.kill()
-    pytest.fail(f"the app server did not start:\n{log.read_text()[-3000:]}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 import requests
 
 from tests.builders import bulk_csv, bulk_row
-from tests.conftest import PASSWORD, free_port
+from tests.conftest import PASSWORD, free_port, stop, wait_until_answering
 from tests.pages import csrf_token, text_of
 from tests.test_reportcard_admin import card_form
 
@@ -89,19 +88,6 @@ def _start(instance: Path, environment: dict[str, str]) -> Server:
     return Server(f"http://127.0.0.1:{port}", process, log)
 
 
-def _wait_until_answering(server: Server) -> None:
-    deadline = time.monotonic() + PATIENCE
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            break
-        try:
-            requests.get(server.url + "/healthz", timeout=PATIENCE)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    pytest.fail(f"the app server at {server.url} did not start:\n{server.log.read_text()[-3000:]}")
-
-
 @pytest.fixture
 def servers(app, database_url: str, redis_url: str, tmp_path: Path) -> Iterator[tuple[Server, Server]]:
     """Servers A and B: same database, same Redis, same secret key, nothing else in common.
@@ -117,20 +103,15 @@ def servers(app, database_url: str, redis_url: str, tmp_path: Path) -> Iterator[
         ADVOCACY_OPENSTATES_URL=str(tmp_path / "openstates"),
         ADVOCACY_CENSUS_URL="http://127.0.0.1:9/geocoder",  # nothing listens: never the internet
     )
-    started = [_start(tmp_path / name, environment) for name in ("a", "b")]
+    started: list[Server] = []
     try:
+        for name in ("a", "b"):
+            started.append(_start(tmp_path / name, environment))
         for server in started:
-            _wait_until_answering(server)
+            wait_until_answering(server.url + "/healthz", server.process, server.log)
         yield started[0], started[1]
     finally:
-        for server in started:
-            server.process.terminate()
-        for server in started:
-            try:
-                server.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.process.kill()
-                server.process.wait()
+        stop(*(server.process for server in started))
 
 
 def log_in(server: Server, browser: requests.Session, email: str, password: str = PASSWORD) -> Page:
