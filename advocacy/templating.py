@@ -1,11 +1,11 @@
 """Template filters shared by every page."""
 
-from datetime import date
 from decimal import Decimal
 from urllib.parse import urlsplit
 
 from flask import Flask
 
+from advocacy.dates import long_date
 from advocacy.letters.render import letter_html
 from advocacy.reportcards.service import plain_points
 from advocacy.reportcards.sources import source_line
@@ -13,11 +13,6 @@ from advocacy.reportcards.sources import source_line
 
 def points(value: Decimal | None) -> str:
     return "—" if value is None else str(plain_points(value))
-
-
-def long_date(day: date) -> str:
-    """November 30, 2026: the site's one way of writing a date in a sentence."""
-    return f"{day:%B} {day.day}, {day.year}"
 
 
 def host(url: str) -> str:

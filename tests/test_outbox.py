@@ -143,7 +143,7 @@ def test_a_confirmed_letter_goes_from_the_site_with_replies_to_the_writer(client
     assert "Your letter was sent to Senator Jordan Example1." in shown
     sent_on = f"{letter.sent_at:%B} {letter.sent_at.day}, {letter.sent_at.year}"
     assert f"Sent from this site (confirmed) on {sent_on}" in shown
-    assert f"Sent from this site on {letter.sent_at.day} " in shown and f"to {LAWMAKER}" in shown
+    assert f"Sent from this site on {sent_on} at " in shown and f"to {LAWMAKER}" in shown
     assert "Send again another way" in shown and "Mark as sent" not in shown
     assert (letter.status, letter.channel) == ("sent", "outbox")
     # The letter keeps its text; the outbox keeps none of the writer's words or address.

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from advocacy.campaigns.replies import OUTCOMES
 from advocacy.campaigns.service import targets_of
 from advocacy.campaigns.tallies import SENT, campaign_tallies
+from advocacy.dates import long_date
 from advocacy.models import Campaign, IssueArea, Legislator
 from advocacy.models.letters import Stage
 from advocacy.reportcards.service import featured_framework
-from advocacy.templating import long_date
 
 # What the organizer reads for the values letters store, in sentence case. The writer's own
 # wording ("I sent it by email") reads oddly in a tally of everyone's letters.

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from advocacy.clock import utcnow
+from advocacy.dates import long_moment
 from advocacy.extensions import db, limiter
 from advocacy.jobs import submit
 from advocacy.letters.outbox import (
@@ -40,7 +41,7 @@ class OutboxForm(FlaskForm):
 
 
 def _when(moment: datetime | None) -> str:
-    return f"{moment.day} {moment:%B %Y at %H:%M} UTC" if moment else ""
+    return long_moment(moment) if moment else ""
 
 
 @dataclass(frozen=True)

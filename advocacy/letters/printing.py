@@ -16,6 +16,7 @@ from fpdf.enums import MethodReturnValue
 from fpdf.prefs import ViewerPreferences
 from fpdf.structure_tree import StructureTreeBuilder
 
+from advocacy.dates import long_date
 from advocacy.models import Letter
 
 # Shipped with the package (see fonts/README.md): never the system's, so every install prints alike.
@@ -147,7 +148,7 @@ def letter_pdf(letter: Letter, today: date) -> bytes:
         pdf.block(sender, align="R")
     pdf.ln(GAP)
     with pdf.tagged():
-        pdf.block(today.strftime("%B %-d, %Y"))
+        pdf.block(long_date(today))
     pdf.ln(GAP)
     with pdf.tagged():
         pdf.block(f"{recipient}\n{address}")

@@ -14,6 +14,7 @@ from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from advocacy.clock import utcnow
+from advocacy.dates import long_date
 from advocacy.errors import NotFound
 from advocacy.legislators.constituency import NOBODY, FoundLawmakers
 from advocacy.letters.lint import lint_template
@@ -238,11 +239,7 @@ def bill_facts(bill: Bill, recipient: Legislator) -> BillFacts:
         sponsors=[s.legislator.name if s.legislator else s.name for s in bill.primary_sponsors],
         latest_action=bill.latest_action,
         latest_action_date=bill.latest_action_date,
-        latest_action_on=(
-            f"{bill.latest_action_date:%B} {bill.latest_action_date.day}, {bill.latest_action_date.year}"
-            if bill.latest_action_date
-            else ""
-        ),
+        latest_action_on=long_date(bill.latest_action_date) if bill.latest_action_date else "",
         url=bill.url,
         recipient_is_sponsor=bill.sponsored_by(recipient.id),
         session_over=bill.session_over,

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from advocacy.clock import utcnow
+from advocacy.dates import long_date
 from advocacy.letters.forms import CHANNEL_PHRASES
 from advocacy.letters.outbox import PENDING, confirmation_expired
 from advocacy.models import Letter
 from advocacy.models.letters import Stage
-from advocacy.templating import long_date
 
 # Each stage in a few words, as lists of letters show it ("Senator Lee: sent (confirmed)").
 STAGE_WORDS = {
