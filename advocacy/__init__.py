@@ -18,6 +18,23 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_path=os.environ.get("ADVOCACY_INSTANCE_PATH") or None,
         instance_relative_config=True,
     )
+    _configure(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+    if app.config["PROXY_COUNT"]:
+        # Outermost, so every layer (the ready pages' too) sees the visitor's address and scheme.
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+    return app
+
+
+def _configure(app: Flask, test_config: dict | None) -> None:
+    """Defaults, then instance/config.py and ADVOCACY_* (or the tests' settings), checked."""
     defaults = config.defaults(app.instance_path)
     app.config.from_mapping(defaults)
     if test_config is None:
@@ -41,26 +58,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.setdefault("RATELIMIT_STORAGE_URI", "advocacy-database://")
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    db.init_app(app)
-    csrf.init_app(app)
-    login_manager.init_app(app)
-    limiter.init_app(app)
-    from advocacy import (
-        api,
-        caching,
-        cli,
-        errors,
-        links,
-        logs,
-        metrics,
-        pages,
-        request_checks,
-        security,
-        static_files,
-        templating,
-    )
+
+def _register_blueprints(app: Flask) -> None:
+    """Every page and API route. The admin modules add their routes to the admin blueprint, and
+    auth.access registers the user loader, as they are imported."""
+    from advocacy import api, metrics, pages
     from advocacy.account import views as account_views
     from advocacy.admin import bills as _admin_bills  # noqa: F401  (adds its routes)
     from advocacy.admin import legislators as _admin_legislators  # noqa: F401  (adds its routes)
@@ -78,18 +81,41 @@ def create_app(test_config: dict | None = None) -> Flask:
     from advocacy.letters import views as letter_views
     from advocacy.reportcards import views as reportcard_views
 
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(reportcard_views.bp)
-    app.register_blueprint(legislator_views.bp)
-    app.register_blueprint(lookup_views.bp)
-    app.register_blueprint(letter_views.bp)
-    app.register_blueprint(outbox_views.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(auth_views.bp)
-    app.register_blueprint(account_views.bp)
-    app.register_blueprint(admin_views.bp)
-    app.register_blueprint(campaign_views.bp)
-    app.register_blueprint(inbound_views.bp)
+    for blueprint in (
+        pages.bp,
+        reportcard_views.bp,
+        legislator_views.bp,
+        lookup_views.bp,
+        letter_views.bp,
+        outbox_views.bp,
+        api.bp,
+        auth_views.bp,
+        account_views.bp,
+        admin_views.bp,
+        campaign_views.bp,
+        inbound_views.bp,
+        metrics.bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def _register_hooks(app: Flask) -> None:
+    """Request hooks, error pages, commands and template helpers, in the order they must run:
+    the request checks before the page cache, which reads the same values; the metrics' clock
+    first and last of all hooks."""
+    from advocacy import (
+        caching,
+        cli,
+        errors,
+        links,
+        logs,
+        metrics,
+        request_checks,
+        security,
+        static_files,
+        templating,
+    )
+
     request_checks.register(app)
     caching.register(app)
     errors.register(app)
@@ -100,8 +126,3 @@ def create_app(test_config: dict | None = None) -> Flask:
     static_files.register(app)
     logs.register(app)
     metrics.register(app)
-    if app.config["PROXY_COUNT"]:
-        # Outermost, so every layer (the ready pages' too) sees the visitor's address and scheme.
-        count = int(app.config["PROXY_COUNT"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
-    return app

@@ -247,9 +247,8 @@ def metrics() -> Response:
 
 
 def register(app: Flask) -> None:
-    """Serve /metrics and count every request, a page served from the cache too."""
+    """Count every request, a page served from the cache too (the factory registers `bp`, /metrics)."""
     # First of the hooks before a request and last after it (Flask runs those in reverse order),
     # whichever extension registered its own earlier: the clock covers them all.
     app.before_request_funcs.setdefault(None, []).insert(0, _start_clock)
     app.after_request_funcs.setdefault(None, []).insert(0, _count)
-    app.register_blueprint(bp)
