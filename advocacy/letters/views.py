@@ -22,6 +22,8 @@ from advocacy.letters.delivery import EmailLinks, email_links
 from advocacy.letters.drafting import (
     MAX_RECIPIENTS,
     CannotWrite,
+    LetterSetup,
+    WrittenLetters,
     compose_letters,
     letter_setup,
     phone_script,
@@ -81,6 +83,80 @@ def _found_lawmakers(signed: str) -> tuple[FoundLawmakers, str]:
         )
 
 
+def _letter_form(setup: LetterSetup) -> tuple[LetterForm, FoundLawmakers, str]:
+    """The form with the choices this state (or campaign) offers, filled in from the link on a GET;
+    who the address lookup found; and a notice when that lookup can no longer be read."""
+    form = LetterForm()
+    form.area.choices = [SelectChoice(a.slug, f"{a.number}. {a.name}") for a in setup.areas]
+    if setup.area is None:
+        form.area.choices.insert(0, SelectChoice("", "Choose an issue…"))
+    form.offered = setup.legislators  # the recipients it may name (forms.offered_recipient)
+    found, lookup_notice = _found_lawmakers(
+        form.found.data if form.is_submitted() else request.args.get("found", "")
+    )
+    if request.method == "GET":
+        form.area.data = setup.area.slug if setup.area else ""
+        form.to.data = [p.id for p in setup.requested]
+        form.found.data = request.args.get("found", "")
+        form.sender_town.data = found.town or None
+        form.bill.data = request.args.get("bill", "")
+    if setup.campaign is not None and setup.campaign.bill is not None:
+        form.bill.choices = [SelectChoice(str(b.id), f"{b.identifier}: {b.title}") for b in setup.bills]
+        form.bill.data = str(setup.campaign.bill.id)
+    else:
+        form.bill.choices = [SelectChoice("", "No particular bill")] + [
+            SelectChoice(str(b.id), f"{b.identifier}: {b.title}")
+            for b in setup.bills_on(form.area.data or "")
+        ]
+    return form, found, lookup_notice
+
+
+def _write(
+    form: LetterForm, setup: LetterSetup, found: FoundLawmakers, saving: bool
+) -> tuple[WrittenLetters | None, str]:
+    """The letters a valid form asks for, saved when asked; or why none could be written."""
+    sender = Sender(
+        name=form.sender_name.data.strip(),
+        town=form.sender_town.data.strip(),
+        email=(form.sender_email.data or "").strip(),
+        personal_paragraph=(form.personal_paragraph.data or "").strip(),
+        postal_address=postal_address(form.sender_address.data or ""),
+    )
+    try:
+        written = compose_letters(
+            db.session,
+            setup,
+            form.area.data,
+            form.variant.data,
+            form.to.data,
+            sender,
+            found,
+            date.today(),
+            save=saving,
+            user_id=current_user.id if current_user.is_authenticated else None,
+            share_contact=bool(form.share_contact.data),
+            bill_id=form.bill.data or "",
+        )
+    except CannotWrite as error:
+        return None, str(error)
+    except LetterRenderError as error:
+        return None, f"{error} Nothing was saved; please tell the site's team."
+    return written, ""
+
+
+def _after_saving(written: WrittenLetters) -> Response:
+    """Commit the saved letters and go to where they are sent from."""
+    # Read before the commit, which expires them: no query to read them back.
+    token, batch, count = written.saved[0].token, written.saved[0].batch, len(written.saved)
+    db.session.commit()
+    if count == 1:
+        flash("Your letter is saved. Now send it: the buttons below open it ready to go.")
+        # An explicit fragment: otherwise the browser keeps the form's "#preview-heading".
+        return redirect(url_for("letters.track", token=token, _anchor="main"))
+    flash(f"Your {count} letters are saved. Send each one from this page.")
+    return redirect(url_for("letters.batch", batch=batch, _anchor="main"))
+
+
 @bp.route("/letters/new", methods=["GET", "POST"])
 @cached_page(form_token=True, params=("state", "area", "campaign", "to", "found", "bill"))
 @limiter.limit(lambda: current_app.config["RATE_LIMIT_LETTERS"], methods=["POST"])
@@ -105,67 +181,12 @@ def new() -> str | Response:
     except CannotWrite as error:
         abort(404 if request.args.getlist("to") else 400, description=str(error))
 
-    form = LetterForm()
-    form.area.choices = [SelectChoice(a.slug, f"{a.number}. {a.name}") for a in setup.areas]
-    if setup.area is None:
-        form.area.choices.insert(0, SelectChoice("", "Choose an issue…"))
-    form.offered = setup.legislators  # the recipients it may name (forms.offered_recipient)
-    found, lookup_notice = _found_lawmakers(
-        form.found.data if form.is_submitted() else request.args.get("found", "")
-    )
-    if request.method == "GET":
-        form.area.data = setup.area.slug if setup.area else ""
-        form.to.data = [p.id for p in setup.requested]
-        form.found.data = request.args.get("found", "")
-        form.sender_town.data = found.town or None
-        form.bill.data = request.args.get("bill", "")
-    offered = setup.bills_on(form.area.data or "")
-    form.bill.choices = [SelectChoice("", "No particular bill")] + [
-        SelectChoice(str(b.id), f"{b.identifier}: {b.title}") for b in offered
-    ]
-    if setup.campaign is not None and setup.campaign.bill is not None:
-        form.bill.choices = [SelectChoice(str(b.id), f"{b.identifier}: {b.title}") for b in setup.bills]
-        form.bill.data = str(setup.campaign.bill.id)
-
+    form, found, lookup_notice = _letter_form(setup)
     written, render_error = None, ""
     if form.validate_on_submit():
-        sender = Sender(
-            name=form.sender_name.data.strip(),
-            town=form.sender_town.data.strip(),
-            email=(form.sender_email.data or "").strip(),
-            personal_paragraph=(form.personal_paragraph.data or "").strip(),
-            postal_address=postal_address(form.sender_address.data or ""),
-        )
-        saving = request.form.get("action") == "save"
-        try:
-            written = compose_letters(
-                db.session,
-                setup,
-                form.area.data,
-                form.variant.data,
-                form.to.data,
-                sender,
-                found,
-                date.today(),
-                save=saving,
-                user_id=current_user.id if current_user.is_authenticated else None,
-                share_contact=bool(form.share_contact.data),
-                bill_id=form.bill.data or "",
-            )
-        except CannotWrite as error:
-            render_error = str(error)
-        except LetterRenderError as error:
-            render_error = f"{error} Nothing was saved; please tell the site's team."
+        written, render_error = _write(form, setup, found, saving=request.form.get("action") == "save")
         if written and written.saved:
-            # Read before the commit, which expires them: no query to read them back.
-            token, batch, count = written.saved[0].token, written.saved[0].batch, len(written.saved)
-            db.session.commit()
-            if count == 1:
-                flash("Your letter is saved. Now send it: the buttons below open it ready to go.")
-                # An explicit fragment: otherwise the browser keeps the form's "#preview-heading".
-                return redirect(url_for("letters.track", token=token, _anchor="main"))
-            flash(f"Your {count} letters are saved. Send each one from this page.")
-            return redirect(url_for("letters.batch", batch=batch, _anchor="main"))
+            return _after_saving(written)
     chosen = set(form.to.data or [])
     return render_template(
         "letters/new.html",
