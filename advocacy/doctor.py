@@ -642,6 +642,12 @@ def database_url_refusal(error: Exception) -> str | None:
             f"DATABASE_URL names a database SQLAlchemy does not know ({name}): "
             f"write {DATABASE_URL_FORMS} {where}."
         )
+    if isinstance(error, ImportError) and error.name == "psycopg":
+        return (
+            "DATABASE_URL names PostgreSQL, whose driver (psycopg) is not installed: install Advocacy "
+            "with PostgreSQL support, pip install 'advocacy[postgres]' (in a checkout, "
+            f".venv/bin/pip install -e '.[postgres]'), or write {DATABASE_URL_FORMS} {where}."
+        )
     if isinstance(error, ImportError):
         return (
             f"DATABASE_URL needs the database driver {error.name}, which is not installed: write "

@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
+import pytest
 from flask.testing import FlaskCliRunner
+
+from advocacy import create_app, doctor
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,3 +55,22 @@ def test_a_second_server_on_a_busy_port_refuses_to_start(tmp_path: Path):
         f"Advocacy will not start: {address} is already in use by another server. "
         "Stop it or choose another --bind.\n"
     ) in output
+
+
+def test_postgresql_without_its_driver_says_to_install_the_postgres_extra(monkeypatch, tmp_path: Path):
+    for name in [name for name in os.environ if name.startswith(("ADVOCACY_", "FLASK_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("ADVOCACY_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("ADVOCACY_SECRET_KEY", "a-long-random-secret-key-" + "0" * 40)
+    monkeypatch.setenv("ADVOCACY_BASE_URL", "https://advocacy.example.org")
+    monkeypatch.setenv("ADVOCACY_DATABASE_URL", "postgresql+psycopg://advocacy:db-secret@127.0.0.1/advocacy")
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as on an install without the extra
+
+    with pytest.raises(click.ClickException) as refused:
+        doctor.explain_refusals(create_app)()
+
+    assert refused.value.message.startswith(
+        "Advocacy will not start: DATABASE_URL names PostgreSQL, whose driver (psycopg) is not installed: "
+        "install Advocacy with PostgreSQL support, pip install 'advocacy[postgres]'"
+    )
+    assert "db-secret" not in refused.value.message
