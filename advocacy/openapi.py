@@ -357,11 +357,6 @@ def _get(
 
 def document() -> dict:
     """The whole OpenAPI document."""
-    edition = _query(
-        "edition",
-        {"type": "string", "pattern": "^[0-9]{4}$"},
-        "A report-card year such as 2023; the state's latest card when left out.",
-    )
     return {
         "openapi": "3.1.0",
         "info": {
@@ -375,115 +370,129 @@ def document() -> dict:
             ),
         },
         "servers": [{"url": "/"}],
-        "paths": {
-            "/api/v1/editions": _get(
-                "Every report-card edition, oldest first.",
-                _json(_listing("Edition"), "The editions."),
-                cached=True,
-            ),
-            "/api/v1/frameworks": _get(
-                "Every grading framework with its issue areas and policy goals.",
-                _json(_listing("Framework"), "The frameworks."),
-                cached=True,
-            ),
-            "/api/v1/states": _get(
-                "Every state, DC and Puerto Rico, with its latest grade per framework.",
-                _json(_listing("StateSummary"), "The states."),
-                cached=True,
-            ),
-            "/api/v1/states/{abbr}/report-card": _get(
-                "A state's report card: each area's score and findings, and its weakest areas.",
-                _json(_ref("ReportCard"), "The report card."),
-                (400, "Bad Request: the edition is not a four-digit year."),
-                (404, "Not Found: no such state, or no card for that year."),
-                parameters=[_state(), edition],
-                cached=True,
-            ),
-            "/api/v1/states/{abbr}/bills": _get(
-                "The trafficking bills before a state's legislature in its current session.",
-                _json(_listing("Bill"), "Every bill, newest action first."),
-                (400, "Bad Request: no such issue area."),
-                (404, "Not Found: no such state."),
-                parameters=[
-                    _state(),
-                    _query(
-                        "area",
-                        {"type": "string", "enum": _area_keys()},
-                        "Only bills on this issue area: its number (1 to 6) or slug.",
-                    ),
-                ],
-                cached=True,
-            ),
-            "/api/v1/states/{abbr}/legislators": _get(
-                "A state's sitting lawmakers, by chamber and district, a page at a time.",
-                _json(_listing("Legislator"), "A page of lawmakers."),
-                (400, "Bad Request: a parameter is out of range, or holds a control character."),
-                (404, "Not Found: no such state."),
-                parameters=[
-                    _state(),
-                    _query(
-                        "q",
-                        {"type": "string", "maxLength": 100, "pattern": TEXT},
-                        "Part of a name, or a district; empty: any.",
-                    ),
-                    _query("chamber", {"type": "string", "enum": list(CHAMBERS)}, "One chamber only."),
-                    _query(
-                        "district",
-                        {"type": "string", "pattern": TEXT},
-                        "One district, as the state names it; empty: any.",
-                    ),
-                    _query("party", {"type": "string", "pattern": TEXT}, "One party; empty: any."),
-                    _query(
-                        "sort", {"type": "string", "enum": list(SORTS)}, "The order; district by default."
-                    ),
-                    _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "From 1."),
-                    _query("per_page", {"type": "integer", "minimum": 1, "maximum": 500}, "100 by default."),
-                ],
-                cached=True,
-            ),
-            "/api/v1/lookup": _get(
-                "The lawmakers for a home address, found through the US Census Geocoder.",
-                _json(_ref("Lookup"), "The state, its districts for the address and their members."),
-                (400, "Bad Request: no address, or one over 200 characters."),
-                (404, "Not Found: the Census found no such address, or found it outside the states."),
-                (
-                    503,
-                    "Service Unavailable: the Census Geocoder is not answering, or (code `busy`, with "
-                    "Retry-After) this server is already looking up as many addresses as it allows.",
-                ),
-                parameters=[
-                    {
-                        "name": "address",
-                        "in": "query",
-                        "required": True,
-                        "description": "Street address with city and state, or a ZIP code.",
-                        # At least one character that is not a space; no control characters.
-                        "schema": {
-                            "type": "string",
-                            "maxLength": 200,
-                            "pattern": "^[^\\s\\x00-\\x1f\\x7f][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
-                        },
-                    }
-                ],
-            ),
-            "/api/v1/campaigns/{slug}/stats": _get(
-                "A campaign's figures, for its organizer or an admin (the session cookie of the site).",
-                _json(_ref("CampaignStats"), "The campaign's figures."),
-                (401, "Unauthorized: log in first."),
-                (403, "Forbidden: only the campaign's organizer or an admin."),
-                (404, "Not Found: no such campaign."),
-                parameters=[
-                    {
-                        "name": "slug",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string", "pattern": "^[a-z0-9-]+$"},
-                    }
-                ],
-            ),
-            "/api/v1/openapi.json": _get(
-                "This document.", _json({"type": "object"}, "The OpenAPI 3.1 description of /api/v1.")
-            ),
-        },
+        "paths": {**_report_card_paths(), **_lawmaker_paths()},
         "components": {"schemas": SCHEMAS},
+    }
+
+
+def _report_card_paths() -> dict:
+    """Editions, frameworks, states, a state's report card and its bills."""
+    edition = _query(
+        "edition",
+        {"type": "string", "pattern": "^[0-9]{4}$"},
+        "A report-card year such as 2023; the state's latest card when left out.",
+    )
+    return {
+        "/api/v1/editions": _get(
+            "Every report-card edition, oldest first.",
+            _json(_listing("Edition"), "The editions."),
+            cached=True,
+        ),
+        "/api/v1/frameworks": _get(
+            "Every grading framework with its issue areas and policy goals.",
+            _json(_listing("Framework"), "The frameworks."),
+            cached=True,
+        ),
+        "/api/v1/states": _get(
+            "Every state, DC and Puerto Rico, with its latest grade per framework.",
+            _json(_listing("StateSummary"), "The states."),
+            cached=True,
+        ),
+        "/api/v1/states/{abbr}/report-card": _get(
+            "A state's report card: each area's score and findings, and its weakest areas.",
+            _json(_ref("ReportCard"), "The report card."),
+            (400, "Bad Request: the edition is not a four-digit year."),
+            (404, "Not Found: no such state, or no card for that year."),
+            parameters=[_state(), edition],
+            cached=True,
+        ),
+        "/api/v1/states/{abbr}/bills": _get(
+            "The trafficking bills before a state's legislature in its current session.",
+            _json(_listing("Bill"), "Every bill, newest action first."),
+            (400, "Bad Request: no such issue area."),
+            (404, "Not Found: no such state."),
+            parameters=[
+                _state(),
+                _query(
+                    "area",
+                    {"type": "string", "enum": _area_keys()},
+                    "Only bills on this issue area: its number (1 to 6) or slug.",
+                ),
+            ],
+            cached=True,
+        ),
+    }
+
+
+def _lawmaker_paths() -> dict:
+    """A state's lawmakers, the address lookup, a campaign's figures, and this document."""
+    return {
+        "/api/v1/states/{abbr}/legislators": _get(
+            "A state's sitting lawmakers, by chamber and district, a page at a time.",
+            _json(_listing("Legislator"), "A page of lawmakers."),
+            (400, "Bad Request: a parameter is out of range, or holds a control character."),
+            (404, "Not Found: no such state."),
+            parameters=[
+                _state(),
+                _query(
+                    "q",
+                    {"type": "string", "maxLength": 100, "pattern": TEXT},
+                    "Part of a name, or a district; empty: any.",
+                ),
+                _query("chamber", {"type": "string", "enum": list(CHAMBERS)}, "One chamber only."),
+                _query(
+                    "district",
+                    {"type": "string", "pattern": TEXT},
+                    "One district, as the state names it; empty: any.",
+                ),
+                _query("party", {"type": "string", "pattern": TEXT}, "One party; empty: any."),
+                _query("sort", {"type": "string", "enum": list(SORTS)}, "The order; district by default."),
+                _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "From 1."),
+                _query("per_page", {"type": "integer", "minimum": 1, "maximum": 500}, "100 by default."),
+            ],
+            cached=True,
+        ),
+        "/api/v1/lookup": _get(
+            "The lawmakers for a home address, found through the US Census Geocoder.",
+            _json(_ref("Lookup"), "The state, its districts for the address and their members."),
+            (400, "Bad Request: no address, or one over 200 characters."),
+            (404, "Not Found: the Census found no such address, or found it outside the states."),
+            (
+                503,
+                "Service Unavailable: the Census Geocoder is not answering, or (code `busy`, with "
+                "Retry-After) this server is already looking up as many addresses as it allows.",
+            ),
+            parameters=[
+                {
+                    "name": "address",
+                    "in": "query",
+                    "required": True,
+                    "description": "Street address with city and state, or a ZIP code.",
+                    # At least one character that is not a space; no control characters.
+                    "schema": {
+                        "type": "string",
+                        "maxLength": 200,
+                        "pattern": "^[^\\s\\x00-\\x1f\\x7f][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
+                    },
+                }
+            ],
+        ),
+        "/api/v1/campaigns/{slug}/stats": _get(
+            "A campaign's figures, for its organizer or an admin (the session cookie of the site).",
+            _json(_ref("CampaignStats"), "The campaign's figures."),
+            (401, "Unauthorized: log in first."),
+            (403, "Forbidden: only the campaign's organizer or an admin."),
+            (404, "Not Found: no such campaign."),
+            parameters=[
+                {
+                    "name": "slug",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "pattern": "^[a-z0-9-]+$"},
+                }
+            ],
+        ),
+        "/api/v1/openapi.json": _get(
+            "This document.", _json({"type": "object"}, "The OpenAPI 3.1 description of /api/v1.")
+        ),
     }
