@@ -131,6 +131,33 @@ def _number(value: str, what: str, where: str, errors: list[str]) -> Decimal | N
 
 def parse_card_csv(session: Session, raw: bytes) -> list[tuple[CardFigures, Edition]]:
     """Every row of a report-card CSV, or InvalidReportCardFile listing every problem by line."""
+    reader = _card_reader(raw)
+    editions = {
+        e.year: e
+        for e in session.scalars(
+            select(Edition).options(selectinload(Edition.framework).selectinload(Framework.issue_areas))
+        )
+    }
+    states = set(session.scalars(select(State.abbr)))
+    rows: list[tuple[CardFigures, Edition]] = []
+    seen: dict[tuple[int, str], int] = {}
+    errors: list[str] = []
+    try:
+        for line, row in enumerate(reader, start=2):
+            row = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
+            if any(row.values()):
+                rows.append(_card_row(row, f"line {line}", line, editions, states, seen, errors))
+    except csv.Error as error:
+        errors.append(f"line {reader.line_num}: not valid CSV ({error})")
+    if errors:
+        raise InvalidReportCardFile(errors)
+    if not rows:
+        raise InvalidReportCardFile(["the file has a header but no report cards"])
+    return rows
+
+
+def _card_reader(raw: bytes) -> csv.DictReader:
+    """The file's rows, once its text and header are known to be right."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -152,64 +179,55 @@ def parse_card_csv(session: Session, raw: bytes) -> list[tuple[CardFigures, Edit
             "notes,area_1 … area_6,area_EC"
         )
         raise InvalidReportCardFile(errors)
-    editions = {
-        e.year: e
-        for e in session.scalars(
-            select(Edition).options(selectinload(Edition.framework).selectinload(Framework.issue_areas))
-        )
-    }
-    states = set(session.scalars(select(State.abbr)))
-    rows: list[tuple[CardFigures, Edition]] = []
-    seen: dict[tuple[int, str], int] = {}
-    try:
-        for line, row in enumerate(reader, start=2):
-            row = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
-            where = f"line {line}"
-            if not any(row.values()):
-                continue
-            before = len(errors)
-            year = row["year"]
-            edition = editions.get(int(year)) if year.isdigit() else None
-            if edition is None:
-                errors.append(f"{where}: there is no report-card edition for {year!r}")
-            state = row["state"].lower()
-            if state not in states:
-                errors.append(f"{where}: unknown state {row['state']!r}; use a postal code such as MO")
-            if edition is not None and state in states:
-                key = (edition.year, state)
-                if key in seen:
-                    errors.append(
-                        f"{where}: {state.upper()} {edition.year} appears twice (first on line {seen[key]})"
-                    )
-                seen.setdefault(key, line)
-            rank = row.get("rank", "")
-            if rank and not rank.isdigit():
-                errors.append(f"{where}: rank {rank!r} is not a whole number")
-            figures = CardFigures(
-                year=edition.year if edition else 0,
-                state=state,
-                grade=row.get("grade", "").upper() or None,
-                total_score=_number(row.get("total_score", ""), "total", where, errors),
-                extra_credit=_number(row.get("extra_credit", ""), "extra credit", where, errors),
-                rank=int(rank) if rank.isdigit() else None,
-                source=row["source"],
-                notes=row.get("notes") or None,
+    return reader
+
+
+def _card_row(
+    row: dict[str, str],
+    where: str,
+    line: int,
+    editions: dict[int, Edition],
+    states: set[str],
+    seen: dict[tuple[int, str], int],
+    errors: list[str],
+) -> tuple[CardFigures, Edition]:
+    """One row's figures; its problems are added to `errors`."""
+    before = len(errors)
+    year = row["year"]
+    edition = editions.get(int(year)) if year.isdigit() else None
+    if edition is None:
+        errors.append(f"{where}: there is no report-card edition for {year!r}")
+    state = row["state"].lower()
+    if state not in states:
+        errors.append(f"{where}: unknown state {row['state']!r}; use a postal code such as MO")
+    if edition is not None and state in states:
+        key = (edition.year, state)
+        if key in seen:
+            errors.append(
+                f"{where}: {state.upper()} {edition.year} appears twice (first on line {seen[key]})"
             )
-            for column, value in row.items():
-                if column.startswith(AREA_PREFIX) and value:
-                    score = _number(value, f"{column} score", where, errors)
-                    if score is not None:
-                        figures.areas[column.removeprefix(AREA_PREFIX).upper()] = score
-            if edition is not None and len(errors) == before:
-                errors.extend(check_figures(figures, edition, where))
-            rows.append((figures, edition))
-    except csv.Error as error:
-        errors.append(f"line {reader.line_num}: not valid CSV ({error})")
-    if errors:
-        raise InvalidReportCardFile(errors)
-    if not rows:
-        raise InvalidReportCardFile(["the file has a header but no report cards"])
-    return rows
+        seen.setdefault(key, line)
+    rank = row.get("rank", "")
+    if rank and not rank.isdigit():
+        errors.append(f"{where}: rank {rank!r} is not a whole number")
+    figures = CardFigures(
+        year=edition.year if edition else 0,
+        state=state,
+        grade=row.get("grade", "").upper() or None,
+        total_score=_number(row.get("total_score", ""), "total", where, errors),
+        extra_credit=_number(row.get("extra_credit", ""), "extra credit", where, errors),
+        rank=int(rank) if rank.isdigit() else None,
+        source=row["source"],
+        notes=row.get("notes") or None,
+    )
+    for column, value in row.items():
+        if column.startswith(AREA_PREFIX) and value:
+            score = _number(value, f"{column} score", where, errors)
+            if score is not None:
+                figures.areas[column.removeprefix(AREA_PREFIX).upper()] = score
+    if edition is not None and len(errors) == before:
+        errors.extend(check_figures(figures, edition, where))
+    return figures, edition  # type: ignore[return-value]  # refused as a whole when edition is None
 
 
 @dataclass(frozen=True)
