@@ -279,24 +279,7 @@ def save_figures(
             card = ReportCard(state_abbr=figures.state, edition=edition, source="", notes="")
             session.add(card)
         before = {} if is_new else _card_state(card)
-        for name in ("grade", "total_score", "extra_credit", "rank", "notes"):
-            value = getattr(figures, name)
-            if value is not None or replace:
-                setattr(card, name, value if value is not None or name != "notes" else "")
-        card.source = figures.source
-        areas = {a.code: a for a in edition.framework.issue_areas}
-        scores = {s.issue_area.code: s for s in card.area_scores}
-        if replace:
-            for code in set(scores) - set(figures.areas):
-                card.area_scores.remove(scores.pop(code))
-        for code, value in figures.areas.items():
-            if code in scores:
-                scores[code].score = value
-                scores[code].source = figures.source
-            else:
-                card.area_scores.append(
-                    AreaScore(issue_area=areas[code], score=value, source=figures.source, notes="")
-                )
+        _apply(card, figures, edition, replace)
         after = _card_state(card)
         if before == after:
             unchanged += 1
@@ -316,3 +299,25 @@ def save_figures(
         )
     session.flush()
     return SaveCounts(added=added, updated=updated, unchanged=unchanged)
+
+
+def _apply(card: ReportCard, figures: CardFigures, edition: Edition, replace: bool) -> None:
+    """Put the figures on the card: a blank figure leaves the stored one unless `replace`."""
+    for name in ("grade", "total_score", "extra_credit", "rank", "notes"):
+        value = getattr(figures, name)
+        if value is not None or replace:
+            setattr(card, name, value if value is not None or name != "notes" else "")
+    card.source = figures.source
+    areas = {a.code: a for a in edition.framework.issue_areas}
+    scores = {s.issue_area.code: s for s in card.area_scores}
+    if replace:
+        for code in set(scores) - set(figures.areas):
+            card.area_scores.remove(scores.pop(code))
+    for code, value in figures.areas.items():
+        if code in scores:
+            scores[code].score = value
+            scores[code].source = figures.source
+        else:
+            card.area_scores.append(
+                AreaScore(issue_area=areas[code], score=value, source=figures.source, notes="")
+            )
