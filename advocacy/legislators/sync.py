@@ -182,18 +182,7 @@ def sync_legislators(
     }
     added = updated = unchanged = 0
     for row in rows:
-        values = {attribute: row[column] for attribute, column in FIELDS.items()}
-        # Only web addresses are kept: a javascript: or data: "link" would run in this site's pages.
-        values["image"] = outside_url(values["image"])
-        values["links"] = ";".join(link for link in values["links"].split(";") if outside_url(link))
-        for field in CORRECTABLE_FIELDS:
-            override = overrides.get((row["id"], field))
-            if override is None:
-                continue
-            if values[field] == override.source_value:
-                values[field] = override.value  # the source still has what was corrected
-            else:
-                session.delete(override)  # the source changed the field itself: it wins again
+        values = _values(session, row, overrides)
         person = existing.pop(row["id"], None)
         if person is None:
             session.add(Legislator(id=row["id"], state_abbr=state.abbr, last_seen_at=now, **values))
@@ -219,6 +208,26 @@ def sync_legislators(
             retired += 1
     session.flush()
     return SyncCounts(added=added, updated=updated, retired=retired, unchanged=unchanged)
+
+
+def _values(
+    session: Session, row: dict[str, str], overrides: dict[tuple[str, str], ContactOverride]
+) -> dict[str, str]:
+    """A lawmaker's fields from the file, with an admin's corrections where the source still has
+    what was corrected (a correction the source has since changed itself is dropped)."""
+    values = {attribute: row[column] for attribute, column in FIELDS.items()}
+    # Only web addresses are kept: a javascript: or data: "link" would run in this site's pages.
+    values["image"] = outside_url(values["image"])
+    values["links"] = ";".join(link for link in values["links"].split(";") if outside_url(link))
+    for field in CORRECTABLE_FIELDS:
+        override = overrides.get((row["id"], field))
+        if override is None:
+            continue
+        if values[field] == override.source_value:
+            values[field] = override.value  # the source still has what was corrected
+        else:
+            session.delete(override)  # the source changed the field itself: it wins again
+    return values
 
 
 @dataclass(frozen=True)
