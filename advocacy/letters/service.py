@@ -179,36 +179,8 @@ def letter_context(
     is_constituent: bool = False,
     bill: Bill | None = None,
 ) -> LetterContext:
-    card_facts = None
-    area_facts = AreaFacts(number=area.number or 0, name=area.name, max_points=plain_points(area.max_points))
-    if summary is not None:
-        card = summary.card
-        card_facts = ReportCardFacts(
-            year=card.edition.year,
-            framework=card.edition.framework.name,
-            grade=card.grade,
-            total=plain_points(card.total_score),
-            max_total=plain_points(card.edition.max_total),
-            source=card.source.split(";")[0].strip(),
-        )
-        if card.edition.framework_id == area.framework_id:
-            standing = summary.standing_for(area)
-            weak = summary.weak_area_for(area)
-            # A weak area may be named by an earlier card of the same framework.
-            lowest = (weak.standing if weak else standing).lowest_findings
-            area_facts = AreaFacts(
-                number=area.number or 0,
-                name=area.name,
-                max_points=plain_points(area.max_points),
-                score=plain_points(standing.score),
-                percent=round(standing.percent) if standing.percent is not None else None,
-                points_to_gain=plain_points(standing.points_to_gain),
-                findings=[f.finding for f in lowest],
-                finding_source=lowest[0].source if lowest else "",
-                finding_year=(weak.year if weak else card.edition.year) if lowest else None,
-                is_weakest=weak is not None,
-                basis=weak.basis if weak else None,
-            )
+    card_facts = _card_facts(summary) if summary is not None else None
+    area_facts = _area_facts(summary, area)
     return LetterContext(
         state=StateFacts(abbr=state.abbr, name=state.name),
         report_card=card_facts,
@@ -229,6 +201,40 @@ def letter_context(
         personal_paragraph=sender.personal_paragraph,
         today=today,
         bill=bill_facts(bill, legislator) if bill is not None else None,
+    )
+
+
+def _card_facts(summary: CardSummary) -> ReportCardFacts:
+    card = summary.card
+    return ReportCardFacts(
+        year=card.edition.year,
+        framework=card.edition.framework.name,
+        grade=card.grade,
+        total=plain_points(card.total_score),
+        max_total=plain_points(card.edition.max_total),
+        source=card.source.split(";")[0].strip(),
+    )
+
+
+def _area_facts(summary: CardSummary | None, area: IssueArea) -> AreaFacts:
+    """The area's name and maximum; with a card of its framework, its score and findings too."""
+    known = {"number": area.number or 0, "name": area.name, "max_points": plain_points(area.max_points)}
+    if summary is None or summary.card.edition.framework_id != area.framework_id:
+        return AreaFacts(**known)
+    standing = summary.standing_for(area)
+    weak = summary.weak_area_for(area)
+    # A weak area may be named by an earlier card of the same framework.
+    lowest = (weak.standing if weak else standing).lowest_findings
+    return AreaFacts(
+        **known,
+        score=plain_points(standing.score),
+        percent=round(standing.percent) if standing.percent is not None else None,
+        points_to_gain=plain_points(standing.points_to_gain),
+        findings=[f.finding for f in lowest],
+        finding_source=lowest[0].source if lowest else "",
+        finding_year=(weak.year if weak else summary.card.edition.year) if lowest else None,
+        is_weakest=weak is not None,
+        basis=weak.basis if weak else None,
     )
 
 
