@@ -17,9 +17,9 @@ import requests
 import urllib3
 from cachetools import TTLCache
 from urllib3.exceptions import HTTPError, MaxRetryError, NewConnectionError, ProtocolError
-from urllib3.util.retry import Retry
 
 from advocacy.clients.limits import ConcurrencyLimit, ServiceBusy
+from advocacy.clients.retries import retry_policy
 
 USER_AGENT = "Advocacy (find my state lawmakers)"
 UPPER_LAYER = "State Legislative Districts - Upper"
@@ -95,18 +95,8 @@ for _logger_name in ("urllib3.connectionpool", "urllib3.util.retry"):
     logging.getLogger(_logger_name).addFilter(_HIDE_QUERY_STRINGS)
 
 
-RETRIES = Retry(
-    total=2,
-    connect=2,
-    # A read timeout is not retried: a person is waiting for the page.
-    read=False,
-    status=2,
-    backoff_factor=0.2,
-    status_forcelist=(500, 502, 503, 504),
-    allowed_methods=("GET",),
-    raise_on_status=False,
-    respect_retry_after_header=False,
-)
+# A person is waiting for the page: two quick retries, and no Retry-After waited longer than 2 s.
+RETRIES = retry_policy(retries=2, backoff=0.2, longest_wait=2.0)
 
 
 def _pool(url: str) -> urllib3.PoolManager:

@@ -2,7 +2,8 @@
 
 The key travels only in the X-API-KEY header; it is never logged or put in a URL. The free tier
 allows 10 requests a minute and 250 a day: the client spaces its requests to the per-minute rate,
-and retries, with a growing wait, answers of 429 (rate limited) and 5xx (the server's trouble).
+and asks again after 429 (rate limited) and 5xx (the server's trouble) by the policy every outside
+client shares (advocacy/clients/retries.py), waiting what Retry-After asks, by its own clock.
 
 An answer is read as the API documents it or refused (UnexpectedAnswer): each value of the type
 it should have, at most a page of bills a page, web addresses only. A refresh is capped whatever
@@ -20,8 +21,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import requests
-from urllib3.exceptions import HTTPError, ReadTimeoutError
+from urllib3.exceptions import HTTPError, MaxRetryError, ReadTimeoutError
+from urllib3.response import BaseHTTPResponse
+from urllib3.util.retry import Retry
 
+from advocacy.clients.retries import retry_policy, wait_before_retry
 from advocacy.links import outside_url
 
 log = logging.getLogger(__name__)
@@ -34,6 +38,8 @@ MAX_PAGES = 25
 MAX_BYTES = 8 * 1024 * 1024
 MAX_SECONDS = 300.0
 CHUNK = 64 * 1024
+# The free tier counts requests a minute: a Retry-After longer than that is not waited.
+LONGEST_WAIT = 60.0
 KEY_HELP = "Get a free key at https://openstates.org/accounts/profile/ and set ADVOCACY_OPENSTATES_API_KEY."
 
 
@@ -283,8 +289,7 @@ class OpenStatesAPI:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.interval = 60.0 / per_minute if per_minute > 0 else 0.0
-        self.retries = retries
-        self.backoff = backoff
+        self._retry = retry_policy(retries=retries, backoff=backoff, longest_wait=LONGEST_WAIT)
         self.max_seconds = max_seconds
         self.max_bytes = max_bytes
         self.max_pages = max_pages
@@ -363,7 +368,8 @@ class OpenStatesAPI:
 
     def _get(self, path: str, params: list[tuple[str, str]]) -> object:
         url = self.base_url + path
-        for attempt in range(self.retries + 1):
+        retry = self._retry
+        while True:
             wait = self._last + self.interval - time.monotonic()
             if wait > 0:
                 if wait >= self._left():
@@ -371,7 +377,8 @@ class OpenStatesAPI:
                 self.sleep(wait)
             self._last = time.monotonic()
             self.requests += 1
-            status, body, reason = self._fetch(url, params)
+            response, body = self._fetch(url, params)
+            status = response.status
             if status == 200:
                 try:
                     return json.loads(body)
@@ -379,17 +386,30 @@ class OpenStatesAPI:
                     raise OpenStatesAPIError(
                         "Open States answered with something that is not JSON."
                     ) from error
-            detail = _detail(body, reason)
-            pause = self.backoff * 2**attempt
-            if status in (429, 500, 502, 503, 504) and attempt < self.retries and pause < self._left():
-                log.warning("Open States answered %s (%s); asking again in %.0f s", status, detail, pause)
+            detail = _detail(body, response.reason or "")
+            again = self._asking_again(retry, url, response)
+            if again is None:
+                raise OpenStatesAPIError(_explain(status, detail), status=status)
+            retry, pause = again
+            log.warning("Open States answered %s (%s); asking again in %.0f s", status, detail, pause)
+            if pause > 0:
                 self.sleep(pause)
-                continue
-            raise OpenStatesAPIError(_explain(status, detail), status=status)
-        raise AssertionError("unreachable")  # the loop returns or raises
 
-    def _fetch(self, url: str, params: list[tuple[str, str]]) -> tuple[int, bytes, str]:
-        """(status, body, reason) of one GET, its body read to max_bytes and within the deadline."""
+    def _asking_again(self, retry: Retry, url: str, response: BaseHTTPResponse) -> tuple[Retry, float] | None:
+        """The policy after this answer and the wait before asking again; None when the answer stands
+        (not worth asking again, asked as often as the policy allows, or no time left to wait)."""
+        if not retry.is_retry("GET", response.status):
+            return None
+        try:
+            retry = retry.increment("GET", url, response=response)
+        except MaxRetryError:
+            return None
+        pause = wait_before_retry(retry, response)
+        return (retry, pause) if pause < self._left() else None
+
+    def _fetch(self, url: str, params: list[tuple[str, str]]) -> tuple[BaseHTTPResponse, bytes]:
+        """One GET's answer (status, reason, headers) and its body, read to max_bytes and within the
+        deadline."""
         timeout = min(self.timeout, self._left())
         try:
             response = self._http.get(url, params=params, timeout=(timeout, timeout), stream=True)
@@ -418,7 +438,7 @@ class OpenStatesAPI:
                         f"Open States' answer broke off ({type(error).__name__}); try again later."
                     ) from error
                 if not chunk:
-                    return response.status_code, bytes(body), response.reason or ""
+                    return response.raw, bytes(body)
                 body += chunk
                 if len(body) > self.max_bytes:
                     raise self._too_large()
