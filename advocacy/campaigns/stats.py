@@ -171,6 +171,14 @@ def campaign_stats(session: Session, campaign: Campaign) -> CampaignStats:
     per_area = tallies.get("area", {})
     stats.areas = {name: per_area[str(i)] for i, name in areas if str(i) in per_area}  # framework order
     stats.per_day = sorted(tallies.get("day", {}).items())
+    _count_lawmakers(session, campaign, tallies, stats)
+    return stats
+
+
+def _count_lawmakers(
+    session: Session, campaign: Campaign, tallies: dict[str, dict[str, int]], stats: CampaignStats
+) -> None:
+    """Letters, sends and answers per lawmaker, the targets not reached yet, and letters per district."""
     sent, answered = tallies.get("lawmaker-sent", {}), tallies.get("lawmaker-answered", {})
     counts = tallies.get("lawmaker", {})
     people = {p.id: p for p in targets_of(session, campaign)}
@@ -208,7 +216,6 @@ def campaign_stats(session: Session, campaign: Campaign) -> CampaignStats:
                     person.chamber, person.district, per_district.get((person.chamber, person.district), 0)
                 )
             )
-    return stats
 
 
 @dataclass(frozen=True)
