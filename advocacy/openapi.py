@@ -432,24 +432,7 @@ def _lawmaker_paths() -> dict:
             _json(_listing("Legislator"), "A page of lawmakers."),
             (400, "Bad Request: a parameter is out of range, or holds a control character."),
             (404, "Not Found: no such state."),
-            parameters=[
-                _state(),
-                _query(
-                    "q",
-                    {"type": "string", "maxLength": 100, "pattern": TEXT},
-                    "Part of a name, or a district; empty: any.",
-                ),
-                _query("chamber", {"type": "string", "enum": list(CHAMBERS)}, "One chamber only."),
-                _query(
-                    "district",
-                    {"type": "string", "pattern": TEXT},
-                    "One district, as the state names it; empty: any.",
-                ),
-                _query("party", {"type": "string", "pattern": TEXT}, "One party; empty: any."),
-                _query("sort", {"type": "string", "enum": list(SORTS)}, "The order; district by default."),
-                _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "From 1."),
-                _query("per_page", {"type": "integer", "minimum": 1, "maximum": 500}, "100 by default."),
-            ],
+            parameters=_legislator_parameters(),
             cached=True,
         ),
         "/api/v1/lookup": _get(
@@ -496,3 +479,25 @@ def _lawmaker_paths() -> dict:
             "This document.", _json({"type": "object"}, "The OpenAPI 3.1 description of /api/v1.")
         ),
     }
+
+
+def _legislator_parameters() -> list[dict]:
+    """What a state's lawmaker list may be asked for."""
+    return [
+        _state(),
+        _query(
+            "q",
+            {"type": "string", "maxLength": 100, "pattern": TEXT},
+            "Part of a name, or a district; empty: any.",
+        ),
+        _query("chamber", {"type": "string", "enum": list(CHAMBERS)}, "One chamber only."),
+        _query(
+            "district",
+            {"type": "string", "pattern": TEXT},
+            "One district, as the state names it; empty: any.",
+        ),
+        _query("party", {"type": "string", "pattern": TEXT}, "One party; empty: any."),
+        _query("sort", {"type": "string", "enum": list(SORTS)}, "The order; district by default."),
+        _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "From 1."),
+        _query("per_page", {"type": "integer", "minimum": 1, "maximum": 500}, "100 by default."),
+    ]
