@@ -1,16 +1,33 @@
-"""Builders for test data: small, made-up lawmakers and bulk files."""
+"""Builders for test data: small, made-up lawmakers, bulk files, forms and recorded answers."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
 
+from advocacy.extensions import db
+from advocacy.legislators.constituency import read_found
 from advocacy.legislators.sync import BULK_COLUMNS
+from advocacy.letters.render import (
+    AreaFacts,
+    LetterContext,
+    RecipientFacts,
+    ReportCardFacts,
+    SenderFacts,
+    StateFacts,
+)
 from advocacy.models import Legislator
+from tests.pages import csrf_token, save_letter
 
 # The places the app covers: every state, DC and Puerto Rico. A fact about the country, not about
 # the shipped data, so tests may count on it.
@@ -123,3 +140,123 @@ def bulk_csv(rows: list[dict[str, str]]) -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
+
+
+# The Census Geocoder stand-in: the path the app asks, an address, and its recorded answers.
+CENSUS_FIXTURES = Path(__file__).parent / "fixtures" / "census"
+GEOCODER = "/geocoder/geographies/onelineaddress"
+ADDRESS = "100 Example St, Springtown, MO 65000"
+
+
+def answer(name: str) -> dict:
+    """A recorded Census Geocoder answer from tests/fixtures/census."""
+    return json.loads((CENSUS_FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def unsigned(write_url: str) -> tuple[str, set[str]]:
+    """The letter-form link without its signed `found` part, and the lawmakers that part vouches for."""
+    parts = urlsplit(write_url)
+    query = parse_qsl(parts.query)
+    found = read_found("test-secret", dict(query)["found"])
+    rest = urlencode([(k, v) for k, v in query if k != "found"], safe="/")
+    return f"{parts.path}?{rest}", set(found.ids)
+
+
+def missouri_lawmakers() -> None:
+    """The lawmakers the recorded Missouri answer leads to, one retired, and one elsewhere."""
+    make_legislator(
+        db.session,
+        n=1,
+        name="Ada Senator",
+        district="19",
+        party="Republican",
+        links="https://senate.example.gov/ada",
+    )
+    make_legislator(
+        db.session,
+        n=2,
+        name="Bo Representative",
+        chamber="lower",
+        district="44",
+        party="Democratic",
+        email="bo@house.example.gov",
+        capitol_voice="573-555-0144",
+    )
+    make_legislator(
+        db.session, n=3, name="Gone Member", chamber="lower", district="44", retired_at=datetime(2026, 1, 15)
+    )
+    make_legislator(db.session, n=4, name="Cy Elsewhere", district="20")
+    db.session.commit()
+
+
+def create_campaign(client: FlaskClient, **fields: object) -> TestResponse:
+    """An organizer's new campaign through the form; `fields` change the defaults."""
+    page = client.get("/campaigns/new")
+    form = {
+        "csrf_token": csrf_token(page),
+        "title": "Safe Harbor for Missouri",
+        "slug": "mo-safe-harbor",
+        "description": "Ask your senator to end the arrest of trafficked children.",
+        "state": "mo",
+        "focus_areas": ["identification-and-response"],
+        "template": "",
+        "target": "upper",
+        "target_districts": "",
+        "goal": "10",
+        "starts_on": "2026-12-01",
+        "ends_on": "2027-05-15",
+    }
+    form.update(fields)
+    return client.post("/campaigns/new", data=form)
+
+
+def write_for_campaign(client: FlaskClient, campaign: str, person_id: str, **fields: str) -> str:
+    """A letter through the campaign's form, about its focus area unless told otherwise."""
+    fields.setdefault("area", "identification-and-response")
+    return save_letter(client, person_id, campaign=campaign, **fields)
+
+
+def letter_context(**overrides: object) -> LetterContext:
+    """The facts a letter template is rendered with, for a made-up Missouri senator."""
+    values = {
+        "state": StateFacts("mo", "Missouri"),
+        "report_card": ReportCardFacts(
+            2022,
+            "Report Cards on Child & Youth Sex Trafficking",
+            "F",
+            None,
+            Decimal(110),
+            "https://x",
+        ),
+        "area": AreaFacts(2, "Identification of and Response to Victims", Decimal("27.5")),
+        "recipient": RecipientFacts("Senator", "Jane Roe", "Roe", "19", "Senate"),
+        "sender": SenderFacts("Pat Doe", "Columbia"),
+        "personal_paragraph": "",
+        "today": date(2026, 11, 26),
+    }
+    values.update(overrides)
+    return LetterContext(**values)
+
+
+REPORT_CARD_SOURCE = "https://reportcards.sharedhope.org/missouri"
+
+
+def card_form(page: TestResponse, **overrides: str) -> dict[str, str]:
+    """The report-card form on `page` filled in with a whole Missouri card; `overrides` change fields."""
+    form = {
+        "csrf_token": csrf_token(page),
+        "grade": "F",
+        "total_score": "41",
+        "rank": "",
+        "area_1": "10",
+        "area_2": "6",
+        "area_3": "7",
+        "area_4": "4.5",
+        "area_5": "7.5",
+        "area_6": "3",
+        "extra_credit": "3",
+        "source": REPORT_CARD_SOURCE,
+        "notes": "Entered from the state's report card.",
+    }
+    form.update(overrides)
+    return form

@@ -35,7 +35,7 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_sqlalchemy.session import Session as AppSession
-from sqlalchemy import Connection, Engine, create_engine, delete, event, text
+from sqlalchemy import Connection, Engine, create_engine, delete, event, select, text
 from werkzeug.serving import make_server
 
 from advocacy import create_app
@@ -60,9 +60,11 @@ from advocacy.models import (
     InboundMessage,
     Legislator,
     Letter,
+    LetterTemplate,
     OutboxMessage,
     ReportCard,
     SyncRun,
+    TemplateRevision,
     User,
 )
 from advocacy.models.bills import bill_areas
@@ -70,6 +72,7 @@ from advocacy.models.campaigns import campaign_focus_areas
 from advocacy.reportcards.loader import load_report_cards
 from advocacy.reportcards.service import featured_framework
 from tests.builders import make_legislator
+from tests.pages import csrf_token, csrf_token_or_blank
 
 pytest_plugins = ["tests.imap_server"]  # a real Dovecot for `advocacy read-mailbox`
 
@@ -344,6 +347,20 @@ def report_cards_restored(app: Flask) -> Iterator[None]:
 
 
 @pytest.fixture
+def restore_templates(app: Flask) -> Iterator[None]:
+    """Put the shipped revisions back: these tests add revisions and retire templates."""
+    yield
+    db.session.rollback()
+    db.session.execute(delete(Letter))  # letters point at the revisions about to go
+    db.session.execute(delete(TemplateRevision).where(TemplateRevision.author_id.is_not(None)))
+    for template in db.session.scalars(select(LetterTemplate)):
+        template.retired_at = None
+        if not template.revisions:  # made by a test
+            db.session.delete(template)
+    db.session.commit()
+
+
+@pytest.fixture
 def make_app(app: Flask) -> Iterator[Callable[..., Flask]]:
     """More apps on the same database (other settings, other processes); closed after the test."""
     made: list[Flask] = []
@@ -476,17 +493,13 @@ class AuthActions:
         return user
 
     def login(self, email: str = "pat@example.org", password: str = PASSWORD):
-        page = self._client.get("/auth/login")
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True))
+        token = csrf_token_or_blank(self._client.get("/auth/login"))
         return self._client.post(
-            "/auth/login",
-            data={"csrf_token": token.group(1) if token else "", "email": email, "password": password},
+            "/auth/login", data={"csrf_token": token, "email": email, "password": password}
         )
 
     def logout(self):
-        page = self._client.get("/")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
-        return self._client.post("/auth/logout", data={"csrf_token": token.group(1)})
+        return self._client.post("/auth/logout", data={"csrf_token": csrf_token(self._client.get("/"))})
 
 
 @pytest.fixture

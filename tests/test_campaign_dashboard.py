@@ -10,8 +10,8 @@ from sqlalchemy import select
 from advocacy.campaigns.stats import day_chart
 from advocacy.extensions import db
 from advocacy.models import Campaign, Letter
+from tests.builders import create_campaign
 from tests.pages import csrf_token, save_letter, text_of
-from tests.test_campaigns import create
 
 AREA = "identification-and-response"
 
@@ -49,7 +49,7 @@ def svg_texts(svg: str) -> list[str]:
 
 
 def test_only_sent_letters_count_toward_the_goal(organizer, app, lawmakers):
-    create(organizer)
+    create_campaign(organizer)
     visitor = app.test_client()
     save_letter(visitor, lawmakers[0].id, campaign="mo-safe-harbor", area=AREA)  # left as a draft
 
@@ -67,7 +67,7 @@ def test_only_sent_letters_count_toward_the_goal(organizer, app, lawmakers):
 
 
 def test_a_campaign_without_a_goal_counts_sent_letters_in_words(organizer, app, lawmakers):
-    create(organizer, goal="")
+    create_campaign(organizer, goal="")
     add_letter(lawmakers[0], datetime(2026, 12, 1))
 
     assert "1 letter sent so far." in text_of(app.test_client().get("/campaigns/mo-safe-harbor"))
@@ -75,7 +75,7 @@ def test_a_campaign_without_a_goal_counts_sent_letters_in_words(organizer, app, 
 
 
 def test_the_dashboard_figures_agree_in_number(organizer, lawmakers):
-    create(organizer)
+    create_campaign(organizer)
     add_letter(lawmakers[0], datetime(2026, 12, 1))
 
     one = text_of(organizer.get("/campaigns/mo-safe-harbor/dashboard"))
@@ -93,7 +93,7 @@ def test_the_dashboard_figures_agree_in_number(organizer, lawmakers):
 
 
 def test_letters_per_day_are_a_chart_with_axes_and_a_text_alternative(organizer, lawmakers):
-    create(organizer)
+    create_campaign(organizer)
     add_letter(lawmakers[0], datetime(2026, 12, 1, 9))
     add_letter(lawmakers[1], datetime(2026, 12, 1, 18), status="draft")
     add_letter(lawmakers[0], datetime(2026, 12, 4, 12))
@@ -120,7 +120,7 @@ def test_letters_per_day_are_a_chart_with_axes_and_a_text_alternative(organizer,
 
 
 def test_a_single_day_still_reads_as_a_chart(organizer, lawmakers):
-    create(organizer)
+    create_campaign(organizer)
     add_letter(lawmakers[0], datetime(2026, 12, 3))
 
     svg = svg_of(organizer.get("/campaigns/mo-safe-harbor/dashboard"))
@@ -137,7 +137,7 @@ def test_the_letters_axis_counts_in_round_steps():
 
 
 def test_districts_reached_are_told_in_words_not_by_colour_alone(organizer, lawmakers):
-    create(organizer)
+    create_campaign(organizer)
     add_letter(lawmakers[0], datetime(2026, 12, 1))
     add_letter(lawmakers[0], datetime(2026, 12, 2))
 
@@ -148,7 +148,7 @@ def test_districts_reached_are_told_in_words_not_by_colour_alone(organizer, lawm
 
 
 def test_how_letters_went_is_told_in_sentence_case(organizer, lawmakers):
-    create(organizer)
+    create_campaign(organizer)
     add_letter(
         lawmakers[0], datetime(2026, 12, 1), status="answered", reply_status="yes", reply_outcome="supportive"
     )
@@ -178,7 +178,7 @@ def test_the_campaign_form_offers_checkboxes_not_ctrl_click(organizer, lawmakers
 
 
 def test_ticking_areas_and_lawmakers_saves_the_campaign(organizer, lawmakers):
-    answer = create(
+    answer = create_campaign(
         organizer,
         focus_areas=[AREA, "prevention-and-training"],
         target="lawmakers",
@@ -203,7 +203,7 @@ def test_ticking_areas_and_lawmakers_saves_the_campaign(organizer, lawmakers):
 
 
 def test_a_campaign_with_no_area_ticked_is_refused_beside_the_boxes(organizer, lawmakers):
-    answer = create(organizer, focus_areas=[])
+    answer = create_campaign(organizer, focus_areas=[])
 
     body = answer.get_data(as_text=True)
     assert '<p class="error" id="focus_areas-error">Choose at least one issue area.</p>' in body
@@ -211,7 +211,7 @@ def test_a_campaign_with_no_area_ticked_is_refused_beside_the_boxes(organizer, l
 
 
 def test_the_campaign_list_links_each_campaign(organizer, lawmakers):
-    create(organizer, starts_on="", ends_on="")
+    create_campaign(organizer, starts_on="", ends_on="")
 
     shown = text_of(organizer.get("/campaigns/"))
 

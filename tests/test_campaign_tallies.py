@@ -14,9 +14,9 @@ from advocacy.extensions import db
 from advocacy.letters.service import purge_personal_details
 from advocacy.models import Campaign, IssueArea, Letter, TemplateRevision
 from advocacy.models.campaigns import CampaignTally
+from tests.builders import create_campaign, write_for_campaign
 from tests.conftest import PASSWORD, AuthActions
 from tests.pages import csrf_token, save_letter, text_of
-from tests.test_campaigns import create, write
 
 VERSIONS = Path(__file__).parents[1] / "advocacy" / "migrations" / "versions"
 # The migrations that count campaigns' letters: 0008 made the tallies, 0013 added the stages.
@@ -50,21 +50,21 @@ def reply(client, tracking: str, status: str, outcome: str = "") -> None:
 
 
 def test_every_way_a_letter_changes_moves_the_figures(organizer, app, lawmakers, smtp):
-    create(organizer)
+    create_campaign(organizer)
     campaign = db.session.scalar(select(Campaign))
     ada, bo = lawmakers[0].id, lawmakers[1].id
     visitor = app.test_client()
-    sent_by_email = write(visitor, "mo-safe-harbor", ada)
-    write(visitor, "mo-safe-harbor", ada)  # stays a draft
-    answered = write(visitor, "mo-safe-harbor", bo)
-    not_expected = write(visitor, "mo-safe-harbor", ada)
-    deleted = write(visitor, "mo-safe-harbor", bo)
-    from_this_site = write(app.test_client(), "mo-safe-harbor", bo)
+    sent_by_email = write_for_campaign(visitor, "mo-safe-harbor", ada)
+    write_for_campaign(visitor, "mo-safe-harbor", ada)  # stays a draft
+    answered = write_for_campaign(visitor, "mo-safe-harbor", bo)
+    not_expected = write_for_campaign(visitor, "mo-safe-harbor", ada)
+    deleted = write_for_campaign(visitor, "mo-safe-harbor", bo)
+    from_this_site = write_for_campaign(app.test_client(), "mo-safe-harbor", bo)
     writer = app.test_client()
     AuthActions(writer).create("writer@example.org")
     AuthActions(writer).login("writer@example.org")
-    write(writer, "mo-safe-harbor", ada)
-    mark_sent(writer, write(writer, "mo-safe-harbor", bo), "print")
+    write_for_campaign(writer, "mo-safe-harbor", ada)
+    mark_sent(writer, write_for_campaign(writer, "mo-safe-harbor", bo), "print")
     save_letter(visitor, lawmakers[2].id)  # outside the campaign: counts nowhere
 
     mark_sent(visitor, sent_by_email, "email")
@@ -148,8 +148,8 @@ def add_letters(campaign: Campaign, person_ids: list[str], count: int) -> None:
 def test_the_dashboard_costs_the_same_few_queries_for_any_number_of_letters(
     organizer, app, lawmakers, count_queries
 ):
-    create(organizer)
-    create(organizer, slug="mo-big", title="Big")
+    create_campaign(organizer)
+    create_campaign(organizer, slug="mo-big", title="Big")
     small, big = db.session.scalars(select(Campaign).order_by(Campaign.id)).all()
     people = [lawmakers[0].id, lawmakers[1].id]
     add_letters(small, people, 3)
@@ -179,7 +179,7 @@ def test_the_dashboard_costs_the_same_few_queries_for_any_number_of_letters(
 def test_letters_inserted_or_deleted_in_bulk_are_counted_and_a_recount_repairs(
     organizer, app, lawmakers, runner
 ):
-    create(organizer)
+    create_campaign(organizer)
     campaign = db.session.scalar(select(Campaign))
     revision = db.session.scalar(select(TemplateRevision.id))
     area = db.session.scalar(select(IssueArea.id).where(IssueArea.slug == "identification-and-response"))
@@ -232,7 +232,7 @@ def test_letters_inserted_or_deleted_in_bulk_are_counted_and_a_recount_repairs(
 
 
 def test_the_migration_counts_the_letters_campaigns_already_have(organizer, app, lawmakers):
-    create(organizer)
+    create_campaign(organizer)
     campaign = db.session.scalar(select(Campaign))
     add_letters(campaign, [lawmakers[0].id, lawmakers[1].id], 12)
     kept = tallies(campaign.id)
@@ -251,7 +251,7 @@ def test_the_migration_counts_the_letters_campaigns_already_have(organizer, app,
 def test_a_letter_changed_after_it_was_loaded_elsewhere_moves_from_what_is_stored(
     organizer, app, lawmakers, status
 ):
-    create(organizer)
+    create_campaign(organizer)
     campaign = db.session.scalar(select(Campaign))
     add_letters(campaign, [lawmakers[0].id], 1)
     letter = db.session.scalar(select(Letter))

@@ -14,38 +14,13 @@ from sqlalchemy import func, select
 
 from advocacy.extensions import db
 from advocacy.models import AuditEvent, Campaign, Letter
+from tests.builders import create_campaign, write_for_campaign
 from tests.conftest import PASSWORD, AuthActions
 from tests.pages import csrf_token, link_with_text, save_letter, text_of
 
 
-def create(client, **fields):
-    page = client.get("/campaigns/new")
-    form = {
-        "csrf_token": csrf_token(page),
-        "title": "Safe Harbor for Missouri",
-        "slug": "mo-safe-harbor",
-        "description": "Ask your senator to end the arrest of trafficked children.",
-        "state": "mo",
-        "focus_areas": ["identification-and-response"],
-        "template": "",
-        "target": "upper",
-        "target_districts": "",
-        "goal": "10",
-        "starts_on": "2026-12-01",
-        "ends_on": "2027-05-15",
-    }
-    form.update(fields)
-    return client.post("/campaigns/new", data=form)
-
-
-def write(client, campaign: str, person_id: str, **fields) -> str:
-    """A letter through the campaign's form, about its focus area unless told otherwise."""
-    fields.setdefault("area", "identification-and-response")
-    return save_letter(client, person_id, campaign=campaign, **fields)
-
-
 def test_an_organizer_creates_a_campaign_and_people_write_from_its_page(organizer, app, lawmakers):
-    created = create(organizer)
+    created = create_campaign(organizer)
     assert created.headers["Location"] == "/campaigns/mo-safe-harbor/dashboard"
     assert db.session.scalar(select(AuditEvent.action)) == "campaign.create"
 
@@ -60,7 +35,7 @@ def test_an_organizer_creates_a_campaign_and_people_write_from_its_page(organize
 
     form = visitor.get(write_link)
     assert '<option selected value="identification-and-response">' in form.get_data(as_text=True)
-    write(visitor, "mo-safe-harbor", lawmakers[0].id, area="identification-and-response")
+    write_for_campaign(visitor, "mo-safe-harbor", lawmakers[0].id, area="identification-and-response")
 
     letter = db.session.scalar(select(Letter))
     campaign = db.session.scalar(select(Campaign))
@@ -69,10 +44,10 @@ def test_an_organizer_creates_a_campaign_and_people_write_from_its_page(organize
 
 
 def test_the_dashboard_shows_who_has_been_reached(organizer, app, lawmakers):
-    create(organizer)
+    create_campaign(organizer)
     visitor = app.test_client()
-    first = write(visitor, "mo-safe-harbor", lawmakers[0].id)
-    write(visitor, "mo-safe-harbor", lawmakers[0].id)
+    first = write_for_campaign(visitor, "mo-safe-harbor", lawmakers[0].id)
+    write_for_campaign(visitor, "mo-safe-harbor", lawmakers[0].id)
     # Not a target (the campaign writes to the Senate): refused under the campaign, written outside it.
     refused = visitor.get(f"/letters/new?state=mo&to={lawmakers[2].id}&campaign=mo-safe-harbor")
     assert refused.status_code == 404
@@ -96,7 +71,7 @@ def test_the_dashboard_shows_who_has_been_reached(organizer, app, lawmakers):
 
 
 def test_the_dashboard_runs_a_fixed_number_of_queries(organizer, app, lawmakers, count_queries):
-    create(organizer)
+    create_campaign(organizer)
     campaign = db.session.scalar(select(Campaign))
     for n in range(60):
         db.session.add(
@@ -124,7 +99,7 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(organizer, app, lawmakers,
 
 
 def test_organizers_see_only_their_own_campaigns(organizer, app, auth):
-    create(organizer)
+    create_campaign(organizer)
     other = app.test_client()
     AuthActions(other).create("other@example.org", role="organizer")
     AuthActions(other).login("other@example.org")
@@ -160,14 +135,14 @@ def test_organizers_see_only_their_own_campaigns(organizer, app, auth):
     ],
 )
 def test_a_bad_campaign_is_refused_with_a_reason(organizer, lawmakers, fields, message):
-    answer = create(organizer, **fields)
+    answer = create_campaign(organizer, **fields)
 
     assert message in text_of(answer)
     assert db.session.scalar(select(func.count()).select_from(Campaign)) == 0
 
 
 def test_chosen_districts_are_the_targets(organizer, lawmakers):
-    create(organizer, target="districts", target_districts="Senate 2\nHouse 4")
+    create_campaign(organizer, target="districts", target_districts="Senate 2\nHouse 4")
 
     shown = text_of(organizer.get("/campaigns/mo-safe-harbor/dashboard"))
 
@@ -175,10 +150,10 @@ def test_chosen_districts_are_the_targets(organizer, lawmakers):
 
 
 def test_exports_protect_writers_and_spreadsheets(organizer, app, lawmakers):
-    create(organizer)
+    create_campaign(organizer)
     visitor = app.test_client()
-    write(visitor, "mo-safe-harbor", lawmakers[0].id, sender_name="=cmd|calc", share_contact="y")
-    write(visitor, "mo-safe-harbor", lawmakers[1].id, sender_name="Private Person")
+    write_for_campaign(visitor, "mo-safe-harbor", lawmakers[0].id, sender_name="=cmd|calc", share_contact="y")
+    write_for_campaign(visitor, "mo-safe-harbor", lawmakers[1].id, sender_name="Private Person")
 
     rows = list(
         csv.reader(io.StringIO(organizer.get("/campaigns/mo-safe-harbor/letters.csv").get_data(as_text=True)))
@@ -200,9 +175,9 @@ def test_exports_protect_writers_and_spreadsheets(organizer, app, lawmakers):
 
 
 def test_writers_say_whether_the_lawmaker_answered(organizer, app, lawmakers):
-    create(organizer)
+    create_campaign(organizer)
     visitor = app.test_client()
-    tracking = write(visitor, "mo-safe-harbor", lawmakers[0].id)
+    tracking = write_for_campaign(visitor, "mo-safe-harbor", lawmakers[0].id)
     page = visitor.get(tracking)
     visitor.post(f"{tracking}/sent", data={"csrf_token": csrf_token(page), "channel": "email"})
 
@@ -272,7 +247,7 @@ def test_reply_rates_show_only_above_a_minimum_of_letters(client, app, lawmakers
 
 
 def test_an_organizer_with_campaigns_cannot_just_vanish(organizer):
-    create(organizer)
+    create_campaign(organizer)
     page = organizer.get("/account/")
 
     answer = organizer.post("/account/delete", data={"csrf_token": csrf_token(page), "password": PASSWORD})
@@ -300,8 +275,8 @@ def test_a_campaigns_own_letter_is_an_ask_about_one_of_its_focus_areas(organizer
     form = organizer.get("/campaigns/new").get_data(as_text=True)
     assert 'value="thank-you"' not in form and 'value="phone-script"' not in form  # not offered
 
-    thanks = create(organizer, template="thank-you")
-    elsewhere = create(organizer, template="ask-prevention-and-training")
+    thanks = create_campaign(organizer, template="thank-you")
+    elsewhere = create_campaign(organizer, template="ask-prevention-and-training")
 
     assert thanks.status_code == 400 and "Not a valid choice" in text_of(thanks)
     assert elsewhere.status_code == 200
@@ -310,15 +285,15 @@ def test_a_campaigns_own_letter_is_an_ask_about_one_of_its_focus_areas(organizer
 
 
 def test_a_campaigns_ask_stands_in_only_for_its_own_area(organizer, app, lawmakers):
-    create(
+    create_campaign(
         organizer,
         focus_areas=["identification-and-response", "prevention-and-training"],
         template="ask-identification-and-response",
     )
     visitor = app.test_client()
 
-    write(visitor, "mo-safe-harbor", lawmakers[0].id, area="prevention-and-training")
-    write(visitor, "mo-safe-harbor", lawmakers[0].id, area="identification-and-response")
+    write_for_campaign(visitor, "mo-safe-harbor", lawmakers[0].id, area="prevention-and-training")
+    write_for_campaign(visitor, "mo-safe-harbor", lawmakers[0].id, area="identification-and-response")
 
     letters = db.session.scalars(select(Letter).order_by(Letter.id)).all()
     assert [letter.revision.template.slug for letter in letters] == [

@@ -18,10 +18,16 @@ from advocacy.letters.render import SenderFacts, parse_template_file, render_let
 from advocacy.letters.service import purge_personal_details
 from advocacy.models import Campaign, Letter
 from advocacy.reportcards.service import featured_framework
-from tests.builders import make_legislator, person_id
+from tests.builders import (
+    ADDRESS,
+    GEOCODER,
+    answer,
+    letter_context,
+    make_legislator,
+    missouri_lawmakers,
+    person_id,
+)
 from tests.pages import csrf_token, link_with_text, save_letter, text_of
-from tests.test_lookup import ADDRESS, GEOCODER, answer, missouri_lawmakers
-from tests.test_render import context
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "advocacy" / "letter_templates"
 
@@ -189,16 +195,18 @@ def test_every_shipped_template_claims_constituency_only_when_the_lookup_found_t
         template = parse_template_file(path)
         assert lint_template(template.body) == [], path.name
         mine = render_letter(
-            template.subject, template.body, context(sender=SenderFacts("Pat Doe", "Columbia", True, ""))
+            template.subject,
+            template.body,
+            letter_context(sender=SenderFacts("Pat Doe", "Columbia", True, "")),
         )
-        theirs = render_letter(template.subject, template.body, context())
+        theirs = render_letter(template.subject, template.body, letter_context())
         assert "constituent" in mine.body, path.name
         assert "constituent" not in theirs.body and "your district" not in theirs.body, path.name
         assert "Columbia, Missouri" in theirs.body, path.name
         with_address = render_letter(
             template.subject,
             template.body,
-            context(sender=SenderFacts("Pat Doe", "Columbia", False, "12 Elm St\nColumbia, MO 65201")),
+            letter_context(sender=SenderFacts("Pat Doe", "Columbia", False, "12 Elm St\nColumbia, MO 65201")),
         )
         if template.purpose != "phone":
             assert with_address.body.endswith("Pat Doe\n12 Elm St\nColumbia, MO 65201\n"), path.name

@@ -18,10 +18,9 @@ from pytest_httpserver import HTTPServer
 from advocacy.extensions import db
 from advocacy.legislators import lookup as lookup_module
 from advocacy.legislators.lookup import NH_FLOTERIAL_DISTRICTS, nh_floterial_districts
-from tests.builders import make_legislator, person_id
+from tests.builders import GEOCODER, answer, make_legislator, person_id, unsigned
 from tests.conftest import shared_data
 from tests.pages import link_with_text, text_of
-from tests.test_lookup import GEOCODER, answer, unsigned
 
 ADDRESS = "12 Example Rd, Graniteville, NH 03000"
 HEADING = "Representatives who may also represent you"

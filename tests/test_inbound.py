@@ -37,10 +37,9 @@ from advocacy.models import (
     Letter,
     OutboxMessage,
 )
-from tests.builders import bulk_csv, bulk_row, make_legislator, person_id
+from tests.builders import bulk_csv, bulk_row, create_campaign, make_legislator, person_id, write_for_campaign
 from tests.conftest import free_port
 from tests.pages import csrf_token, link_with_text, save_letter, text_of
-from tests.test_campaigns import create, write
 
 DOMAIN = "in.example.org"
 SAMPLES = Path(__file__).parent / "fixtures" / "mail"
@@ -577,22 +576,22 @@ def test_the_privacy_page_says_what_a_copy_is_used_for(app, client):
 
 
 def test_a_campaigns_counts_match_what_happened_to_each_letter(app, organizer, runner, smtp, lawmakers):
-    create(organizer)
+    create_campaign(organizer)
     visitor = app.test_client()
     ada, bo = lawmakers[0].id, lawmakers[1].id
-    write(visitor, "mo-safe-harbor", ada)  # saved, never opened
-    opened = write(visitor, "mo-safe-harbor", ada)
+    write_for_campaign(visitor, "mo-safe-harbor", ada)  # saved, never opened
+    opened = write_for_campaign(visitor, "mo-safe-harbor", ada)
     visitor.post(f"{opened}/opened", data={"csrf_token": csrf_token(visitor.get(opened))})
-    reported = write(visitor, "mo-safe-harbor", ada)
+    reported = write_for_campaign(visitor, "mo-safe-harbor", ada)
     visitor.post(
         f"{reported}/sent", data={"csrf_token": csrf_token(visitor.get(reported)), "channel": "email"}
     )
-    confirmed = write(visitor, "mo-safe-harbor", bo)
+    confirmed = write_for_campaign(visitor, "mo-safe-harbor", bo)
     take(runner, copy_of(app, the_letter(confirmed)))
-    bounced = write(visitor, "mo-safe-harbor", bo)
+    bounced = write_for_campaign(visitor, "mo-safe-harbor", bo)
     send_from_site(visitor, smtp, bounced)
     take(runner, sample("gmail-hard.eml", address_of(app, the_letter(bounced), Purpose.BOUNCE)))
-    answered = write(visitor, "mo-safe-harbor", bo)
+    answered = write_for_campaign(visitor, "mo-safe-harbor", bo)
     take(runner, copy_of(app, the_letter(answered)))
     take(runner, sample("forwarded-answer.eml", address_of(app, the_letter(answered), Purpose.ANSWER)))
 

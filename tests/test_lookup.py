@@ -6,8 +6,7 @@ import json
 import logging
 import time
 from datetime import datetime
-from pathlib import Path
-from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit
+from urllib.parse import quote_plus
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -16,18 +15,9 @@ from werkzeug import Request, Response
 
 from advocacy.clients.census import GeocoderUnavailable, parse_answer
 from advocacy.extensions import db
-from advocacy.legislators.constituency import read_found
-from tests.builders import make_legislator, person_id
+from tests.builders import ADDRESS, GEOCODER, answer, make_legislator, missouri_lawmakers, person_id, unsigned
 from tests.conftest import shared_data
 from tests.pages import link_with_text, text_of
-
-FIXTURES = Path(__file__).parent / "fixtures" / "census"
-GEOCODER = "/geocoder/geographies/onelineaddress"
-ADDRESS = "100 Example St, Springtown, MO 65000"
-
-
-def answer(name: str) -> dict:
-    return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture
@@ -43,41 +33,6 @@ def census(app, httpserver: HTTPServer):
 
 def lookup(client, address: str = ADDRESS):
     return client.get("/lookup", query_string={"address": address})
-
-
-def unsigned(write_url: str) -> tuple[str, set[str]]:
-    """The letter-form link without its signed `found` part, and the lawmakers that part vouches for."""
-    parts = urlsplit(write_url)
-    query = parse_qsl(parts.query)
-    found = read_found("test-secret", dict(query)["found"])
-    rest = urlencode([(k, v) for k, v in query if k != "found"], safe="/")
-    return f"{parts.path}?{rest}", set(found.ids)
-
-
-def missouri_lawmakers() -> None:
-    make_legislator(
-        db.session,
-        n=1,
-        name="Ada Senator",
-        district="19",
-        party="Republican",
-        links="https://senate.example.gov/ada",
-    )
-    make_legislator(
-        db.session,
-        n=2,
-        name="Bo Representative",
-        chamber="lower",
-        district="44",
-        party="Democratic",
-        email="bo@house.example.gov",
-        capitol_voice="573-555-0144",
-    )
-    make_legislator(
-        db.session, n=3, name="Gone Member", chamber="lower", district="44", retired_at=datetime(2026, 1, 15)
-    )
-    make_legislator(db.session, n=4, name="Cy Elsewhere", district="20")
-    db.session.commit()
 
 
 def test_an_address_shows_my_senator_and_representative_and_a_link_to_write(client, census, httpserver):

@@ -123,10 +123,10 @@ def test_kept_answers_are_keyed_by_a_salted_hash_never_the_address(app, client, 
     keys = geocoder.answers.keys()
     assert len(keys) == 1
     (key,) = keys
+    # A digest and nothing else: no word of the address can be in it. (Its digits could be, by
+    # chance, so they are not looked for.)
     assert re.fullmatch(r"[0-9a-f]{64}", key)
     folded = normalised_address(ADDRESS)
-    for part in (ADDRESS, folded, *folded.split()):
-        assert part.lower() not in key.lower()
     # Salted: hashing the address elsewhere does not find it.
     assert key != hashlib.sha256(folded.encode()).hexdigest()
     assert key != hashlib.sha256(ADDRESS.encode()).hexdigest()

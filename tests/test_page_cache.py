@@ -8,10 +8,9 @@ from datetime import datetime
 from advocacy.caching import generation
 from advocacy.extensions import db
 from advocacy.letters.service import purge_personal_details
-from tests.builders import make_legislator, person_id
+from tests.builders import card_form, make_legislator, person_id
 from tests.conftest import PASSWORD
 from tests.pages import csrf_token, save_letter, text_of
-from tests.test_reportcard_admin import card_form
 
 
 def test_a_second_visit_to_a_cached_page_runs_no_query(client, count_queries):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,38 +15,14 @@ from advocacy.letters.render import (
     InvalidTemplateFile,
     LetterContext,
     LetterRenderError,
-    RecipientFacts,
-    ReportCardFacts,
-    SenderFacts,
-    StateFacts,
     parse_template_file,
     render_letter,
 )
 from advocacy.letters.service import load_letter_templates
 from advocacy.reportcards.service import featured_framework
+from tests.builders import letter_context
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "advocacy" / "letter_templates"
-
-
-def context(**overrides) -> LetterContext:
-    values = {
-        "state": StateFacts("mo", "Missouri"),
-        "report_card": ReportCardFacts(
-            2022,
-            "Report Cards on Child & Youth Sex Trafficking",
-            "F",
-            None,
-            Decimal(110),
-            "https://x",
-        ),
-        "area": AreaFacts(2, "Identification of and Response to Victims", Decimal("27.5")),
-        "recipient": RecipientFacts("Senator", "Jane Roe", "Roe", "19", "Senate"),
-        "sender": SenderFacts("Pat Doe", "Columbia"),
-        "personal_paragraph": "",
-        "today": date(2026, 11, 26),
-    }
-    values.update(overrides)
-    return LetterContext(**values)
 
 
 def test_every_shipped_template_renders_with_and_without_facts():
@@ -56,11 +31,11 @@ def test_every_shipped_template_renders_with_and_without_facts():
             continue
         template = parse_template_file(path)
         assert template.slug == path.stem
-        bare = render_letter(template.subject, template.body, context(report_card=None))
+        bare = render_letter(template.subject, template.body, letter_context(report_card=None))
         scored = render_letter(
             template.subject,
             template.body,
-            context(
+            letter_context(
                 area=AreaFacts(
                     2,
                     "Area",
@@ -85,11 +60,11 @@ def test_every_shipped_template_renders_with_and_without_facts():
 def test_a_score_is_only_quoted_when_known():
     template = parse_template_file(TEMPLATES / "ask-identification-and-response.md")
 
-    unknown = render_letter(template.subject, template.body, context())
+    unknown = render_letter(template.subject, template.body, letter_context())
     known = render_letter(
         template.subject,
         template.body,
-        context(
+        letter_context(
             area=AreaFacts(
                 2,
                 "Identification of and Response to Victims",
@@ -113,9 +88,9 @@ def test_an_undefined_variable_is_an_error_naming_it():
         LetterRenderError,
         match=r"cannot be used \(line 3\): 'RecipientFacts' has no attribute 'age'",
     ):
-        render_letter("Hi", "Dear {{ recipient.name }},\n\n{{ recipient.age }}", context())
+        render_letter("Hi", "Dear {{ recipient.name }},\n\n{{ recipient.age }}", letter_context())
     with pytest.raises(LetterRenderError, match="'mood' is undefined"):
-        render_letter("{{ mood }}", "Body", context())
+        render_letter("{{ mood }}", "Body", letter_context())
 
 
 @pytest.mark.parametrize(
@@ -131,12 +106,12 @@ def test_an_undefined_variable_is_an_error_naming_it():
 )
 def test_the_sandbox_keeps_templates_away_from_python_internals(body):
     with pytest.raises(LetterRenderError):
-        render_letter("Subject", body, context())
+        render_letter("Subject", body, letter_context())
 
 
 def test_a_syntax_error_names_its_line():
     with pytest.raises(LetterRenderError, match=r"line 2"):
-        render_letter("Subject", "Dear {{ recipient.name }},\n{% if %}", context())
+        render_letter("Subject", "Dear {{ recipient.name }},\n{% if %}", letter_context())
 
 
 @pytest.mark.parametrize(
@@ -167,7 +142,7 @@ def test_the_personal_paragraph_is_kept_as_typed():
     template = parse_template_file(TEMPLATES / "ask-prevention-and-training.md")
     words = 'I teach 8th grade & see "warning signs" <b>often</b>.'
 
-    letter = render_letter(template.subject, template.body, context(personal_paragraph=words))
+    letter = render_letter(template.subject, template.body, letter_context(personal_paragraph=words))
 
     assert words in letter.body  # plain text; the page escapes it, the links encode it
 
@@ -201,7 +176,7 @@ def test_the_html_rendition_escapes_and_keeps_paragraphs():
     letter = render_letter(
         "S",
         "Dear {{ recipient.name }},\n\n{{ personal_paragraph }}\nLine two",
-        context(personal_paragraph="<b>bold</b> & more"),
+        letter_context(personal_paragraph="<b>bold</b> & more"),
     )
 
     assert str(letter.html) == (

@@ -10,9 +10,8 @@ from sqlalchemy import func, select
 
 from advocacy.extensions import db
 from advocacy.models import AreaScore, AuditEvent, Edition, ReportCard
+from tests.builders import REPORT_CARD_SOURCE, card_form
 from tests.pages import csrf_token, text_of
-
-SOURCE = "https://reportcards.sharedhope.org/missouri"
 
 pytestmark = pytest.mark.usefixtures("report_cards_restored")
 
@@ -40,26 +39,6 @@ def admin(client, auth):
     auth.create("admin@example.org", role="admin")
     auth.login("admin@example.org")
     return client
-
-
-def card_form(page, **overrides) -> dict:
-    form = {
-        "csrf_token": csrf_token(page),
-        "grade": "F",
-        "total_score": "41",
-        "rank": "",
-        "area_1": "10",
-        "area_2": "6",
-        "area_3": "7",
-        "area_4": "4.5",
-        "area_5": "7.5",
-        "area_6": "3",
-        "extra_credit": "3",
-        "source": SOURCE,
-        "notes": "Entered from the state's report card.",
-    }
-    form.update(overrides)
-    return form
 
 
 def test_an_admin_enters_a_whole_card_and_scores_then_name_the_weakest(admin):
@@ -120,7 +99,9 @@ def test_clearing_a_score_in_the_form_removes_it(admin):
 
     admin.post(
         "/admin/report-cards/ia/2021",
-        data=card_form(page, grade="F", total_score="48.5", area_6="", extra_credit="", source=SOURCE),
+        data=card_form(
+            page, grade="F", total_score="48.5", area_6="", extra_credit="", source=REPORT_CARD_SOURCE
+        ),
     )
 
     assert sorted(s.issue_area.code for s in card("ia", 2021).area_scores) == ["1", "2", "3", "4", "5"]
@@ -141,8 +122,8 @@ def test_unknown_state_or_edition_in_the_form_is_a_404(admin):
 
 GOOD_CSV = (
     "year,state,grade,total_score,extra_credit,source,area_1,area_2,area_3,area_4,area_5,area_6\n"
-    f"2023,MO,F,41,3,{SOURCE},10,6,7,4.5,7.5,3\n"
-    f"2023,ks,,,,{SOURCE},,12,,,,\n"
+    f"2023,MO,F,41,3,{REPORT_CARD_SOURCE},10,6,7,4.5,7.5,3\n"
+    f"2023,ks,,,,{REPORT_CARD_SOURCE},,12,,,,\n"
 )
 
 
@@ -178,22 +159,28 @@ def test_an_admin_imports_a_csv(admin):
 
 BAD_ROWS = {
     "unknown state": (
-        f"2023,ZZ,F,,,{SOURCE},,,,,,",
+        f"2023,ZZ,F,,,{REPORT_CARD_SOURCE},,,,,,",
         "line 2: unknown state 'ZZ'; use a postal code such as MO",
     ),
     "score above maximum": (
-        f"2023,MO,,,,{SOURCE},18,,,,,",
+        f"2023,MO,,,,{REPORT_CARD_SOURCE},18,,,,,",
         "line 2: Criminal Provisions score 18 is above its maximum of 17.5",
     ),
     "grade inconsistent": (
-        f"2023,MO,A,41,3,{SOURCE},10,6,7,4.5,7.5,3",
+        f"2023,MO,A,41,3,{REPORT_CARD_SOURCE},10,6,7,4.5,7.5,3",
         "line 2: grade A does not match a total of 41: the Report Cards (2021–2023) scale gives F",
     ),
-    "not a number": (f"2023,MO,,,,{SOURCE},ten,,,,,", "line 2: area_1 score 'ten' is not a number"),
-    "unknown edition": (f"2020,MO,F,,,{SOURCE},,,,,,", "line 2: there is no report-card edition for '2020'"),
+    "not a number": (
+        f"2023,MO,,,,{REPORT_CARD_SOURCE},ten,,,,,",
+        "line 2: area_1 score 'ten' is not a number",
+    ),
+    "unknown edition": (
+        f"2020,MO,F,,,{REPORT_CARD_SOURCE},,,,,,",
+        "line 2: there is no report-card edition for '2020'",
+    ),
     "no source": ("2023,MO,F,,,,,,,,,", "line 2: give the source of these figures as a web address"),
     "not a letter grade": (
-        f"2023,MO,E,,,{SOURCE},,,,,,",
+        f"2023,MO,E,,,{REPORT_CARD_SOURCE},,,,,,",
         "line 2: grade 'E' is not a letter grade from A+ to F",
     ),
 }
@@ -205,7 +192,7 @@ def test_each_bad_row_is_named_by_line_and_nothing_is_imported(admin, kind):
     row, message = BAD_ROWS[kind]
     before = snapshot()
 
-    answer = import_csv(admin, HEADER + f"2023,KS,F,,,{SOURCE},,1,,,,\n" + row + "\n")
+    answer = import_csv(admin, HEADER + f"2023,KS,F,,,{REPORT_CARD_SOURCE},,1,,,,\n" + row + "\n")
 
     assert answer.status_code == 400
     shown = text_of(answer)
@@ -217,9 +204,9 @@ def test_each_bad_row_is_named_by_line_and_nothing_is_imported(admin, kind):
 def test_duplicates_and_areas_outside_the_framework_are_refused_together(admin):
     body = (
         "year,state,grade,source,area_2,area_9\n"
-        f"2023,MO,F,{SOURCE},5,\n"
-        f"2023,mo,F,{SOURCE},6,\n"
-        f"2014,LA,A,{SOURCE},,4\n"
+        f"2023,MO,F,{REPORT_CARD_SOURCE},5,\n"
+        f"2023,mo,F,{REPORT_CARD_SOURCE},6,\n"
+        f"2014,LA,A,{REPORT_CARD_SOURCE},,4\n"
     )
     before = snapshot()
 
@@ -245,7 +232,9 @@ def test_a_broken_file_is_refused(admin, body, message):
 
 def test_the_command_line_import_says_the_same(runner, tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text(HEADER + f"2023,ZZ,F,,,{SOURCE},,,,,,\n2023,MO,,,,{SOURCE},99,,,,,\n")
+    bad.write_text(
+        HEADER + f"2023,ZZ,F,,,{REPORT_CARD_SOURCE},,,,,,\n2023,MO,,,,{REPORT_CARD_SOURCE},99,,,,,\n"
+    )
     good = tmp_path / "good.csv"
     good.write_text(GOOD_CSV)
 

@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.builders import bulk_csv, bulk_row
+from tests.builders import bulk_csv, bulk_row, card_form
 from tests.conftest import PASSWORD, free_port, stop, wait_until_answering
 from tests.pages import csrf_token, text_of
-from tests.test_reportcard_admin import card_form
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SECRET_KEY = "a long and random secret for both servers"

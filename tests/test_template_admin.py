@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from advocacy.extensions import db
 from advocacy.models import AuditEvent, Letter, LetterTemplate, TemplateRevision
@@ -18,20 +18,6 @@ def admin(client, auth):
     auth.create("admin@example.org", role="admin")
     auth.login("admin@example.org")
     return client
-
-
-@pytest.fixture
-def restore_templates(app):
-    """Put the shipped revisions back: these tests add revisions and retire templates."""
-    yield
-    db.session.rollback()
-    db.session.execute(delete(Letter))  # letters point at the revisions about to go
-    db.session.execute(delete(TemplateRevision).where(TemplateRevision.author_id.is_not(None)))
-    for template in db.session.scalars(select(LetterTemplate)):
-        template.retired_at = None
-        if not template.revisions:  # made by a test
-            db.session.delete(template)
-    db.session.commit()
 
 
 pytestmark = pytest.mark.usefixtures("restore_templates")

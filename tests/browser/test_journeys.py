@@ -12,7 +12,6 @@ from advocacy.extensions import db
 from advocacy.models import LetterTemplate
 from tests.browser.harness import Taps, audit
 from tests.conftest import PASSWORD
-from tests.test_template_admin import restore_templates  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.browser
 
