@@ -11,6 +11,7 @@ import pytest
 from advocacy.extensions import db
 from advocacy.letters.lint import VARIABLES, lint_template
 from advocacy.letters.render import (
+    SHARED_PASSAGES,
     AreaFacts,
     InvalidTemplateFile,
     LetterContext,
@@ -148,7 +149,7 @@ def test_the_personal_paragraph_is_kept_as_typed():
 
 
 def test_the_linter_knows_every_context_variable():
-    assert set(VARIABLES) == {f.name for f in fields(LetterContext)}
+    assert set(VARIABLES) == {f.name for f in fields(LetterContext)} | set(SHARED_PASSAGES)
 
 
 def test_the_linter_names_unknown_variables_and_attributes_with_their_lines():
@@ -181,4 +182,22 @@ def test_the_html_rendition_escapes_and_keeps_paragraphs():
 
     assert str(letter.html) == (
         "<p>Dear Jane Roe,</p>\n<p>&lt;b&gt;bold&lt;/b&gt; &amp; more<br>\nLine two</p>"
+    )
+
+
+def test_no_long_passage_is_copied_between_shipped_templates():
+    """Passages every letter says alike live once, in SHARED_PASSAGES."""
+    seen: dict[str, str] = {}
+    copies = []
+    for path in sorted(TEMPLATES.glob("*.md")):
+        if path.name == "README.md":
+            continue
+        for line in parse_template_file(path).body.splitlines():
+            if len(line) > 200:
+                if line in seen:
+                    copies.append(f"{path.name} repeats a line of {seen[line]}: {line[:60]}…")
+                seen.setdefault(line, path.name)
+    assert copies == []
+    assert all(
+        "{{ card_facts }}" in parse_template_file(path).body for path in sorted(TEMPLATES.glob("ask-*.md"))
     )

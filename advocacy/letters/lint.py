@@ -30,6 +30,10 @@ VARIABLES: dict[str, frozenset[str] | None] = {
     "bill": frozenset(f.name for f in fields(BillFacts)),  # None when the letter names no bill
     "personal_paragraph": None,
     "today": None,  # a date: its methods and attributes are Python's
+    # Passages rendered from render.SHARED_PASSAGES with the letter's facts: plain text.
+    "card_facts": None,
+    "sponsor_thanks": None,
+    "closing_ask": None,
 }
 
 

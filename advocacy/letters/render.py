@@ -143,6 +143,49 @@ class LetterContext:
         }
 
 
+# Passages every letter of a kind says the same way, written once: a template prints them as
+# variables ({{ card_facts }}, {{ sponsor_thanks }}), each rendered from this text with the letter's
+# own facts before the template is.
+SHARED_PASSAGES: dict[str, str] = {
+    # The state's grade, and the area's score or the published finding that names it weak.
+    "card_facts": (
+        "{% set has_grade = report_card and report_card.grade %}"
+        "\n{% set has_score = area.score is not none %}"
+        "\n{% set has_finding = not has_score and area.findings and area.is_weakest %}"
+        "\n{% if has_grade %}In Shared Hope International's {{ report_card.year }}"
+        " {{ report_card.framework }}, {{ state.name }} received a grade of {{ report_card.grade }}"
+        "{% if report_card.total is not none and report_card.max_total is not none %}"
+        ", with a total of {{ report_card.total }} out of {{ report_card.max_total }}"
+        " points{% endif %}.{% endif %}{% if has_score %} {{ state.name }}"
+        '\'s score in "{{ area.name }}" was {{ area.score }}{% if area.max_points is not none %}'
+        " of {{ area.max_points }}{% endif %} points{% if area.percent is not none %}"
+        " ({{ area.percent }}%){% endif %}{% if area.is_weakest %}"
+        ", one of its lowest results{% endif %}.{% if area.points_to_gain %}"
+        " That leaves {{ area.points_to_gain }} points that better laws could still earn.{% endif %}"
+        "{% elif has_finding %}"
+        " A published summary of {% if has_grade and area.finding_year == report_card.year %}"
+        "that report card{% else %}{{ state.name }}'s {{ area.finding_year }} report card{% endif %}"
+        ' listed "{{ area.name }}" among the areas where {{ state.name }} scored lowest.{% endif %}'
+    ),
+    # The paragraph a letter to one of the bill's sponsors opens its ask with ("" without a bill).
+    "sponsor_thanks": (
+        '{% if bill %}Thank you for sponsoring {{ bill.identifier }}, "{{ bill.title }}". '
+        "It addresses this issue in {{ state.name }}{% if bill.latest_action %}"
+        '; its latest step was "{{ bill.latest_action }}"{% if bill.latest_action_on %}'
+        " on {{ bill.latest_action_on }}{% endif %}{% endif %}.{% if bill.session_over %}"
+        " It did not pass before the session ended; I hope you will file it again.{% else %}"
+        " I hope you will keep moving it forward.{% endif %}{% endif %}"
+    ),
+    # The last paragraph's question: will they support the bill (or such a bill), or help it pass.
+    "closing_ask": (
+        "Thank you for your time and for your service. {% if bill and bill.recipient_is_sponsor %}"
+        "Would you let me know how people in {{ state.name }} can help it pass?{% else %}"
+        "Would you let me know whether you will support {% if bill %}{{ bill.identifier }}{% else %}"
+        "such a bill{% endif %}?{% endif %} I would be grateful for a reply."
+    ),
+}
+
+
 @dataclass(frozen=True)
 class RenderedLetter:
     subject: str
@@ -814,6 +857,7 @@ def render_letter(subject: str, body: str, context: LetterContext, slug: str = "
     """
     variables = context.as_variables()
     try:
+        variables.update(_shared_passages(variables))
         reason = (
             f"a letter may take at most {RENDER_SECONDS:g} s; look for a loop, filter or calculation "
             "doing far more work than a letter needs"
@@ -840,6 +884,15 @@ def render_letter(subject: str, body: str, context: LetterContext, slug: str = "
         subject=" ".join(rendered_subject.split()),
         body=_tidy(rendered_body),
     )
+
+
+def _shared_passages(variables: dict[str, object]) -> dict[str, str]:
+    """SHARED_PASSAGES with this letter's facts: our own text, bounded, so off any template's clock."""
+    token = _BUDGET.set(None)
+    try:
+        return {name: _render(passage, variables) for name, passage in SHARED_PASSAGES.items()}
+    finally:
+        _BUDGET.reset(token)
 
 
 def _render(text: str, variables: dict[str, object]) -> str:
