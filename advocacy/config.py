@@ -28,7 +28,8 @@ def defaults(instance_path: str) -> dict[str, object]:
         "OPENSTATES_API_URL": "https://v3.openstates.org",
         "OPENSTATES_API_KEY": "",
         "OPENSTATES_API_PER_MINUTE": 10,
-        # After a 429 or 5xx without Retry-After: asked again at once, then after 2x, 4x this (s).
+        # After a 429 or 5xx without Retry-After: asked again at the next paced request, then after
+        # twice, then four times this many seconds.
         "OPENSTATES_API_BACKOFF": 5.0,
         # Caps on one state's refresh, whatever Open States answers: its time in all (waits between
         # requests included: 25 pages at 10 a minute take 150 s), one answer's size, and its pages.
