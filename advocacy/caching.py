@@ -16,15 +16,15 @@ import hashlib
 import os
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+from cachetools import TLRUCache
 from flask import (
     Flask,
     Request,
@@ -120,38 +120,31 @@ def no_store(response: Response) -> Response:
 
 
 class LocalPages:
-    """The pages this process served lately: a hit costs no round trip to Redis.
+    """The pages (and kept values) this process served lately: a hit costs no round trip to Redis.
 
-    Keys carry the generation, so a page here is never served after an edit; `size` bounds memory.
+    A cachetools TLRU cache, each entry expiring after its own ttl, least recently used first out
+    beyond `size`; behind a lock, since a worker's threads share it. Keys carry the generation, so
+    a page here is never served after an edit.
     """
 
     def __init__(self, size: int = 300) -> None:
-        self.size = size
-        self._pages: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
+        self._pages: TLRUCache[str, tuple[int, object]] = TLRUCache(
+            maxsize=size, ttu=lambda _key, value, now: now + value[0], timer=time.monotonic
+        )
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> tuple | None:
+    def get(self, key: str) -> Any:
         with self._lock:
             found = self._pages.get(key)
-            if found is None:
-                return None
-            expires, page = found
-            if expires < time.monotonic():
-                del self._pages[key]
-                return None
-            self._pages.move_to_end(key)
-            return page
+        return None if found is None else found[1]
+
+    def set(self, key: str, page: object, ttl: int) -> None:
+        with self._lock:
+            self._pages[key] = (ttl, page)
 
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
-
-    def set(self, key: str, page: tuple, ttl: int) -> None:
-        with self._lock:
-            self._pages[key] = (time.monotonic() + ttl, page)
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
 
 
 local_pages = LocalPages()

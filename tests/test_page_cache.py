@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from advocacy.caching import generation
+from advocacy.caching import LocalPages, generation
 from advocacy.extensions import db
 from advocacy.letters.service import purge_personal_details
 from tests.builders import card_form, make_legislator, person_id
@@ -176,3 +176,15 @@ def test_a_host_name_outside_the_trusted_ones_is_refused_plainly(app, client):
     assert answer.status_code == 400
     assert answer.get_data(as_text=True) == "Unknown host name.\n"
     assert client.get("/states/mo", headers={"Host": "advocacy.example.org"}).status_code == 200
+
+
+def test_the_process_keeps_its_latest_pages_each_for_its_own_time():
+    pages = LocalPages(size=2)
+    pages.set("home", "first", 600)
+    pages.set("state", "second", 600)
+    pages.get("home")  # read lately: kept before the other
+    pages.set("national", "third", 600)
+    pages.set("gone", "at once", 0)
+
+    assert (pages.get("home"), pages.get("state"), pages.get("national")) == ("first", None, "third")
+    assert pages.get("gone") is None
