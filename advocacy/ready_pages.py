@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from time import monotonic, perf_counter
 from typing import TYPE_CHECKING
 
+from cachetools import TLRUCache
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 from redis import RedisError
@@ -123,13 +124,15 @@ class ReadyPages:
     def __init__(self, app: Flask, generation: Callable[[], str], size: int = 300) -> None:
         self.wsgi_app: WSGIApplication = app.wsgi_app
         self.generation = generation
-        self.size = size
         self.trusted_hosts = app.config["TRUSTED_HOSTS"]
         self.expects_proxy = bool(app.config["PROXY_COUNT"])
         session_cookie = app.config["SESSION_COOKIE_NAME"]
         remember_cookie = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
         self.cookie_names = (f"{session_cookie}=", f"{remember_cookie}=")
-        self.pages: dict[tuple[str, str, str, str], ReadyPage] = {}
+        # Each page until its own expiry, the least recently used out first beyond `size`.
+        self.pages: TLRUCache[tuple[str, str, str, str], ReadyPage] = TLRUCache(
+            maxsize=size, ttu=lambda _key, page, _now: page.expires, timer=monotonic
+        )
         self.known_hosts: set[str] = set()
         self._lock = threading.Lock()
         self.app = app
@@ -146,8 +149,9 @@ class ReadyPages:
         key = self._key(environ)
         if key is None:
             return self.wsgi_app(environ, start_response)
-        page = self.pages.get(key)
-        if page is not None and page.expires > monotonic() and self._host_trusted(environ):
+        with self._lock:
+            page = self.pages.get(key)
+        if page is not None and self._host_trusted(environ):
             try:
                 current = self.generation()
             except RedisError:
@@ -245,7 +249,4 @@ class ReadyPages:
 
     def _keep(self, key: tuple[str, str, str, str], page: ReadyPage) -> None:
         with self._lock:
-            self.pages.pop(key, None)
-            while len(self.pages) >= self.size:
-                self.pages.pop(next(iter(self.pages)))  # the oldest kept
             self.pages[key] = page
