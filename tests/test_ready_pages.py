@@ -202,9 +202,8 @@ def test_rate_limited_pages_are_counted_every_time(make_app, redis_url):
 
 
 def test_the_ready_layer_keeps_at_most_its_size(app, client):
-    app.wsgi_app = ready_layer(
-        app
-    ).wsgi_app  # Flask's own, then a smaller layer in front, as the factory does
+    # Flask's own app, then a smaller layer in front of it, as the factory does.
+    app.wsgi_app = ready_layer(app).wsgi_app
     layer = app.wsgi_app = ReadyPages(app, partial(read_generation, app), size=2)
     move_generation_on(app)
     for path in ("/", "/national", "/", "/privacy"):
