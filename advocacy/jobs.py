@@ -23,6 +23,7 @@ from advocacy.inbound.health import forget_inbound_log
 from advocacy.legislators.photos import fetch_state_photos
 from advocacy.legislators.sync import StateOutcome, run_sync
 from advocacy.letters.service import forget_anonymous_drafts, purge_personal_details
+from advocacy.mail import MailNotSent, OutgoingMail, build_message, send_mail
 from advocacy.models import State
 from advocacy.rate_limits import forget_expired_limits
 from advocacy.reportcards.service import all_states
@@ -76,6 +77,10 @@ def submit(job: Callable[..., list], *args: object, background: bool = False) ->
     return Submitted(outcomes=job(*args))
 
 
+_threads: set[threading.Thread] = set()  # jobs running in threads of this process
+_threads_lock = threading.Lock()
+
+
 def _start_thread(job: Callable[..., object], args: tuple) -> None:
     app = current_app._get_current_object()
 
@@ -87,9 +92,52 @@ def _start_thread(job: Callable[..., object], args: tuple) -> None:
                 app.logger.exception("%s failed in its thread", job.__name__)
             finally:
                 db.session.remove()
+                with _threads_lock:
+                    _threads.discard(threading.current_thread())
 
     # A daemon: a server that stops does not wait for a refresh to end.
-    threading.Thread(target=run, name=f"job-{job.__name__}", daemon=True).start()
+    thread = threading.Thread(target=run, name=f"job-{job.__name__}", daemon=True)
+    with _threads_lock:
+        _threads.add(thread)
+    thread.start()
+
+
+def wait_for_jobs_in_threads(timeout: float = 60.0) -> None:
+    """Block until the jobs this process started in threads have ended (tests, shutdown)."""
+    with _threads_lock:
+        running = list(_threads)
+    for thread in running:
+        thread.join(timeout)
+
+
+def send_after_answer(mail: OutgoingMail) -> None:
+    """Send `mail` once the request has its answer: a job, on the queue when Redis is configured,
+    otherwise in a thread of this process.
+
+    Registering and asking for a new password must answer alike, in words and in time, whether
+    or not the address has an account and whether or not the mail server is up: the time a mail
+    server takes, and its failures, would tell. A failure is logged for whoever runs the site.
+    MAIL_AFTER_ANSWER = False sends at once instead (most tests read the mail right away).
+    """
+    build_message(mail.to, mail.subject, mail.body)  # a bad address fails here, in the request
+    if not current_app.config["MAIL_AFTER_ANSWER"]:
+        mail_job(mail)
+        return
+    submit(mail_job, mail, background=True)
+
+
+def mail_job(mail: OutgoingMail) -> list[str]:
+    """Send one message; a failure is logged, and the job's result says which."""
+
+    def deliver() -> list[str]:
+        try:
+            send_mail(mail.to, mail.subject, mail.body)
+        except MailNotSent as error:
+            current_app.logger.warning("%r was not sent: %s", mail.subject, error)
+            return [f"not sent: {error}"]
+        return ["sent"]
+
+    return in_app(deliver)
 
 
 def in_app(work: Callable[..., T], *args: object) -> T:

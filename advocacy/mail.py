@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import logging
-import queue
 import smtplib
 import ssl
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid, parseaddr
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import Flask, current_app
+from flask import current_app
 
 log = logging.getLogger("advocacy.mail")
 
@@ -204,52 +202,3 @@ def _quit(smtp: smtplib.SMTP) -> None:
         smtp.quit()
     except (OSError, smtplib.SMTPException):
         smtp.close()
-
-
-# --- mail that leaves after the answer ---------------------------------------------------------
-
-_waiting: queue.Queue[tuple[Flask, OutgoingMail]] = queue.Queue()
-_courier_started = threading.Lock()
-_courier: list[threading.Thread] = []
-
-
-def send_after_answer(mail: OutgoingMail) -> None:
-    """Send `mail` from a thread of this process once the request has its answer.
-
-    Registering and asking for a new password must answer alike, in words and in time, whether
-    or not the address has an account and whether or not the mail server is up: the time a mail
-    server takes, and its failures, would tell. A failure is logged for whoever runs the site.
-    MAIL_AFTER_ANSWER = False sends at once instead (most tests read the mail right away).
-    """
-    build_message(mail.to, mail.subject, mail.body)  # a bad address fails here, in the request
-    app = current_app._get_current_object()
-    if not app.config["MAIL_AFTER_ANSWER"]:
-        _deliver(app, mail)
-        return
-    _waiting.put((app, mail))
-    with _courier_started:
-        if not any(thread.is_alive() for thread in _courier):
-            _courier[:] = [threading.Thread(target=_carry, name="advocacy-mail", daemon=True)]
-            _courier[0].start()
-
-
-def _carry() -> None:
-    while True:
-        app, mail = _waiting.get()
-        try:
-            _deliver(app, mail)
-        finally:
-            _waiting.task_done()
-
-
-def _deliver(app: Flask, mail: OutgoingMail) -> None:
-    with app.app_context():
-        try:
-            send_mail(mail.to, mail.subject, mail.body)
-        except MailNotSent as error:
-            log.warning("%r was not sent: %s", mail.subject, error)
-
-
-def wait_for_mail_sent_after_answers() -> None:
-    """Block until every mail handed to send_after_answer has been tried (tests, shutdown)."""
-    _waiting.join()

@@ -22,7 +22,7 @@ from advocacy import create_app
 from advocacy.auth import service
 from advocacy.config import ConfigurationProblem
 from advocacy.extensions import db, limiter
-from advocacy.mail import wait_for_mail_sent_after_answers
+from advocacy.jobs import wait_for_jobs_in_threads
 from advocacy.models import AuditEvent, Letter
 from tests.builders import bulk_csv, bulk_row, make_legislator, person_id
 from tests.conftest import (
@@ -146,7 +146,7 @@ def slow_smtp(app: Flask):
     try:
         yield collector.messages
     finally:
-        wait_for_mail_sent_after_answers()
+        wait_for_jobs_in_threads()
         controller.stop()
 
 
@@ -168,7 +168,7 @@ def test_reset_answers_before_any_mail_leaves_and_alike_for_every_address(client
         unknown.headers["Location"],
     )
     assert known_words == unknown_words
-    wait_for_mail_sent_after_answers()
+    wait_for_jobs_in_threads()
     assert [mail.recipients for mail in slow_smtp] == [["pat@example.org"]]
 
 
@@ -178,7 +178,7 @@ def test_reset_says_the_same_when_the_mail_server_is_down(app, client, auth):
 
     known = _flash_after(client, form_post(client, "/auth/reset", email="pat@example.org"))
     unknown = _flash_after(client, form_post(client, "/auth/reset", email="nobody@example.org"))
-    wait_for_mail_sent_after_answers()
+    wait_for_jobs_in_threads()
 
     assert known.replace("pat@example.org", "X") == unknown.replace("nobody@example.org", "X")
     assert "could not send" not in known
@@ -201,7 +201,7 @@ def test_registering_a_taken_address_does_the_same_work_and_says_the_same(
     assert hashed == [1, 1]  # the taken address is hashed for as long as the new one
     assert taken.replace("pat@example.org", "X") == fresh.replace("new@example.org", "X")
     assert "We sent a message to pat@example.org" in taken
-    wait_for_mail_sent_after_answers()
+    wait_for_jobs_in_threads()
     subjects = sorted(mail.message["Subject"] for mail in slow_smtp)
     assert subjects == ["Confirm your email for Advocacy", "You already have an Advocacy account"]
 

@@ -33,7 +33,8 @@ from advocacy.auth.service import (
 )
 from advocacy.caching import no_store
 from advocacy.extensions import db, limiter
-from advocacy.mail import MailNotSent, build_message, mail_configured, send_after_answer, send_mail
+from advocacy.jobs import send_after_answer
+from advocacy.mail import MailNotSent, build_message, mail_configured, send_mail
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 # Forms with a visitor's token and email address: no browser or proxy keeps a copy.
