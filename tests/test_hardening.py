@@ -475,3 +475,15 @@ def test_a_proxy_left_out_of_proxy_count_is_reported_once(client, caplog):
     warnings = [r.getMessage() for r in caplog.records if "X-Forwarded-For" in r.getMessage()]
     assert len(warnings) == 1
     assert "Set ADVOCACY_PROXY_COUNT" in warnings[0]
+
+
+def test_with_redis_mail_after_the_answer_is_sent_by_the_worker(app, client, auth, smtp, run_worker):
+    auth.create()
+    app.config["MAIL_AFTER_ANSWER"] = True  # run_worker has set REDIS_URL: the mail is queued
+
+    form_post(client, "/auth/reset", email="pat@example.org")
+    assert smtp == []  # queued, not sent by the request
+    run_worker()
+
+    assert [mail.recipients for mail in smtp] == [["pat@example.org"]]
+    assert "choose a new password" in smtp[0].body.lower()
