@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import create_engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from advocacy.extensions import db
+from advocacy.extensions import SQLITE_BUSY_MS, db
 from advocacy.models import Campaign, CampaignTally, Letter, OutboxMessage, TemplateRevision, User
 from tests.builders import make_legislator
 
@@ -77,3 +77,15 @@ def test_deleting_campaigns_in_bulk_takes_their_tallies_along(app):
     db.session.commit()
 
     assert db.session.scalar(select(func.count()).select_from(CampaignTally)) == 0
+
+
+def test_a_sqlite_site_lets_readers_and_a_writer_work_at_once(tmp_path):
+    """Write-ahead logging, and a writer that waits its turn instead of failing at once."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'site.sqlite3'}")
+    with engine.connect() as connection:
+        mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+        waits = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    engine.dispose()
+
+    assert (mode, waits) == ("wal", SQLITE_BUSY_MS)
+    assert SQLITE_BUSY_MS >= 10_000
