@@ -29,25 +29,27 @@ bind = os.environ.get("ADVOCACY_BIND", "127.0.0.1:8000")
 # Threaded workers keep connections alive (sync workers close each one), which is most of their lead.
 # 3 workers it is. WEB_CONCURRENCY overrides.
 #
-# Threads: most of them are for waiting. An address lookup waits on the Census Geocoder (a second is
-# common), and a thread that waits serves no page. GEOCODER_CONCURRENCY (10) lets at most that many
-# of a worker's threads wait on it, so 2 always serve pages; more lookups are told "busy, try again".
-# Measured 2026-12-07 on the quiet 2-core machine (`make bench QUICK=1`, stand-in answering in 1 s,
-# 32 visitors looking up addresses while wrk reads the state page at 16 connections):
+# Threads: a lookup waits on the Census Geocoder (a second is common), and a thread that waits
+# serves no page. GEOCODER_CONCURRENCY lets at most that many of a worker's threads wait on it; more
+# lookups are told "busy, try again". Measured 2026-12-07 (`make bench QUICK=1`, stand-in answering
+# in 1 s, 32 visitors looking up addresses while wrk reads the state page at 16 connections):
 #   3 x 2 threads, 1 lookup in flight    state page keeps 91-101 %, p99 12-14 ms; 2.9-3.0 lookups/s
 #   3 x 2 threads, 2 in flight (no limit below the threads)    state page 0-3 req/s: starved
 #   3 x 4 threads, 2 in flight           88-90 %, p99 11-14 ms;  5.8-5.9 lookups/s
 #   3 x 6 threads, 4 in flight           84-96 %, p99 13-16 ms; 11.6-11.7 lookups/s
-#   3 x 12 threads, 10 in flight         85-101 %, p99 13-22 ms; 22.0-23.5 lookups/s
+#   3 x 12 threads, 10 in flight         85-101 %, p99 13-22 ms; 22.0-25.1 lookups/s
 # and without lookups, against hello under the same settings (wrk -c16 / -c64, two runs each):
 #   3 x 2   state page 104-114 % / 108-112 %, p99 8-11 / 25-29 ms; letter form 78-80 % / 74-76 %
 #   3 x 12  state page 103-107 % / 115-117 %, p99 12-16 / 44-49 ms; letter form 76-81 % / 73-74 %
-# 3 x 12 answers eight times the lookups for the same pages, at a higher p99 under 64 connections.
+# 3 x 2 with 1 in flight ships: it met every page and write target on both databases; with 12
+# threads the letters written through PostgreSQL cost about a tenth more CPU each. A site that
+# expects many lookups at once on a slow Geocoder answers eight times as many with
+# `--threads 12` and ADVOCACY_GEOCODER_CONCURRENCY=10 (always 2 threads fewer than the workers').
 # Async workers (gevent) were not tried: they would patch the database drivers' sockets, for a wait
 # the threads already absorb.
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 worker_class = "gthread"
-threads = 12
+threads = 2
 
 # Each worker listens on a socket of its own (SO_REUSEPORT), and the kernel spreads new connections
 # evenly over them. On one shared socket, whichever worker woke first took the kept-alive

@@ -39,7 +39,7 @@ def defaults(instance_path: str) -> dict[str, object]:
         "CENSUS_URL": OFFICIAL_CENSUS_URL,
         # Lookups one process lets wait on the Geocoder at once; more are told the site is busy.
         # Keep it below gunicorn's threads per worker (gunicorn.conf.py) so pages always have one.
-        "GEOCODER_CONCURRENCY": 10,  # of gunicorn.conf.py's 12 threads a worker: 2 always serve pages
+        "GEOCODER_CONCURRENCY": 1,  # of gunicorn.conf.py's 2 threads a worker: 1 always serves pages
         "SMTP_URL": "",
         # Werkzeug's method string: scrypt with its defaults, or e.g. "scrypt:65536:8:1" for more work.
         "PASSWORD_HASH_METHOD": "scrypt",

@@ -41,11 +41,11 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("3 workers x 2 threads, 1 lookup in flight per worker", 2, 1),
+    Setting("3 workers x 2 threads, 1 lookup in flight per worker", 2, 1, shipped=True),
     Setting("3 workers x 2 threads, 2 in flight (no limit below the threads)", 2, 2),
     Setting("3 workers x 4 threads, 2 in flight", 4, 2),
     Setting("3 workers x 6 threads, 4 in flight", 6, 4),
-    Setting("3 workers x 12 threads, 10 in flight (threads for waiting)", 12, 10, shipped=True),
+    Setting("3 workers x 12 threads, 10 in flight (threads for waiting)", 12, 10),
 )
 
 
