@@ -100,9 +100,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_hooks(app: Flask) -> None:
-    """Request hooks, error pages, commands and template helpers, in the order they must run:
-    the request checks before the page cache, which reads the same values; the metrics' clock
-    first and last of all hooks."""
+    """Session listeners, request hooks, error pages, commands and template helpers, in the order
+    they must run: the campaign tallies' listeners, then the page cache's (which watch the same
+    flushes); the request checks before the page cache, which reads the same values; the metrics'
+    clock first and last of all hooks."""
     from advocacy import (
         caching,
         cli,
@@ -115,7 +116,9 @@ def _register_hooks(app: Flask) -> None:
         static_files,
         templating,
     )
+    from advocacy.campaigns import tallies
 
+    tallies.watch_letters()
     request_checks.register(app)
     caching.register(app)
     errors.register(app)

@@ -148,7 +148,6 @@ def _moved(letter: Letter) -> bool:
     return any(state.attrs[name].history.has_changes() for name in COUNTED)
 
 
-@event.listens_for(Session, "before_flush")
 def _move_changed_and_deleted_letters(session: Session, context: UOWTransaction, instances: Any) -> None:
     """Letters about to be updated or deleted leave the rows their stored values count in."""
     changed = {
@@ -173,7 +172,6 @@ def _move_changed_and_deleted_letters(session: Session, context: UOWTransaction,
     move_letters(session, changes)
 
 
-@event.listens_for(Session, "after_flush")
 def _count_new_letters(session: Session, context: UOWTransaction) -> None:
     """New letters join their rows once flushed, when relationships have set their ids."""
     letters = [letter for letter in session.new if isinstance(letter, Letter)]
@@ -184,7 +182,6 @@ def _count_new_letters(session: Session, context: UOWTransaction) -> None:
         move_letters(session, changes)
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _move_letters_written_in_bulk(execution: ORMExecuteState) -> None:
     """ORM bulk INSERTs of letters join their rows; bulk DELETEs leave them, before the rows go."""
     if execution.bind_mapper is not Letter.__mapper__:
@@ -201,6 +198,15 @@ def _move_letters_written_in_bulk(execution: ORMExecuteState) -> None:
         for row in [rows] if isinstance(rows, Mapping) else rows or []:
             changes.update(letter_keys(_with_defaults(row)))
     move_letters(execution.session, changes)
+
+
+def watch_letters() -> None:
+    """Keep every campaign's tallies in step with its letters, in the same transaction as each
+    write: new, changed and deleted letters, through the ORM or in bulk. The app factory calls it."""
+    if not event.contains(Session, "before_flush", _move_changed_and_deleted_letters):
+        event.listen(Session, "before_flush", _move_changed_and_deleted_letters)
+        event.listen(Session, "after_flush", _count_new_letters)
+        event.listen(Session, "do_orm_execute", _move_letters_written_in_bulk)
 
 
 def _grouped(figure: str, value: ColumnElement[Any], where: ColumnElement[bool]) -> Select:

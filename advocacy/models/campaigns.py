@@ -69,8 +69,3 @@ class CampaignTally(db.Model):
     figure: Mapped[str] = mapped_column(String(20), primary_key=True)
     value: Mapped[str] = mapped_column(String(100), primary_key=True)
     letters: Mapped[int] = mapped_column(default=0)
-
-
-# The listeners that keep the tallies in step with letters: registered with the models, so no
-# code that writes letters can run without them.
-import advocacy.campaigns.tallies  # noqa: E402, F401
