@@ -74,7 +74,7 @@ class ReadyPage:
     route: str
     status: str
     headers: list[tuple[str, str]]
-    body: bytes
+    body: bytes  # empty for a form page, which has its parts
     parts: tuple[bytes, ...] = ()  # a form page: the body around its token
     session: tuple[tuple[str, object], ...] = ()
 
@@ -160,10 +160,6 @@ class ReadyPages:
                 return self._serve(page, environ, start_response, started)
         return self._answer_and_note(key, environ, start_response)
 
-    def clear(self) -> None:
-        with self._lock:
-            self.pages.clear()
-
     def _key(self, environ: WSGIEnvironment) -> tuple[str, str, str, str] | None:
         """Where a ready page may be used: the address asked for, or None when Flask must answer."""
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
@@ -238,10 +234,17 @@ class ReadyPages:
         parts = tuple(body.split(plan.form_token.encode())) if plan.form_token else ()
         if plan.form_token and len(parts) < 2:
             return [body]  # the token is not in the page after all: nothing to put a new one in
-        expires = monotonic() + plan.ttl
-        self._keep(
-            key, ReadyPage(plan.generation, expires, plan.route, str(status), kept, body, parts, plan.session)
+        page = ReadyPage(
+            plan.generation,
+            monotonic() + plan.ttl,
+            plan.route,
+            str(status),
+            kept,
+            b"" if parts else body,  # a form page is kept only as the parts around its token
+            parts,
+            plan.session,
         )
+        self._keep(key, page)
         return [body]
 
     def _is_session(self, cookie: str) -> bool:
