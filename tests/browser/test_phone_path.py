@@ -140,9 +140,8 @@ def focus_stops_under_exit(page, key: str) -> tuple[int, list[str]]:
     return len(seen), under
 
 
-@pytest.mark.parametrize("width", [320, 375, 1280])
-def test_no_heading_and_no_focus_stop_lies_under_the_quick_exit(live_server, browser, width):
-    bill_area = area("identification-and-response")
+def add_a_pending_bill() -> None:
+    """A Missouri bill of the 2026 session on identification and response, so the state page lists one."""
     db.session.add(
         Bill(
             state_abbr="mo",
@@ -152,10 +151,15 @@ def test_no_heading_and_no_focus_stop_lies_under_the_quick_exit(live_server, bro
             title="Modifies provisions relating to the protection of children",
             url="https://www.senate.mo.gov/26info/BTS_Web/Bill.aspx?SessionType=R&BillID=1",
             first_seen_at=datetime(2026, 11, 1),
-            areas=[bill_area],
+            areas=[area("identification-and-response")],
         )
     )
     db.session.commit()
+
+
+@pytest.mark.parametrize("width", [320, 375, 1280])
+def test_no_heading_and_no_focus_stop_lies_under_the_quick_exit(live_server, browser, width):
+    add_a_pending_bill()
     phone = width < 1000
     context = browser.new_context(
         viewport={"width": width, "height": 640 if phone else 800}, is_mobile=phone, has_touch=phone
@@ -282,19 +286,7 @@ def test_the_letter_form_is_short_on_a_phone(live_server, page, census, home_law
 
 
 def test_weak_areas_read_as_sentences_with_sources_that_name_shared_hope_first(live_server, page):
-    db.session.add(
-        Bill(
-            state_abbr="mo",
-            session="2026",
-            session_name="2026 Regular Session",
-            identifier="SB 1",
-            title="Modifies provisions relating to the protection of children",
-            url="https://www.senate.mo.gov/26info/BTS_Web/Bill.aspx?SessionType=R&BillID=1",
-            first_seen_at=datetime(2026, 11, 1),
-            areas=[area("identification-and-response")],
-        )
-    )
-    db.session.commit()
+    add_a_pending_bill()
     page.goto(f"{live_server}/states/mo")
 
     first = page.locator("ol.weakest > li").first
