@@ -29,8 +29,6 @@ from tests.conftest import shared_data
 from tests.openstates_api import HB_1946, HB_2273, KEY, StandIn, bill, made_up_bills
 from tests.pages import csrf_token, save_letter, text_of
 
-TODAY = date.today()
-
 
 @pytest.fixture
 def stand_in(app, httpserver: HTTPServer) -> StandIn:
