@@ -6,15 +6,17 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from advocacy import config, rate_limits  # noqa: F401  (rate_limits registers its storage)
+from advocacy import config, folders, rate_limits  # noqa: F401  (rate_limits registers its storage)
 from advocacy.extensions import csrf, db, limiter, login_manager
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
+        template_folder=folders.TEMPLATES,
+        static_folder=folders.STATIC,
         # Flask's own default otherwise: <checkout>/instance, or <prefix>/var/advocacy-instance for
-        # an installed package. (Templates, static files and migrations are in the package.)
+        # an installed package.
         instance_path=os.environ.get("ADVOCACY_INSTANCE_PATH") or None,
         instance_relative_config=True,
     )

@@ -15,6 +15,7 @@ from flask.cli import FlaskGroup
 from rq import Worker
 from sqlalchemy import select
 
+from advocacy import folders
 from advocacy.audit import record
 from advocacy.auth.service import EmailTaken, WeakPassword, create_user
 from advocacy.bills.service import api_configured, refresh_states
@@ -41,12 +42,10 @@ from advocacy.reportcards.imports import InvalidReportCardFile, parse_card_csv, 
 from advocacy.reportcards.loader import InvalidReportCardData, load_report_cards
 from advocacy.reportcards.service import all_states, featured_framework
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-
 
 def migrate_database() -> None:
     config = AlembicConfig()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(folders.MIGRATIONS))
     with db.engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from advocacy import folders
 from advocacy.links import SiteAddressProblem, check_base_url
 
 OFFICIAL_OPENSTATES_URL = "https://data.openstates.org/people/current"
@@ -47,7 +48,7 @@ def defaults(instance_path: str) -> dict[str, object]:
         # Account mail (confirm, reset) leaves from a thread after the answer: see mail.py.
         "MAIL_AFTER_ANSWER": True,
         "HTTP_TIMEOUT": 10.0,
-        "LETTER_TEMPLATES_DIR": str(Path(__file__).resolve().parent / "letter_templates"),
+        "LETTER_TEMPLATES_DIR": str(folders.LETTER_TEMPLATES),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -28,7 +28,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from advocacy import links
+from advocacy import folders, links
 from advocacy.clients.imap import MailboxSettings, MailboxUnavailable, count_waiting
 from advocacy.clients.openstates_api import KEY_HELP
 from advocacy.clients.reachability import (
@@ -558,8 +558,6 @@ def check_clock(readings: list[ClockReading]) -> Check:
 
 def run_checks(app: Flask) -> list[Check]:
     """Every check, in the order a person would fix them. Call inside the app's context."""
-    from advocacy.cli import MIGRATIONS  # advocacy.cli imports this module
-
     config = app.config
     serving = not (app.debug or app.testing)
     timeout = min(TIMEOUT, float(config["HTTP_TIMEOUT"]))
@@ -571,7 +569,7 @@ def run_checks(app: Flask) -> list[Check]:
         check_instance_folder(instance),
         check_disk_space(instance, DISK_THRESHOLDS),
     ]
-    database = check_database(db.engine.url, MIGRATIONS, timeout)
+    database = check_database(db.engine.url, folders.MIGRATIONS, timeout)
     checks += [
         database,
         check_redis(config["REDIS_URL"], timeout),

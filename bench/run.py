@@ -369,7 +369,7 @@ def build_instance(env: dict[str, str], source: str, emptied_first: bool) -> Bui
 
 def _seed() -> None:
     load_report_cards(db.session)
-    load_letter_templates(db.session, ROOT / "advocacy" / "letter_templates", featured_framework(db.session))
+    load_letter_templates(db.session, ROOT / "letter_templates", featured_framework(db.session))
     db.session.commit()
 
 

@@ -78,7 +78,7 @@ from tests.pages import csrf_token, csrf_token_or_blank
 pytest_plugins = ["tests.imap_server"]  # a real Dovecot for `advocacy read-mailbox`
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-LETTER_TEMPLATES = Path(__file__).resolve().parents[1] / "advocacy" / "letter_templates"
+LETTER_TEMPLATES = Path(__file__).resolve().parents[1] / "letter_templates"
 
 # Tables tests write to; report-card facts and templates are loaded once and only read.
 VOLATILE = (

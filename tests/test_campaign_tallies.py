@@ -18,7 +18,7 @@ from tests.builders import create_campaign, write_for_campaign
 from tests.conftest import PASSWORD, AuthActions
 from tests.pages import csrf_token, save_letter, text_of
 
-VERSIONS = Path(__file__).parents[1] / "advocacy" / "migrations" / "versions"
+VERSIONS = Path(__file__).parents[1] / "migrations" / "versions"
 # The migrations that count campaigns' letters: 0008 made the tallies, 0013 added the stages.
 MIGRATIONS = {f"migration_{n}": next(VERSIONS.glob(f"{n}_*.py")) for n in ("0008", "0013")}
 AREA = "Identification of and Response to Victims"

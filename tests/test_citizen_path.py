@@ -29,7 +29,7 @@ from tests.builders import (
 )
 from tests.pages import csrf_token, link_with_text, save_letter, text_of
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "advocacy" / "letter_templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "letter_templates"
 
 
 @pytest.fixture

@@ -21,9 +21,9 @@ from flask import Flask
 from pytest_httpserver import HTTPServer
 
 from advocacy import create_app, doctor
-from advocacy.cli import MIGRATIONS
 from advocacy.clock import utcnow
 from advocacy.extensions import db
+from advocacy.folders import MIGRATIONS
 from advocacy.models import InboundMessage
 from advocacy.models.inbound import MailPath, MailResult
 from tests.imap_server import ImapMailbox

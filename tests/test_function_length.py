@@ -1,4 +1,5 @@
-"""No function in the app is longer than a screen: 60 lines, data tables and migrations aside."""
+"""No function in the app is longer than a screen: 60 lines, data tables aside (the migrations sit
+outside the package, in migrations/)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,6 @@ def functions_over(limit: int) -> list[str]:
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         relative = path.relative_to(PACKAGE)
-        if relative.parts[0] == "migrations":
-            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 length = node.end_lineno - node.lineno + 1

@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.builders import JURISDICTIONS
 from tests.pages import link_with_text
 
-CSS = Path(__file__).resolve().parent.parent / "advocacy" / "static" / "css" / "site.css"
+CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "site.css"
 
 
 def body_of(client, url: str) -> str:

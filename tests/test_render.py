@@ -23,7 +23,7 @@ from advocacy.letters.service import load_letter_templates
 from advocacy.reportcards.service import featured_framework
 from tests.builders import letter_context
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "advocacy" / "letter_templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "letter_templates"
 
 
 def test_every_shipped_template_renders_with_and_without_facts():

@@ -31,7 +31,7 @@ from tests.builders import make_legislator
 from tests.pages import csrf_token, text_of
 
 SLUG = "ask-prevention-and-training"
-TEMPLATES = Path(__file__).resolve().parents[1] / "advocacy" / "letter_templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "letter_templates"
 
 # What an outside probe sent, and what each now answers. Before, the first held a worker for
 # 40 s in a preview, and each other one made 20 MB of letter, for every one of a save's 64 cases.
