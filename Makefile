@@ -70,6 +70,7 @@ run: install settings
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 # The whole suite on SQLite (browser tests included: Debian's /usr/bin/chromium, offline), then
 # again on PostgreSQL when ADVOCACY_TEST_DATABASE_URL names one. The browser tests print the taps

@@ -1,13 +1,14 @@
 """Advocacy: turn a state's weakest report-card areas into letters to its lawmakers."""
 
 import os
+from functools import partial
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from advocacy import config, folders, rate_limits  # noqa: F401  (rate_limits registers its storage)
-from advocacy.extensions import csrf, db, limiter, login_manager
+from advocacy import config, folders, jobs, rate_limits  # noqa: F401  (rate_limits registers its storage)
+from advocacy.extensions import csrf, db, limiter, login_manager, watch_sqlite_connections
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -21,7 +22,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
     )
     _configure(app, test_config)
+    jobs.use_factory(partial(create_app, test_config))  # a worker's job makes its app with this
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    watch_sqlite_connections()
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -63,23 +66,15 @@ def _configure(app: Flask, test_config: dict | None) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    """Every page and API route. The admin modules add their routes to the admin blueprint, and
-    auth.access registers the user loader, as they are imported."""
-    from advocacy import api, metrics, pages
+    """Every page and API route: one blueprint per package, each holding all of its package's routes."""
+    from advocacy import metrics, pages
     from advocacy.account import views as account_views
-    from advocacy.admin import bills as _admin_bills  # noqa: F401  (adds its routes)
-    from advocacy.admin import legislators as _admin_legislators  # noqa: F401  (adds its routes)
-    from advocacy.admin import mail as _admin_mail  # noqa: F401  (adds its routes)
-    from advocacy.admin import reportcards as _admin_reportcards  # noqa: F401  (adds its routes)
-    from advocacy.admin import templates as _admin_templates  # noqa: F401  (adds its routes)
     from advocacy.admin import views as admin_views
-    from advocacy.auth import access  # noqa: F401  (registers the user loader)
+    from advocacy.api import views as api_views
     from advocacy.auth import views as auth_views
     from advocacy.campaigns import views as campaign_views
     from advocacy.inbound import views as inbound_views
-    from advocacy.legislators import lookup_views
     from advocacy.legislators import views as legislator_views
-    from advocacy.letters import outbox_views
     from advocacy.letters import views as letter_views
     from advocacy.reportcards import views as reportcard_views
 
@@ -87,10 +82,8 @@ def _register_blueprints(app: Flask) -> None:
         pages.bp,
         reportcard_views.bp,
         legislator_views.bp,
-        lookup_views.bp,
         letter_views.bp,
-        outbox_views.bp,
-        api.bp,
+        api_views.bp,
         auth_views.bp,
         account_views.bp,
         admin_views.bp,

@@ -11,7 +11,6 @@ from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
 from rq import Worker
 from sqlalchemy import select
 
@@ -21,19 +20,19 @@ from advocacy.auth.service import EmailTaken, WeakPassword, create_user
 from advocacy.bills.service import api_configured, refresh_states
 from advocacy.bills.sync import BillCounts
 from advocacy.caching import move_generation_on
-from advocacy.campaigns.replies import send_due_reminders
 from advocacy.campaigns.tallies import campaign_tallies, rebuild_tallies
 from advocacy.clock import utcnow
-from advocacy.doctor import doctor_command, explain_refusals
+from advocacy.doctor import doctor_command
 from advocacy.extensions import db
 from advocacy.inbound.commands import COMMANDS as INBOUND_COMMANDS
 from advocacy.inbound.health import forget_inbound_log
 from advocacy.inbound.mailbox import MAILBOX_JOB_ID, mailbox_job
-from advocacy.jobs import queue, schedule_daily_jobs, sync_job
+from advocacy.jobs import queue
 from advocacy.legislators.photos import fetch_state_photos
 from advocacy.legislators.sync import StateOutcome, SyncCounts
 from advocacy.letters.outbox import OutboxUnavailable, deliver_due, summarize
 from advocacy.letters.render import InvalidTemplateFile
+from advocacy.letters.replies import send_due_reminders
 from advocacy.letters.service import forget_anonymous_drafts, load_letter_templates, purge_personal_details
 from advocacy.models import Campaign
 from advocacy.models.accounts import ROLES
@@ -41,6 +40,7 @@ from advocacy.rate_limits import forget_expired_limits
 from advocacy.reportcards.imports import InvalidReportCardFile, parse_card_csv, save_figures
 from advocacy.reportcards.loader import InvalidReportCardData, load_report_cards
 from advocacy.reportcards.service import all_states, featured_framework
+from advocacy.tasks import schedule_daily_jobs, sync_job
 
 
 def migrate_database() -> None:
@@ -334,12 +334,3 @@ def register(app: Flask) -> None:
         *INBOUND_COMMANDS,
     ):
         app.cli.add_command(cmd)
-
-
-def main() -> None:
-    from advocacy import create_app
-
-    # A setting the factory refuses is said in one line, not a traceback.
-    FlaskGroup(
-        create_app=explain_refusals(create_app), help="Advocacy: report cards, lawmakers and letters."
-    )()

@@ -42,7 +42,6 @@ limiter.logger = logging.getLogger("advocacy.rate_limits")
 SQLITE_BUSY_MS = 20_000
 
 
-@event.listens_for(Engine, "connect")
 def _set_up_sqlite(connection: object, _record: object) -> None:
     """SQLite checks foreign keys (and cascades deletes) only when each connection asks it to. In
     write-ahead-log mode readers never block a writer, nor a writer the readers, so pages keep
@@ -53,3 +52,9 @@ def _set_up_sqlite(connection: object, _record: object) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")  # kept in the database file; an in-memory one ignores it
         cursor.close()
+
+
+def watch_sqlite_connections() -> None:
+    """Set up every new SQLite connection as _set_up_sqlite says. The app factory calls it."""
+    if not event.contains(Engine, "connect", _set_up_sqlite):
+        event.listen(Engine, "connect", _set_up_sqlite)

@@ -30,6 +30,7 @@ from werkzeug.exceptions import Unauthorized
 
 from advocacy.clock import utcnow
 from advocacy.extensions import db
+from advocacy.jobs import QUEUE_NAME
 from advocacy.models import BillRefresh, InboundMessage, OutboxMessage, SyncRun
 from advocacy.models.inbound import MailResult
 from advocacy.redis_client import quick_redis
@@ -198,8 +199,6 @@ class StoredFacts:
         if not self.redis_url:
             return
         from rq import Queue  # only where a queue is configured
-
-        from advocacy.jobs import QUEUE_NAME  # the jobs module imports most of the app
 
         try:
             depth = Queue(QUEUE_NAME, connection=quick_redis(self.redis_url)).count

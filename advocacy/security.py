@@ -7,7 +7,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager
 from itsdangerous import URLSafeTimedSerializer
 
-from advocacy.auth.access import safe_next
+from advocacy.auth.access import load_user, safe_next
 from advocacy.extensions import login_manager
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -75,6 +75,7 @@ def _path_of(url: str | None) -> str | None:
 
 
 def _configure_login(manager: LoginManager) -> None:
+    manager.user_loader(load_user)
     manager.unauthorized_handler(_ask_to_log_in)
 
 

@@ -21,7 +21,6 @@ from pathlib import Path
 from advocacy import create_app
 from advocacy.cli import migrate_database
 from advocacy.extensions import db
-from advocacy.inbound.addresses import Purpose, inbound_address
 from advocacy.inbound.reading import (
     UnreadableMessage,
     delivery_failure,
@@ -30,6 +29,7 @@ from advocacy.inbound.reading import (
     parse_message,
 )
 from advocacy.inbound.service import receive_mail
+from advocacy.letters.addresses import Purpose, inbound_address
 from advocacy.models import Legislator, Letter, LetterTemplate, TemplateRevision
 from advocacy.models.inbound import MailPath
 from advocacy.reportcards.loader import load_report_cards

@@ -64,7 +64,6 @@ from advocacy import create_app  # noqa: E402
 from advocacy.auth.service import create_user  # noqa: E402
 from advocacy.cli import migrate_database  # noqa: E402
 from advocacy.extensions import db  # noqa: E402
-from advocacy.jobs import sync_job  # noqa: E402
 from advocacy.legislators.constituency import FoundLawmakers  # noqa: E402
 from advocacy.legislators.sync import BULK_COLUMNS  # noqa: E402
 from advocacy.letters.drafting import compose_letters, letter_setup, state_offer  # noqa: E402
@@ -72,6 +71,7 @@ from advocacy.letters.service import Sender, load_letter_templates  # noqa: E402
 from advocacy.models import Campaign, IssueArea, Legislator, Letter, TemplateRevision  # noqa: E402
 from advocacy.reportcards.loader import load_report_cards  # noqa: E402
 from advocacy.reportcards.service import all_states, featured_framework  # noqa: E402
+from advocacy.tasks import sync_job  # noqa: E402
 from bench.inbound import bench_inbound  # noqa: E402
 from bench.slow_outside import DELAY as SLOW_DELAY  # noqa: E402
 from bench.slow_outside import SETTINGS as SLOW_SETTINGS  # noqa: E402

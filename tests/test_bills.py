@@ -20,10 +20,11 @@ from werkzeug.wrappers import Request, Response
 from advocacy.bills.topics import rubric
 from advocacy.clients.openstates_api import OpenStatesAPI, Session, current_session
 from advocacy.extensions import db
-from advocacy.jobs import bills_day_job, queue
+from advocacy.jobs import queue
 from advocacy.letters.editing import TemplateProblem, check_text
 from advocacy.models import AuditEvent, Bill, BillRefresh, Campaign, Letter
 from advocacy.reportcards.service import all_states
+from advocacy.tasks import bills_day_job
 from tests.builders import make_legislator, person_id
 from tests.conftest import shared_data
 from tests.openstates_api import HB_1946, HB_2273, KEY, StandIn, bill, made_up_bills

@@ -327,7 +327,7 @@ def test_a_database_url_the_app_cannot_take_is_one_line_without_a_traceback(tmp_
     }
     environment.update(SERVING, ADVOCACY_INSTANCE_PATH=str(tmp_path), ADVOCACY_DATABASE_URL="notadb://")
     doctor_run = subprocess.run(
-        [sys.executable, "-c", "from advocacy.cli import main; main()", "doctor"],
+        [sys.executable, "-c", "from advocacy.__main__ import main; main()", "doctor"],
         cwd=tmp_path,
         env=environment,
         capture_output=True,

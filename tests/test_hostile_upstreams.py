@@ -21,9 +21,9 @@ from werkzeug.wrappers import Request, Response
 
 from advocacy.clients.photos import PhotoStore
 from advocacy.extensions import db
-from advocacy.jobs import bills_job
 from advocacy.models import Bill, BillRefresh, Legislator
 from advocacy.reportcards.service import featured_framework
+from advocacy.tasks import bills_job
 from tests.builders import bulk_csv, bulk_row, make_legislator, person_id
 from tests.openstates_api import HB_2273, KEY, StandIn, bill, made_up_bills
 from tests.pages import csrf_token, text_of

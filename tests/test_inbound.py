@@ -18,15 +18,15 @@ from advocacy.caching import move_generation_on
 from advocacy.campaigns.tallies import rebuild_tallies
 from advocacy.clock import utcnow
 from advocacy.extensions import db
-from advocacy.inbound.addresses import (
+from advocacy.inbound.reading import MAX_MESSAGE_BYTES
+from advocacy.inbound.smtp import inbound_smtp_server
+from advocacy.letters.addresses import (
     ForgedAddress,
     NotAnInboundAddress,
     Purpose,
     inbound_address,
     read_inbound_address,
 )
-from advocacy.inbound.reading import MAX_MESSAGE_BYTES
-from advocacy.inbound.smtp import inbound_smtp_server
 from advocacy.letters.service import purge_personal_details
 from advocacy.models import (
     Campaign,

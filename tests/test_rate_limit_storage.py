@@ -16,8 +16,8 @@ from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import create_engine, text
 
 from advocacy.extensions import db, limiter
-from advocacy.jobs import reminders_job
 from advocacy.rate_limits import DatabaseStorage
+from advocacy.tasks import reminders_job
 from tests.conftest import free_port
 from tests.pages import text_of
 

@@ -13,7 +13,6 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from advocacy.admin.views import bp
 from advocacy.bills.editing import HandBill, InvalidBill, add_bill, choose_session, set_areas, set_hidden
 from advocacy.bills.service import (
     api_configured,
@@ -24,8 +23,9 @@ from advocacy.bills.service import (
 from advocacy.bills.sync import last_good_refresh, latest_refreshes
 from advocacy.campaigns.forms import CheckboxesField
 from advocacy.extensions import db
-from advocacy.jobs import bills_job, submit
+from advocacy.jobs import submit
 from advocacy.reportcards.service import all_states, featured_framework, get_state
+from advocacy.tasks import bills_job
 
 
 class StateForm(FlaskForm):
@@ -135,12 +135,10 @@ def _page(
     ), status
 
 
-@bp.get("/bills")
 def bills() -> tuple[str, int]:
     return _page(request.args.get("state", "mo").strip() or "mo")
 
 
-@bp.post("/bills/<abbr>/refresh")
 def refresh_bills(abbr: str) -> Response:
     state = get_state(db.session, abbr)
     if not FlaskForm().validate_on_submit():
@@ -161,7 +159,6 @@ def refresh_bills(abbr: str) -> Response:
     return redirect(url_for("admin.bills", state=state.abbr))
 
 
-@bp.post("/bills/<abbr>/new")
 def new_bill(abbr: str) -> Response | tuple[str, int]:
     state = get_state(db.session, abbr)
     form = HandBillForm()
@@ -187,7 +184,6 @@ def new_bill(abbr: str) -> Response | tuple[str, int]:
     return redirect(url_for("admin.bills", state=state.abbr))
 
 
-@bp.post("/bills/<int:bill_id>/areas")
 def bill_areas(bill_id: int) -> Response:
     bill = get_bill(db.session, bill_id)
     form = AreasForm(prefix=f"bill-{bill.id}")
@@ -202,7 +198,6 @@ def bill_areas(bill_id: int) -> Response:
     return redirect(url_for("admin.bills", state=bill.state_abbr))
 
 
-@bp.post("/bills/<int:bill_id>/hide")
 def hide_bill(bill_id: int) -> Response:
     bill = get_bill(db.session, bill_id)
     if not FlaskForm().validate_on_submit():
@@ -214,7 +209,6 @@ def hide_bill(bill_id: int) -> Response:
     return redirect(url_for("admin.bills", state=bill.state_abbr))
 
 
-@bp.post("/bills/<abbr>/session")
 def bill_session(abbr: str) -> Response:
     state = get_state(db.session, abbr)
     form = SessionForm(prefix="session")

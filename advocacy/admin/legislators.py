@@ -12,12 +12,11 @@ from werkzeug.wrappers import Response
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from advocacy.admin.views import bp
 from advocacy.audit import record
 from advocacy.clients.openstates import Fetched
 from advocacy.clock import utcnow
 from advocacy.extensions import db
-from advocacy.jobs import submit, sync_job
+from advocacy.jobs import submit
 from advocacy.legislators.corrections import (
     CorrectionAlreadyReviewed,
     apply_correction,
@@ -36,6 +35,7 @@ from advocacy.legislators.sync import (
 )
 from advocacy.models import ContactCorrection, State
 from advocacy.reportcards.service import all_states
+from advocacy.tasks import sync_job
 
 
 class SyncForm(FlaskForm):
@@ -58,7 +58,6 @@ def _state_choices(with_all: bool) -> list[SelectChoice]:
     return [SelectChoice("", "Every state"), *choices] if with_all else choices
 
 
-@bp.get("/legislators")
 def legislators() -> str:
     sitting = sitting_by_state(db.session)
     now = utcnow()
@@ -91,7 +90,6 @@ def _report(outcomes: list[StateOutcome]) -> None:
         flash(f"Synced {len(outcomes) - len(failed)} of {len(outcomes)} states.")
 
 
-@bp.post("/legislators/sync")
 def run_legislator_sync() -> Response:
     form = SyncForm()
     form.state.choices = _state_choices(with_all=True)
@@ -119,7 +117,6 @@ def run_legislator_sync() -> Response:
     return redirect(url_for("admin.legislators"))
 
 
-@bp.post("/legislators/upload")
 def upload_legislators() -> Response:
     form = UploadForm()
     form.state.choices = _state_choices(with_all=False)
@@ -155,7 +152,6 @@ def _reviewed(correction_id: int) -> ContactCorrection:
     return correction
 
 
-@bp.post("/corrections/<int:correction_id>/apply")
 def apply(correction_id: int) -> Response:
     correction = _reviewed(correction_id)
     try:
@@ -168,7 +164,6 @@ def apply(correction_id: int) -> Response:
     return redirect(url_for("admin.legislators", _anchor="corrections"))
 
 
-@bp.post("/corrections/<int:correction_id>/dismiss")
 def dismiss(correction_id: int) -> Response:
     correction = _reviewed(correction_id)
     try:

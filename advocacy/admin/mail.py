@@ -7,7 +7,6 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from advocacy.admin.views import bp
 from advocacy.audit import record
 from advocacy.clock import utcnow
 from advocacy.extensions import db
@@ -19,7 +18,6 @@ class CheckedForm(FlaskForm):
     """An admin checked a bouncing address and found it works: send to it again."""
 
 
-@bp.get("/mail")
 def mail() -> str:
     config = current_app.config
     return render_template(
@@ -33,7 +31,6 @@ def mail() -> str:
     )
 
 
-@bp.post("/mail/bouncing/<path:person_id>/checked")
 def address_checked(person_id: str) -> Response:
     person = get_legislator(db.session, person_id)
     if not CheckedForm().validate_on_submit():

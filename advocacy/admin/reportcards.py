@@ -11,7 +11,6 @@ from wtforms import DecimalField, IntegerField, SelectField, TextAreaField, URLF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from advocacy.admin.views import bp
 from advocacy.extensions import db
 from advocacy.models import Framework
 from advocacy.reportcards.imports import (
@@ -28,10 +27,10 @@ from advocacy.reportcards.service import (
     edition_for_year,
     editions,
     get_state,
+    parse_edition,
     plain_points,
     report_card_in,
 )
-from advocacy.reportcards.views import parse_edition
 
 NUMBER_MESSAGE = "Enter a number of zero or more, such as 12.5."
 
@@ -83,7 +82,6 @@ def card_form_class(framework: Framework) -> type[FlaskForm]:
     return CardForm
 
 
-@bp.get("/report-cards")
 def report_cards() -> str:
     edition = edition_for_year(db.session, parse_edition(request.args.get("edition")))
     return render_template(
@@ -97,7 +95,6 @@ def report_cards() -> str:
     )
 
 
-@bp.post("/report-cards/import")
 def import_report_cards() -> str | Response:
     form = ImportForm()
     errors = []
@@ -125,7 +122,6 @@ def import_report_cards() -> str | Response:
     ), 400
 
 
-@bp.route("/report-cards/<abbr>/<int:year>", methods=["GET", "POST"])
 def edit_report_card(abbr: str, year: int) -> str | Response:
     state = get_state(db.session, abbr)
     edition = edition_for_year(db.session, year)

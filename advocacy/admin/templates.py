@@ -10,7 +10,6 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from advocacy.admin.views import bp
 from advocacy.extensions import db
 from advocacy.legislators.service import LegislatorQuery, get_legislator, search_legislators
 from advocacy.letters.editing import (
@@ -103,14 +102,12 @@ def _preview(form: TemplateForm, template: LetterTemplate | None) -> tuple[objec
         return None, str(error)
 
 
-@bp.get("/templates")
 def templates() -> str:
     return render_template(
         "admin/templates.html", templates=all_templates(db.session), action_form=ActionForm()
     )
 
 
-@bp.route("/templates/new", methods=["GET", "POST"])
 def new_template() -> tuple[str, int] | Response:
     form = NewTemplateForm()
     framework = featured_framework(db.session)
@@ -152,7 +149,6 @@ def new_template() -> tuple[str, int] | Response:
     ), (400 if form.errors else 200)
 
 
-@bp.route("/templates/<slug>/edit", methods=["GET", "POST"])
 def edit_template(slug: str) -> tuple[str, int] | Response:
     template = get_template(db.session, slug)
     current = template.current
@@ -207,7 +203,6 @@ def edit_template(slug: str) -> tuple[str, int] | Response:
     ), (409 if conflict else 400 if form.errors else 200)  # 400: a field failed its checks
 
 
-@bp.get("/templates/<slug>/revisions")
 def template_revisions(slug: str) -> str:
     template = get_template(db.session, slug)
     revisions = {r.id: r for r in template.revisions}
@@ -227,7 +222,6 @@ def template_revisions(slug: str) -> str:
     )
 
 
-@bp.post("/templates/<slug>/restore/<int:revision_id>")
 def restore_template(slug: str, revision_id: int) -> Response:
     template = get_template(db.session, slug)
     old = get_revision(db.session, template, revision_id)
@@ -239,7 +233,6 @@ def restore_template(slug: str, revision_id: int) -> Response:
     return redirect(url_for("admin.template_revisions", slug=slug))
 
 
-@bp.post("/templates/<slug>/retire")
 def retire_template(slug: str) -> Response:
     template = get_template(db.session, slug)
     if not ActionForm().validate_on_submit():

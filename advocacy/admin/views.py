@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -10,6 +12,7 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
+from advocacy.admin import bills, legislators, mail, reportcards, templates
 from advocacy.audit import audit_actions, search_audit
 from advocacy.auth.access import require_role
 from advocacy.auth.service import change_role, count_users, get_user, search_users
@@ -86,3 +89,32 @@ def audit() -> str:
     return render_template(
         "admin/audit.html", page=page, action=action, actor=actor, actions=audit_actions(db.session)
     )
+
+
+# The pages of the other admin modules, each beside the others on this one blueprint.
+ROUTES: list[tuple[str, Callable[..., object], list[str]]] = [
+    ("/bills", bills.bills, ["GET"]),
+    ("/bills/<abbr>/refresh", bills.refresh_bills, ["POST"]),
+    ("/bills/<abbr>/new", bills.new_bill, ["POST"]),
+    ("/bills/<int:bill_id>/areas", bills.bill_areas, ["POST"]),
+    ("/bills/<int:bill_id>/hide", bills.hide_bill, ["POST"]),
+    ("/bills/<abbr>/session", bills.bill_session, ["POST"]),
+    ("/legislators", legislators.legislators, ["GET"]),
+    ("/legislators/sync", legislators.run_legislator_sync, ["POST"]),
+    ("/legislators/upload", legislators.upload_legislators, ["POST"]),
+    ("/corrections/<int:correction_id>/apply", legislators.apply, ["POST"]),
+    ("/corrections/<int:correction_id>/dismiss", legislators.dismiss, ["POST"]),
+    ("/mail", mail.mail, ["GET"]),
+    ("/mail/bouncing/<path:person_id>/checked", mail.address_checked, ["POST"]),
+    ("/report-cards", reportcards.report_cards, ["GET"]),
+    ("/report-cards/import", reportcards.import_report_cards, ["POST"]),
+    ("/report-cards/<abbr>/<int:year>", reportcards.edit_report_card, ["GET", "POST"]),
+    ("/templates", templates.templates, ["GET"]),
+    ("/templates/new", templates.new_template, ["GET", "POST"]),
+    ("/templates/<slug>/edit", templates.edit_template, ["GET", "POST"]),
+    ("/templates/<slug>/revisions", templates.template_revisions, ["GET"]),
+    ("/templates/<slug>/restore/<int:revision_id>", templates.restore_template, ["POST"]),
+    ("/templates/<slug>/retire", templates.retire_template, ["POST"]),
+]
+for rule, view, methods in ROUTES:
+    bp.add_url_rule(rule, view_func=view, methods=methods)

@@ -18,7 +18,6 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-@login_manager.user_loader
 def load_user(session_id: str) -> User | None:
     """Sessions name the user, their password's fingerprint and their session version: a new
     password or a log-out ends every session made before it."""

@@ -22,8 +22,7 @@ from advocacy.clients.openstates_api import (
     current_session,
 )
 from advocacy.clock import utcnow
-from advocacy.models import Bill, BillRefresh, BillSession, BillSponsor, Legislator, State
-from advocacy.reportcards.service import featured_framework
+from advocacy.models import Bill, BillRefresh, BillSession, BillSponsor, Framework, Legislator, State
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +190,7 @@ def latest_refreshes(session: Session, abbr: str, count: int = 5) -> list[BillRe
 
 
 def _keep(session: Session, state: State, bill_session: BillSession, records: list[BillRecord]) -> BillCounts:
-    framework = featured_framework(session)
+    framework = session.scalar(select(Framework).where(Framework.featured))
     areas_by_code = {a.code: a for a in framework.issue_areas} if framework else {}
     in_session = list(
         session.scalars(

@@ -1,10 +1,9 @@
-"""The organizer's campaign form, and the writer's answer about a lawmaker's reply."""
+"""The organizer's campaign form."""
 
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
-    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -14,7 +13,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from advocacy.campaigns.replies import OUTCOMES, REPLIES
 from advocacy.campaigns.service import TARGETS
 
 # A text column has no length of its own: room for every district of the largest legislature,
@@ -82,20 +80,3 @@ class CampaignForm(FlaskForm):
     )
     starts_on = DateField("Starts", validators=[Optional()])
     ends_on = DateField("Ends", validators=[Optional()])
-
-
-class ReplyForm(FlaskForm):
-    reply_status = RadioField(
-        "Did the lawmaker answer?",
-        choices=[SelectChoice(k, v) for k, v in REPLIES.items()],
-        validators=[DataRequired(message="Choose one answer.")],
-    )
-    reply_outcome = RadioField(
-        "If they answered, where do they stand?",
-        choices=[SelectChoice(k, v) for k, v in OUTCOMES.items()],
-        validators=[Optional()],
-    )
-    reply_notes = TextAreaField(
-        "A short summary of their answer (optional)",
-        validators=[Optional(), Length(max=2000, message="A summary can be at most 2,000 characters long.")],
-    )

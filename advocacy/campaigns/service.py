@@ -1,4 +1,5 @@
-"""Creating, changing and finding campaigns, and working out whom a campaign writes to."""
+"""Creating and changing campaigns, and what they add up to (whom a campaign writes to is
+advocacy/legislators/targets.py)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from advocacy.audit import record
 from advocacy.campaigns.tallies import sent_letters
 from advocacy.clock import utcnow
-from advocacy.errors import NotFound
-from advocacy.models import Bill, Campaign, IssueArea, Legislator, Letter, LetterTemplate, State, User
+from advocacy.legislators.targets import parse_districts
+from advocacy.models import Bill, Campaign, IssueArea, Letter, LetterTemplate, State, User
 
 TARGETS = {
     "legislature": "The whole legislature",
@@ -23,8 +24,6 @@ TARGETS = {
     "lawmakers": "Chosen lawmakers",
 }
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-UPPER_WORDS = {"upper", "senate", "senator", "sd", "council", "legislature"}
-LOWER_WORDS = {"lower", "house", "assembly", "delegates", "hd", "ad"}
 
 
 class CampaignProblem(ValueError):
@@ -50,19 +49,6 @@ class CampaignValues:
     bill: Bill | None = None  # sponsors are thanked, every other target asked to support it
 
 
-class UnknownCampaign(NotFound):
-    pass
-
-
-def get_campaign(session: Session, slug: str) -> Campaign:
-    # Its state, owner and focus areas load when first used, one query each as eager loading
-    # would take, and none on a page that has them already (the dashboard's kept figures).
-    campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
-    if campaign is None:
-        raise UnknownCampaign(f"There is no campaign called {slug!r}.")
-    return campaign
-
-
 def can_manage(user: User, campaign: Campaign) -> bool:
     return user.is_authenticated and (user.is_admin or campaign.owner_id == user.id)
 
@@ -73,40 +59,6 @@ def campaigns_for(session: Session, user: User) -> list[Campaign]:
     if not user.is_admin:
         query = query.where(Campaign.owner_id == user.id)
     return list(session.scalars(query))
-
-
-def parse_districts(session: Session, state: State, text: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """("upper"|"lower"|"legislature", district) pairs from lines like "Senate 12", and problems."""
-    known = set(
-        session.execute(
-            select(Legislator.chamber, Legislator.district)
-            .where(Legislator.state_abbr == state.abbr)
-            .distinct()
-        ).all()
-    )
-    pairs, problems = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
-        words = line.strip().split(maxsplit=1)
-        if not words:
-            continue
-        if len(words) < 2:
-            problems.append(f"district line {number}: write the chamber and the district, e.g. 'Senate 12'")
-            continue
-        word, district = words[0].lower().strip(":"), words[1].strip()
-        if not state.lower_chamber:
-            chamber = "legislature"
-        elif word in UPPER_WORDS:
-            chamber = "upper"
-        elif word in LOWER_WORDS:
-            chamber = "lower"
-        else:
-            problems.append(f"district line {number}: {words[0]!r} is not a chamber; use Senate or House")
-            continue
-        if (chamber, district) not in known:
-            problems.append(f"district line {number}: {state.name} has no {words[0]} district {district!r}")
-            continue
-        pairs.append((chamber, district))
-    return pairs, problems
 
 
 def check_values(session: Session, values: CampaignValues, campaign: Campaign | None) -> None:
@@ -202,32 +154,6 @@ def _summary(campaign: Campaign) -> dict[str, object]:
         "areas": [a.slug for a in campaign.focus_areas],
         "bill": campaign.bill.identifier if campaign.bill else None,
     }
-
-
-def targets_of(session: Session, campaign: Campaign) -> list[Legislator]:
-    """The sitting lawmakers a campaign writes to, in table order."""
-    query = select(Legislator).where(
-        Legislator.state_abbr == campaign.state_abbr, Legislator.retired_at.is_(None)
-    )
-    if campaign.target in ("upper", "lower"):
-        query = query.where(Legislator.chamber == campaign.target)
-    elif campaign.target == "lawmakers":
-        query = query.where(Legislator.id.in_(campaign.target_legislators.split()))
-    elif campaign.target == "districts":
-        state = session.get(State, campaign.state_abbr)
-        pairs, _ = parse_districts(session, state, campaign.target_districts)
-        wanted = {f"{chamber}:{district}" for chamber, district in pairs}
-        query = query.where((Legislator.chamber + ":" + Legislator.district).in_(wanted))
-    return list(
-        session.scalars(
-            query.options(selectinload(Legislator.state)).order_by(
-                Legislator.chamber.desc(),
-                func.length(Legislator.district),
-                Legislator.district,
-                Legislator.name,
-            )
-        )
-    )
 
 
 def letters_sent(session: Session, campaign: Campaign) -> int:

@@ -10,10 +10,10 @@ from typing import ClassVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from advocacy.campaigns.replies import OUTCOMES
-from advocacy.campaigns.service import targets_of
 from advocacy.campaigns.tallies import SENT, campaign_tallies
 from advocacy.dates import long_date
+from advocacy.legislators.targets import targets_of
+from advocacy.letters.replies import OUTCOMES
 from advocacy.models import Campaign, IssueArea, Legislator
 from advocacy.models.letters import Stage
 from advocacy.reportcards.service import featured_framework

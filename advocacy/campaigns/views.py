@@ -19,15 +19,14 @@ from advocacy.campaigns.service import (
     campaign_letters,
     campaigns_for,
     can_manage,
-    get_campaign,
     letters_sent,
     save_campaign,
-    targets_of,
 )
 from advocacy.campaigns.stats import CampaignStats, campaign_stats, day_chart
 from advocacy.campaigns.tallies import tallies_fingerprint
 from advocacy.extensions import db
 from advocacy.legislators.service import LegislatorQuery, search_legislators
+from advocacy.legislators.targets import get_campaign, targets_of
 from advocacy.letters.editing import get_template
 from advocacy.links import site_url
 from advocacy.models import Campaign, State

@@ -20,13 +20,6 @@ from sqlalchemy.orm import Session
 
 from advocacy.clock import utcnow
 from advocacy.extensions import db
-from advocacy.inbound.addresses import (
-    ForgedAddress,
-    InboundKey,
-    NotAnInboundAddress,
-    Purpose,
-    read_inbound_address,
-)
 from advocacy.inbound.notices import tell_writer_not_delivered
 from advocacy.inbound.reading import (
     MAX_MESSAGE_BYTES,
@@ -38,6 +31,13 @@ from advocacy.inbound.reading import (
     message_text,
     parse_message,
     recipients_in_headers,
+)
+from advocacy.letters.addresses import (
+    ForgedAddress,
+    InboundKey,
+    NotAnInboundAddress,
+    Purpose,
+    read_inbound_address,
 )
 from advocacy.letters.outbox import retry_after_soft_bounce
 from advocacy.models import EmailBounce, InboundMessage, Letter

@@ -10,9 +10,9 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
-from advocacy.inbound.addresses import ForgedAddress, NotAnInboundAddress, read_inbound_address
 from advocacy.inbound.reading import MAX_MESSAGE_BYTES
 from advocacy.inbound.service import Taken, receive_mail
+from advocacy.letters.addresses import ForgedAddress, NotAnInboundAddress, read_inbound_address
 from advocacy.models.inbound import MailPath, MailResult
 
 log = logging.getLogger("advocacy.inbound")

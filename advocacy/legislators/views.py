@@ -1,4 +1,5 @@
-"""The legislator table of a state (with CSV export), one lawmaker's page, and contact corrections."""
+"""The legislator table of a state (with CSV export), one lawmaker's page, contact corrections,
+and /lookup: find my lawmakers by home address."""
 
 from dataclasses import replace
 from pathlib import Path
@@ -8,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -17,11 +19,24 @@ from werkzeug.wrappers import Response
 
 from advocacy.bills.service import sponsored_bills
 from advocacy.caching import SHORT, cached_page
-from advocacy.campaigns.replies import responsiveness
+from advocacy.clients.census import GeocoderBusy, GeocoderUnavailable
 from advocacy.clients.photos import PhotoStore
 from advocacy.extensions import db, limiter
 from advocacy.legislators.corrections import report_correction
+from advocacy.legislators.finding import (
+    BUSY_MESSAGE,
+    BUSY_RETRY_SECONDS,
+    AddressForm,
+    Intent,
+    look_up_address,
+    lookup_limit,
+    private,
+    read_intent,
+    writing_plan,
+)
 from advocacy.legislators.forms import CorrectionForm
+from advocacy.legislators.lookup import AddressOutsideStates, NoAddressMatch
+from advocacy.legislators.responsiveness import responsiveness
 from advocacy.legislators.service import (
     QUERY_PARAMS,
     LegislatorQuery,
@@ -32,7 +47,7 @@ from advocacy.legislators.service import (
 )
 from advocacy.models import Legislator, State
 from advocacy.pagination import InvalidQuery
-from advocacy.reportcards.service import choose_report_card, get_state, summarize
+from advocacy.reportcards.service import all_states, choose_report_card, get_state, summarize
 from advocacy.spreadsheets import csv_download
 
 bp = Blueprint("legislators", __name__)
@@ -157,3 +172,43 @@ def correct(person_id: str) -> Response | tuple[str, int]:
     db.session.commit()
     flash("Thank you. An admin will check your correction before it appears.")
     return redirect(url_for("legislators.detail", person_id=legislator.id))
+
+
+# --- Find my lawmakers by home address ----------------------------------------------------
+
+
+def _no_address() -> bool:
+    """Showing the empty form costs nothing, so it does not count against the limit."""
+    return not request.args.get("address", "").strip()
+
+
+def _lookup_page(form: AddressForm, intent: Intent, status: int = 200, **context: object) -> Response:
+    page = render_template("legislators/lookup.html", form=form, intent=intent, **context)
+    return private(make_response(page, status))
+
+
+@bp.get("/lookup")
+@limiter.limit(lookup_limit, exempt_when=_no_address)
+def lookup() -> Response:
+    form = AddressForm(request.args)
+    intent = read_intent()
+    if intent.problem:
+        return _lookup_page(form, intent, 400)
+    if "address" not in request.args:
+        return _lookup_page(form, intent)
+    if not form.validate():
+        return _lookup_page(form, intent, 400)
+    try:
+        result = look_up_address(form.address.data)
+    except GeocoderBusy:
+        response = _lookup_page(form, intent, 503, trouble="busy", message=BUSY_MESSAGE)
+        response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+        return response
+    except GeocoderUnavailable:
+        return _lookup_page(form, intent, 503, trouble="unavailable", states=all_states(db.session))
+    except NoAddressMatch:
+        return _lookup_page(form, intent, 404, trouble="not_found", states=all_states(db.session))
+    except AddressOutsideStates as error:
+        states = all_states(db.session)
+        return _lookup_page(form, intent, 404, trouble="outside", message=str(error), states=states)
+    return _lookup_page(form, intent, result=result, plan=writing_plan(result, intent))

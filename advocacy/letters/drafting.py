@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from advocacy.bills.service import pending, state_bills
 from advocacy.caching import LONG, kept
-from advocacy.campaigns.service import targets_of
 from advocacy.legislators.constituency import FoundLawmakers
 from advocacy.legislators.lookup import Member, state_roster
+from advocacy.legislators.targets import targets_of
 from advocacy.letters.render import RenderedLetter
 from advocacy.letters.service import (
     Draft,

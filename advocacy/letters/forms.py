@@ -1,10 +1,11 @@
-"""Forms for drafting a letter and for the writer's tracking page."""
+"""Forms for drafting a letter and for the writer's tracking page (did the lawmaker answer?)."""
 
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -15,6 +16,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from advocacy.letters.drafting import MAX_RECIPIENTS, too_many_recipients
+from advocacy.letters.replies import OUTCOMES, REPLIES
 from advocacy.models.letters import CHANNELS
 
 CHANNEL_LABELS = {
@@ -153,3 +155,20 @@ class EmailLinkForm(FlaskForm):
 
 class ClaimLetterForm(FlaskForm):
     pass
+
+
+class ReplyForm(FlaskForm):
+    reply_status = RadioField(
+        "Did the lawmaker answer?",
+        choices=[SelectChoice(k, v) for k, v in REPLIES.items()],
+        validators=[DataRequired(message="Choose one answer.")],
+    )
+    reply_outcome = RadioField(
+        "If they answered, where do they stand?",
+        choices=[SelectChoice(k, v) for k, v in OUTCOMES.items()],
+        validators=[Optional()],
+    )
+    reply_notes = TextAreaField(
+        "A short summary of their answer (optional)",
+        validators=[Optional(), Length(max=2000, message="A summary can be at most 2,000 characters long.")],
+    )

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from advocacy.clock import utcnow
 from advocacy.extensions import db
-from advocacy.inbound.addresses import Purpose, inbound_address
 from advocacy.jobs import in_app
+from advocacy.letters.addresses import Purpose, inbound_address
 from advocacy.letters.service import mark_sent
 from advocacy.mail import DeliveryUncertain, MailNotSent, UnsafeHeader, mail_configured, send_mail
 from advocacy.models import Letter, OutboxMessage

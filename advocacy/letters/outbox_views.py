@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, flash, redirect, url_for
+from flask import abort, current_app, flash, redirect, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -27,8 +27,6 @@ from advocacy.letters.service import get_letter
 from advocacy.links import site_url
 from advocacy.mail import MailNotSent, mail_configured, send_mail
 from advocacy.models import Letter, OutboxMessage
-
-bp = Blueprint("outbox", __name__)
 
 NO_MAIL_SERVER = (
     "This site has no mail server set up, so it cannot send letters. "
@@ -68,7 +66,6 @@ class OutboxState:
         return _when(self.message.next_attempt_at) if self.message else ""
 
 
-@bp.app_template_global()
 def outbox_state(letter: Letter) -> OutboxState | None:
     """For templates/letters/_outbox.html; None when there is nothing to show about the outbox."""
     message = letter.outbox_message
@@ -86,7 +83,6 @@ def outbox_state(letter: Letter) -> OutboxState | None:
     )
 
 
-@bp.post("/letters/<token>/outbox")
 @limiter.limit(lambda: current_app.config["RATE_LIMIT_OUTBOX"], methods=["POST"])
 def ask(token: str) -> Response:
     letter = get_letter(db.session, token)
@@ -101,7 +97,7 @@ def ask(token: str) -> Response:
         return redirect(url_for("letters.track", token=token))
     db.session.commit()
     person = letter.legislator
-    link = site_url("outbox.confirm", signed=signed)
+    link = site_url("letters.outbox_confirm", signed=signed)
     try:
         send_mail(
             letter.sender_email,
@@ -127,7 +123,6 @@ def ask(token: str) -> Response:
     return redirect(url_for("letters.track", token=token))
 
 
-@bp.post("/letters/<token>/outbox/cancel")
 def cancel(token: str) -> Response:
     letter = get_letter(db.session, token)
     if not OutboxForm().validate_on_submit():
@@ -142,7 +137,6 @@ def cancel(token: str) -> Response:
     return redirect(url_for("letters.track", token=token))
 
 
-@bp.get("/letters/outbox/confirm/<signed>")
 def confirm(signed: str) -> Response:
     try:
         message = confirm_send(db.session, current_app.config["SECRET_KEY"], signed)

@@ -12,12 +12,11 @@ from wtforms.fields.choices import SelectChoice
 
 from advocacy.account.service import claim_letter
 from advocacy.caching import cached_page, private_page
-from advocacy.campaigns.forms import ReplyForm
-from advocacy.campaigns.replies import InvalidReplyLink, letter_token_from_link, record_reply
-from advocacy.campaigns.service import get_campaign
 from advocacy.extensions import db, limiter
-from advocacy.inbound.addresses import Purpose, inbound_address
 from advocacy.legislators.constituency import NOBODY, FoundLawmakers, LookupExpired, read_found
+from advocacy.legislators.targets import get_campaign
+from advocacy.letters import outbox_views
+from advocacy.letters.addresses import Purpose, inbound_address
 from advocacy.letters.delivery import EmailLinks, email_links
 from advocacy.letters.drafting import (
     MAX_RECIPIENTS,
@@ -37,10 +36,12 @@ from advocacy.letters.forms import (
     MarkSentForm,
     NotYetForm,
     OpenedForm,
+    ReplyForm,
 )
 from advocacy.letters.pick_list import pick_list
 from advocacy.letters.printing import letter_pdf
 from advocacy.letters.render import LetterRenderError
+from advocacy.letters.replies import InvalidReplyLink, letter_token_from_link, record_reply
 from advocacy.letters.service import (
     Sender,
     delete_letter,
@@ -60,6 +61,11 @@ from advocacy.models import Campaign, Letter, State
 
 bp = Blueprint("letters", __name__)
 bp.add_app_template_global(letter_standing)
+# The outbox: sending a letter from this site (advocacy/letters/outbox_views.py).
+bp.add_app_template_global(outbox_views.outbox_state)
+bp.add_url_rule("/letters/<token>/outbox", "outbox_ask", outbox_views.ask, methods=["POST"])
+bp.add_url_rule("/letters/<token>/outbox/cancel", "outbox_cancel", outbox_views.cancel, methods=["POST"])
+bp.add_url_rule("/letters/outbox/confirm/<signed>", "outbox_confirm", outbox_views.confirm)
 
 
 def _campaign_for(state: State) -> Campaign | None:
@@ -166,7 +172,7 @@ def new() -> str | Response:
         # Address first: the lookup finds the writer's state and their own lawmakers.
         return redirect(
             url_for(
-                "lookup.page",
+                "legislators.lookup",
                 area=request.args.get("area") or None,
                 campaign=request.args.get("campaign") or None,
             )

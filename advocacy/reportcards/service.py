@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
+from werkzeug.exceptions import BadRequest
 
 from advocacy.errors import NotFound
 from advocacy.models import AreaFinding, Edition, Framework, IssueArea, ReportCard, State
@@ -353,3 +354,12 @@ def report_card_in(session: Session, state: State, edition: Edition) -> ReportCa
     return session.scalar(
         select(ReportCard).where(ReportCard.state_abbr == state.abbr, ReportCard.edition_id == edition.id)
     )
+
+
+def parse_edition(raw: str | None) -> int | None:
+    """`?edition=YEAR`; anything else is the caller's mistake, answered with a 400 that says so."""
+    if raw is None or raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) != 4:
+        raise BadRequest(f"edition must be a four-digit year such as 2023, not {raw!r}.")
+    return int(raw)

@@ -4,38 +4,18 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from advocacy.caching import cached_page, conditional, report_cards_changed_at
 from advocacy.extensions import db
-from advocacy.models import ReportCard, State
 from advocacy.reportcards.charts import tile_map
 from advocacy.reportcards.service import (
     all_states,
     cards_in_edition,
-    choose_report_card,
     edition_for_year,
     editions,
-    get_state,
     grade_distribution,
+    parse_edition,
 )
 from advocacy.reportcards.state_page import UnknownArea, state_page
 
 bp = Blueprint("reportcards", __name__)
-
-
-def parse_edition(raw: str | None) -> int | None:
-    """`?edition=YEAR`; anything else is the caller's mistake, answered with a 400 that says so."""
-    if raw is None or raw == "":
-        return None
-    if not (raw.isascii() and raw.isdigit()) or len(raw) != 4:
-        abort(400, description=f"edition must be a four-digit year such as 2023, not {raw!r}.")
-    return int(raw)
-
-
-def requested_card(
-    abbr: str, cards: list[ReportCard] | None = None
-) -> tuple[State, ReportCard | None, int | None]:
-    """The state and card that `/states/<abbr>?edition=YEAR` asks for, or the 400/404 saying why not."""
-    year = parse_edition(request.args.get("edition"))
-    state = get_state(db.session, abbr)
-    return state, choose_report_card(db.session, state, year, cards), year
 
 
 @bp.get("/states/<abbr>")

@@ -20,8 +20,8 @@ from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
 from advocacy.extensions import db
-from advocacy.inbound.addresses import Purpose, inbound_address
 from advocacy.inbound.service import receive_mail
+from advocacy.letters.addresses import Purpose, inbound_address
 from advocacy.models import Letter
 from advocacy.models.inbound import MailPath, MailResult
 from tests.browser.harness import Taps, audit

@@ -1,35 +1,21 @@
-"""Find my lawmakers by home address: the /lookup page, and what it shares with /api/v1/lookup."""
+"""Find my lawmakers by home address: what the /lookup page and /api/v1/lookup share (the form, the
+Geocoder, what the visitor came to write about, and where "Write to them" leads)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import (
-    Blueprint,
-    Response,
-    current_app,
-    make_response,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, current_app, request, url_for
 from wtforms import Form, StringField
 from wtforms.validators import DataRequired, Length
 
-from advocacy.campaigns.service import UnknownCampaign, get_campaign, targets_of
-from advocacy.clients.census import GeocoderBusy, GeocoderUnavailable, GuardedGeocoder
-from advocacy.extensions import db, limiter
+from advocacy.clients.census import GuardedGeocoder
+from advocacy.extensions import db
 from advocacy.legislators.constituency import sign_found
-from advocacy.legislators.lookup import (
-    AddressOutsideStates,
-    LookupResult,
-    NoAddressMatch,
-    look_up,
-)
+from advocacy.legislators.lookup import LookupResult, look_up
+from advocacy.legislators.targets import UnknownCampaign, get_campaign, targets_of
 from advocacy.models import Campaign, IssueArea, Legislator, State
-from advocacy.reportcards.service import all_states, featured_framework, find_issue_area
-
-bp = Blueprint("lookup", __name__)
+from advocacy.reportcards.service import featured_framework, find_issue_area
 
 MAX_ADDRESS_LENGTH = 200
 
@@ -56,11 +42,6 @@ class AddressForm(Form):
 
 def lookup_limit() -> str:
     return current_app.config["RATE_LIMIT_LOOKUP"]
-
-
-def _no_address() -> bool:
-    """Showing the empty form costs nothing, so it does not count against the limit."""
-    return not request.args.get("address", "").strip()
 
 
 # What a visitor is told when every Geocoder slot of this process is taken (GEOCODER_CONCURRENCY).
@@ -123,37 +104,6 @@ def read_intent() -> Intent:
         except UnknownCampaign as error:
             problems.append(str(error))
     return Intent(state or (campaign.state if campaign else None), area, campaign, " ".join(problems))
-
-
-def _page(form: AddressForm, intent: Intent, status: int = 200, **context: object) -> Response:
-    page = render_template("legislators/lookup.html", form=form, intent=intent, **context)
-    return private(make_response(page, status))
-
-
-@bp.get("/lookup")
-@limiter.limit(lookup_limit, exempt_when=_no_address)
-def page() -> Response:
-    form = AddressForm(request.args)
-    intent = read_intent()
-    if intent.problem:
-        return _page(form, intent, 400)
-    if "address" not in request.args:
-        return _page(form, intent)
-    if not form.validate():
-        return _page(form, intent, 400)
-    try:
-        result = look_up_address(form.address.data)
-    except GeocoderBusy:
-        response = _page(form, intent, 503, trouble="busy", message=BUSY_MESSAGE)
-        response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
-        return response
-    except GeocoderUnavailable:
-        return _page(form, intent, 503, trouble="unavailable", states=all_states(db.session))
-    except NoAddressMatch:
-        return _page(form, intent, 404, trouble="not_found", states=all_states(db.session))
-    except AddressOutsideStates as error:
-        return _page(form, intent, 404, trouble="outside", message=str(error), states=all_states(db.session))
-    return _page(form, intent, result=result, plan=writing_plan(result, intent))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Did the lawmaker answer? Writers' answers, one reminder to ask, and reply rates that protect writers."""
+"""Did the lawmaker answer? Writers' answers and one reminder to ask (the reply rates they add up to
+are advocacy/legislators/responsiveness.py)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import case, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from advocacy.clock import utcnow
 from advocacy.links import site_url
 from advocacy.mail import MailNotSent, send_mail
-from advocacy.models import Legislator, Letter, State
+from advocacy.models import Letter
 
 REPLIES = {"yes": "Yes, they answered", "not-yet": "Not yet", "no": "No, and I do not expect an answer"}
 OUTCOMES = {"supportive": "Supportive", "non-committal": "Non-committal", "opposed": "Opposed"}
@@ -100,31 +101,3 @@ def send_due_reminders(session: Session, secret: str, after_days: int) -> Remind
         else:
             sent += 1
     return ReminderCounts(sent=sent, failed=failed)
-
-
-@dataclass(frozen=True)
-class Responsiveness:
-    legislator: Legislator
-    told: int  # letters whose writers said whether an answer came
-    answered: int
-
-    @property
-    def rate(self) -> int:
-        return round(100 * self.answered / self.told)
-
-
-def responsiveness(session: Session, state: State, minimum: int) -> list[Responsiveness]:
-    """Reply rates per lawmaker, only where at least `minimum` writers answered: no one is singled out."""
-    told = func.count()
-    answered = func.count(case((Letter.reply_status == "yes", 1)))
-    rows = session.execute(
-        select(Letter.legislator_id, told, answered)
-        .where(Letter.state_abbr == state.abbr, Letter.reply_status.in_(("yes", "no", "not-yet")))
-        .group_by(Letter.legislator_id)
-        .having(told >= minimum)
-    ).all()
-    people = {
-        p.id: p for p in session.scalars(select(Legislator).where(Legislator.id.in_([r[0] for r in rows])))
-    }
-    found = [Responsiveness(people[pid], n, yes) for pid, n, yes in rows]
-    return sorted(found, key=lambda r: (-r.rate, r.legislator.name))

@@ -1,7 +1,8 @@
 """The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json.
 
-Written by hand, beside the code it describes; tests/test_openapi.py has schemathesis send every
-route what the document allows (and what it does not) and check each answer against it.
+Written by hand, beside serialisers.py whose shapes it describes; tests/test_openapi.py has
+schemathesis send every route what the document allows (and what it does not) and check each
+answer against it, so a change to either that the other lacks fails the suite.
 """
 
 from __future__ import annotations
