@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -13,7 +14,8 @@ from advocacy.bills.service import pending, state_bills
 from advocacy.caching import LONG, kept
 from advocacy.legislators.constituency import FoundLawmakers
 from advocacy.legislators.lookup import Member, state_roster
-from advocacy.legislators.targets import targets_of
+from advocacy.legislators.targets import UnknownCampaign, get_campaign, targets_of
+from advocacy.letters.pick_list import PickList, pick_list
 from advocacy.letters.render import RenderedLetter
 from advocacy.letters.service import (
     Draft,
@@ -103,10 +105,39 @@ class LetterSetup:
     bills: list[Bill]  # the state's bills before the legislature now; the campaign's one in a campaign
     templates: list[LetterTemplate]  # every template not retired, to choose the letter's from
 
+    @cached_property
+    def pick_list(self) -> PickList:
+        """The lawmakers to tick, drawn once per state (or campaign) and kept."""
+        campaign = self.campaign.slug if self.campaign is not None else ""
+        return pick_list(self.state.abbr, campaign, self.legislators.values())
+
     def bills_on(self, area_key: str) -> list[Bill]:
         """The bills a letter about this area may name."""
         area = find_issue_area(self.framework, area_key) if area_key else self.area
         return [bill for bill in self.bills if area is not None and addresses(bill, area)]
+
+
+@dataclass(frozen=True)
+class LetterRequest:
+    """What a link to the letter form asks for: /letters/new?state=mo&area=…&campaign=…&to=…"""
+
+    abbr: str
+    campaign: str = ""  # a campaign's slug
+    area: str = ""  # an issue area's number or slug
+    to: list[str] = field(default_factory=list)  # lawmakers' ids
+
+
+def set_up_letter(session: Session, asked: LetterRequest) -> LetterSetup:
+    """Everything the letter form offers for what the link asks: the state's kept offer, the
+    campaign (which must be this state's), the area and the recipients. UnknownState,
+    UnknownCampaign and CannotWrite say what is wrong."""
+    offer = state_offer(session, asked.abbr)
+    campaign = None
+    if asked.campaign.strip():
+        campaign = get_campaign(session, asked.campaign.strip())
+        if campaign.state_abbr != offer.state.abbr:
+            raise UnknownCampaign(f"There is no campaign called {asked.campaign!r} for {offer.state.name}.")
+    return letter_setup(session, offer, campaign, asked.area, asked.to)
 
 
 def addresses(bill: Bill, area: IssueArea) -> bool:

@@ -17,7 +17,6 @@ from markupsafe import Markup
 
 from advocacy.caching import LONG, kept
 from advocacy.legislators.lookup import Member
-from advocacy.letters.drafting import LetterSetup
 from advocacy.models import Legislator
 
 
@@ -47,10 +46,9 @@ class PickList:
         return PickChoices(chambers, count)
 
 
-def pick_list(setup: LetterSetup) -> PickList:
-    """The form's list for this state, or for this campaign's targets."""
-    campaign = setup.campaign.slug if setup.campaign is not None else ""
-    return kept(f"pick-list:{setup.state.abbr}:{campaign}", LONG, lambda: _drawn(setup.legislators.values()))
+def pick_list(abbr: str, campaign: str, people: Iterable[Member | Legislator]) -> PickList:
+    """The form's list for this state, or for this campaign's targets (`campaign`: its slug)."""
+    return kept(f"pick-list:{abbr}:{campaign}", LONG, lambda: _drawn(people))
 
 
 def _drawn(people: Iterable[Member | Legislator]) -> PickList:

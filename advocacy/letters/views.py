@@ -14,19 +14,18 @@ from advocacy.account.service import claim_letter
 from advocacy.caching import cached_page, private_page
 from advocacy.extensions import db, limiter
 from advocacy.legislators.constituency import NOBODY, FoundLawmakers, LookupExpired, read_found
-from advocacy.legislators.targets import get_campaign
 from advocacy.letters import outbox_views
 from advocacy.letters.addresses import Purpose, inbound_address
 from advocacy.letters.delivery import EmailLinks, email_links
 from advocacy.letters.drafting import (
     MAX_RECIPIENTS,
     CannotWrite,
+    LetterRequest,
     LetterSetup,
     WrittenLetters,
     compose_letters,
-    letter_setup,
     phone_script,
-    state_offer,
+    set_up_letter,
 )
 from advocacy.letters.forms import (
     ClaimLetterForm,
@@ -38,7 +37,6 @@ from advocacy.letters.forms import (
     OpenedForm,
     ReplyForm,
 )
-from advocacy.letters.pick_list import pick_list
 from advocacy.letters.printing import letter_pdf
 from advocacy.letters.render import LetterRenderError
 from advocacy.letters.replies import InvalidReplyLink, letter_token_from_link, record_reply
@@ -57,7 +55,7 @@ from advocacy.letters.service import (
 from advocacy.letters.standing import Standing, letter_standing
 from advocacy.links import site_url
 from advocacy.mail import MailNotSent, UnsafeHeader, mail_configured, send_mail
-from advocacy.models import Campaign, Letter, State
+from advocacy.models import Letter
 
 bp = Blueprint("letters", __name__)
 bp.add_app_template_global(letter_standing)
@@ -66,16 +64,6 @@ bp.add_app_template_global(outbox_views.outbox_state)
 bp.add_url_rule("/letters/<token>/outbox", "outbox_ask", outbox_views.ask, methods=["POST"])
 bp.add_url_rule("/letters/<token>/outbox/cancel", "outbox_cancel", outbox_views.cancel, methods=["POST"])
 bp.add_url_rule("/letters/outbox/confirm/<signed>", "outbox_confirm", outbox_views.confirm)
-
-
-def _campaign_for(state: State) -> Campaign | None:
-    slug = request.args.get("campaign", "").strip()
-    if not slug:
-        return None
-    campaign = get_campaign(db.session, slug)
-    if campaign.state_abbr != state.abbr:
-        abort(404, description=f"There is no campaign called {slug!r} for {state.name}.")
-    return campaign
 
 
 def _found_lawmakers(signed: str) -> tuple[FoundLawmakers, str]:
@@ -177,15 +165,13 @@ def new() -> str | Response:
                 campaign=request.args.get("campaign") or None,
             )
         )
-    offer = state_offer(db.session, abbr)
-    state = offer.state
-    campaign = _campaign_for(state)
+    asked = LetterRequest(
+        abbr, request.args.get("campaign", ""), request.args.get("area", ""), request.args.getlist("to")
+    )
     try:
-        setup = letter_setup(
-            db.session, offer, campaign, request.args.get("area", ""), request.args.getlist("to")
-        )
+        setup = set_up_letter(db.session, asked)
     except CannotWrite as error:
-        abort(404 if request.args.getlist("to") else 400, description=str(error))
+        abort(404 if asked.to else 400, description=str(error))
 
     form, found, lookup_notice = _letter_form(setup)
     written, render_error = None, ""
@@ -197,14 +183,14 @@ def new() -> str | Response:
     return render_template(
         "letters/new.html",
         setup=setup,
-        state=state,
+        state=setup.state,
         summary=setup.summary,
-        campaign=campaign,
+        campaign=setup.campaign,
         form=form,
         found=found,
         lookup_notice=lookup_notice,
         chosen=[p for pid, p in setup.legislators.items() if pid in chosen],
-        pick_list=pick_list(setup),
+        pick_list=setup.pick_list,
         written=written,
         render_error=render_error,
         max_recipients=MAX_RECIPIENTS,
