@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,12 +13,31 @@ from advocacy.extensions import db
 from advocacy.models.legislators import Legislator
 from advocacy.models.reportcards import IssueArea, State
 
+if TYPE_CHECKING:
+    from advocacy.models.committees import BillEvent, Committee, Hearing
+
 bill_areas = Table(
     "bill_areas",
     db.metadata,
     Column("bill_id", ForeignKey("bills.id", ondelete="CASCADE"), primary_key=True),
     Column("issue_area_id", ForeignKey("issue_areas.id"), primary_key=True),
 )
+
+
+class BillStatus(StrEnum):
+    """Where a bill stands, from the classification of its actions; a bill added by hand is pending."""
+
+    PENDING = "pending"
+    ENACTED = "enacted"  # signed or became law
+    FAILED = "failed"  # failed, withdrawn, vetoed
+
+
+class BillPlace(StrEnum):
+    """Where a pending bill is: before a committee, or out of committee and before a chamber."""
+
+    UNKNOWN = ""
+    COMMITTEE = "committee"
+    FLOOR = "floor"
 
 
 class Bill(db.Model):
@@ -37,18 +58,35 @@ class Bill(db.Model):
     latest_action_date: Mapped[date | None]
     # "pending", "enacted" (signed or became law) or "failed" (failed, withdrawn, vetoed), from the
     # classification of its actions; a bill added by hand is pending.
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=BillStatus.PENDING.value)
     source_updated_at: Mapped[datetime | None]  # Open States' updated_at, to tell a changed bill
     first_seen_at: Mapped[datetime]
     added_by_hand: Mapped[bool] = mapped_column(default=False)
     # An admin confirmed or corrected the areas: a refresh no longer changes them.
     areas_confirmed: Mapped[bool] = mapped_column(default=False)
     hidden: Mapped[bool] = mapped_column(default=False)
+    # Where it is now (BillPlace), in which chamber, since when, and the committee that holds it:
+    # from its referral actions and hearing agendas, or as an admin corrected it.
+    place: Mapped[str] = mapped_column(String(16), default=BillPlace.UNKNOWN.value)
+    place_chamber: Mapped[str] = mapped_column(String(16), default="")
+    place_since: Mapped[date | None]
+    committee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("committees.id", ondelete="SET NULL"), index=True
+    )
+    # An admin set where it is: refreshes keep it until the admin clears it.
+    place_by_admin: Mapped[bool] = mapped_column(default=False)
 
     state: Mapped[State] = relationship()
     areas: Mapped[list[IssueArea]] = relationship(secondary=bill_areas, order_by=IssueArea.number)
     sponsors: Mapped[list[BillSponsor]] = relationship(
         back_populates="bill", cascade="all, delete-orphan", order_by="BillSponsor.position"
+    )
+    committee: Mapped[Committee | None] = relationship()
+    hearings: Mapped[list[Hearing]] = relationship(
+        secondary="hearing_bills", back_populates="bills", order_by="Hearing.starts_at"
+    )
+    events: Mapped[list[BillEvent]] = relationship(
+        back_populates="bill", cascade="all, delete-orphan", order_by="BillEvent.id"
     )
 
     # The session the state's pages show now (see BillSession), to tell whether this bill's is over.
@@ -61,7 +99,7 @@ class Bill(db.Model):
         """Its session has ended and the bill is neither law nor failed: it died with the session."""
         shown = self.shown_session
         return (
-            self.status == "pending"
+            self.status == BillStatus.PENDING
             and shown is not None
             and shown.identifier == self.session
             and shown.ended
