@@ -26,7 +26,7 @@ from advocacy.letters.render import (
     SenderFacts,
     StateFacts,
 )
-from advocacy.models import Legislator
+from advocacy.models import Bill, Committee, CommitteeMember, Hearing, IssueArea, Legislator
 from tests.pages import csrf_token, save_letter
 
 # The places the app covers: every state, DC and Puerto Rico. A fact about the country, not about
@@ -114,6 +114,63 @@ def make_legislator(session: Session, **overrides: object) -> Legislator:
     session.add(legislator)
     session.flush()
     return legislator
+
+
+def make_bill(session: Session, identifier: str = "HB 1946", **overrides: object) -> Bill:
+    """A pending bill of Missouri's 2026 session; `areas` takes IssueArea objects."""
+    areas: list[IssueArea] = list(overrides.pop("areas", []))
+    values = {
+        "state_abbr": "mo",
+        "session": "2026",
+        "session_name": "2026 Regular Session",
+        "identifier": identifier,
+        "title": f"Relating to the protection of children ({identifier})",
+        "url": f"https://house.mo.gov/Bill.aspx?bill={identifier.replace(' ', '')}&year=2026",
+        "first_seen_at": datetime(2026, 1, 10),
+    }
+    values.update(overrides)
+    bill = Bill(**values)
+    bill.areas = areas
+    session.add(bill)
+    session.flush()
+    return bill
+
+
+def make_committee(
+    session: Session, name: str = "Children and Families", chamber: str = "lower", **overrides: object
+) -> Committee:
+    """A committee of Missouri's legislature; `members` takes (Legislator, role) pairs."""
+    members: list[tuple[Legislator, str]] = list(overrides.pop("members", []))
+    committee = Committee(state_abbr="mo", chamber=chamber, name=name, **overrides)
+    committee.members = [
+        CommitteeMember(position=n, name=person.name, legislator_id=person.id, role=role)
+        for n, (person, role) in enumerate(members)
+    ]
+    session.add(committee)
+    session.flush()
+    return committee
+
+
+def make_hearing(
+    session: Session, committee: Committee | None, starts_at: datetime, **overrides: object
+) -> Hearing:
+    """A hearing of Missouri's legislature; `bills` takes the bills on its agenda."""
+    bills: list[Bill] = list(overrides.pop("bills", []))
+    values = {
+        "state_abbr": "mo",
+        "committee_id": committee.id if committee is not None else None,
+        "name": f"{committee.title} hearing" if committee is not None else "Hearing",
+        "starts_at": starts_at,
+        "location": "House Hearing Room 4, State Capitol",
+        "url": "https://house.mo.gov/HearingsSchedule.aspx",
+        "first_seen_at": datetime(2026, 1, 10),
+    }
+    values.update(overrides)
+    hearing = Hearing(**values)
+    hearing.bills = bills
+    session.add(hearing)
+    session.flush()
+    return hearing
 
 
 def bulk_row(n: int, **overrides: str) -> dict[str, str]:
