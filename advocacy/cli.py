@@ -35,7 +35,7 @@ from advocacy.letters.render import InvalidTemplateFile
 from advocacy.letters.replies import send_due_reminders
 from advocacy.letters.service import forget_anonymous_drafts, load_letter_templates, purge_personal_details
 from advocacy.models import Campaign
-from advocacy.models.accounts import ROLES
+from advocacy.models.accounts import Role
 from advocacy.rate_limits import forget_expired_limits
 from advocacy.reportcards.imports import InvalidReportCardFile, parse_card_csv, save_figures
 from advocacy.reportcards.loader import InvalidReportCardData, load_report_cards
@@ -288,7 +288,9 @@ def send_outbox_command() -> None:
 
 @click.command("create-user")
 @click.argument("email")
-@click.option("--role", type=click.Choice(ROLES), default="citizen", show_default=True)
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default=Role.CITIZEN.value, show_default=True
+)
 def create_user_command(email: str, role: str) -> None:
     """Create a confirmed account; the password is asked twice, or read from stdin when piped."""
     if sys.stdin.isatty():

@@ -33,6 +33,7 @@ from advocacy.extensions import db
 from advocacy.jobs import QUEUE_NAME
 from advocacy.models import BillRefresh, InboundMessage, OutboxMessage, SyncRun
 from advocacy.models.inbound import MailResult
+from advocacy.models.letters import OutboxStatus
 from advocacy.redis_client import quick_redis
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ PAGE_CACHE_MISSES = Counter(
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 NO_ROUTE = "unmatched"  # 404s and 405s: no URL rule matched
 STARTED = "advocacy.metrics.started"  # in the request's WSGI environ
-OUTBOX_BACKLOG = ("queued", "sending")
+OUTBOX_BACKLOG = (OutboxStatus.QUEUED, OutboxStatus.SENDING)
 
 
 # --- counting requests -----------------------------------------------------------------------

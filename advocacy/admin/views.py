@@ -20,12 +20,12 @@ from advocacy.caching import no_store
 from advocacy.extensions import db
 from advocacy.legislators.service import count_sitting
 from advocacy.letters.service import count_letters
-from advocacy.models.accounts import ROLES
+from advocacy.models.accounts import ROLES, Role
 from advocacy.pagination import InvalidQuery, positive_int
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 # Every page under /admin, whichever module adds it, is for admins only, and kept by no browser.
-bp.before_request(require_role("admin"))
+bp.before_request(require_role(Role.ADMIN))
 bp.after_request(no_store)
 
 
@@ -70,7 +70,7 @@ def set_role(user_id: int) -> Response:
     if not form.validate_on_submit():
         flash("Choose one of the listed roles.", "error")
         return redirect(url_for("admin.users"))
-    if user.id == current_user.id and form.role.data != "admin":
+    if user.id == current_user.id and form.role.data != Role.ADMIN:
         flash("You cannot remove your own admin role; ask another admin.", "error")
         return redirect(url_for("admin.users"))
     before = user.role

@@ -14,7 +14,7 @@ from advocacy.audit import record
 from advocacy.clock import utcnow
 from advocacy.errors import NotFound
 from advocacy.models import User
-from advocacy.models.accounts import ROLES
+from advocacy.models.accounts import ROLES, Role
 
 MIN_PASSWORD_LENGTH = 10
 MAX_EMAIL_LENGTH = 254  # the users.email column's size, and the longest address RFC 5321 passes
@@ -129,7 +129,7 @@ def count_users(session: Session) -> int:
 
 
 def create_user(
-    session: Session, email: str, password: str, role: str = "citizen", *, confirmed: bool = False
+    session: Session, email: str, password: str, role: str = Role.CITIZEN, *, confirmed: bool = False
 ) -> User:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
@@ -157,7 +157,7 @@ def register_account(session: Session, email: str, password: str) -> Registratio
     password_hash = hash_password(password)
     user = find_user(session, email)
     if user is None:
-        return Registration(_add_user(session, email, password_hash, "citizen", confirmed=False), new=True)
+        return Registration(_add_user(session, email, password_hash, Role.CITIZEN, confirmed=False), new=True)
     session.execute(
         update(User)
         .where(User.id == user.id)

@@ -14,6 +14,7 @@ from advocacy.bills.sync import RefreshOutcome, last_good_refresh, refresh_state
 from advocacy.clients.openstates_api import OpenStatesAPI
 from advocacy.errors import NotFound
 from advocacy.models import Bill, BillSession, BillSponsor, IssueArea, State
+from advocacy.models.bills import BillStatus
 
 
 class UnknownBill(NotFound):
@@ -137,4 +138,4 @@ def freshness(session: Session, state: State) -> Freshness:
 
 def pending(bills: list[Bill]) -> list[Bill]:
     """Bills a letter may still ask a lawmaker to support: not yet law, not failed."""
-    return [bill for bill in bills if bill.status == "pending"]
+    return [bill for bill in bills if bill.status == BillStatus.PENDING]

@@ -15,13 +15,14 @@ from advocacy.campaigns.tallies import sent_letters
 from advocacy.clock import utcnow
 from advocacy.legislators.targets import parse_districts
 from advocacy.models import Bill, Campaign, IssueArea, Letter, LetterTemplate, State, User
+from advocacy.models.campaigns import CampaignTarget
 
 TARGETS = {
-    "legislature": "The whole legislature",
-    "upper": "The upper chamber (Senate)",
-    "lower": "The lower chamber (House, Assembly, House of Delegates)",
-    "districts": "Chosen districts",
-    "lawmakers": "Chosen lawmakers",
+    CampaignTarget.LEGISLATURE: "The whole legislature",
+    CampaignTarget.UPPER: "The upper chamber (Senate)",
+    CampaignTarget.LOWER: "The lower chamber (House, Assembly, House of Delegates)",
+    CampaignTarget.DISTRICTS: "Chosen districts",
+    CampaignTarget.LAWMAKERS: "Chosen lawmakers",
 }
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -71,12 +72,12 @@ def check_values(session: Session, values: CampaignValues, campaign: Campaign | 
             problems.append(f"the short name {values.slug!r} is taken; choose another")
     if values.target not in TARGETS:
         problems.append("choose whom the campaign writes to")
-    if values.target == "districts":
+    if values.target == CampaignTarget.DISTRICTS:
         pairs, district_problems = parse_districts(session, values.state, values.target_districts)
         problems += district_problems
         if not pairs and not district_problems:
             problems.append("list at least one district, e.g. 'Senate 12'")
-    if values.target == "lawmakers" and not values.target_legislators:
+    if values.target == CampaignTarget.LAWMAKERS and not values.target_legislators:
         problems.append("choose at least one lawmaker")
     if values.starts_on and values.ends_on and values.ends_on < values.starts_on:
         problems.append("the end date is before the start date")
@@ -127,8 +128,12 @@ def save_campaign(
     campaign.template = values.template
     campaign.bill = values.bill
     campaign.target = values.target
-    campaign.target_districts = values.target_districts.strip() if values.target == "districts" else ""
-    campaign.target_legislators = "\n".join(values.target_legislators) if values.target == "lawmakers" else ""
+    campaign.target_districts = (
+        values.target_districts.strip() if values.target == CampaignTarget.DISTRICTS else ""
+    )
+    campaign.target_legislators = (
+        "\n".join(values.target_legislators) if values.target == CampaignTarget.LAWMAKERS else ""
+    )
     campaign.goal = values.goal
     campaign.starts_on = values.starts_on
     campaign.ends_on = values.ends_on

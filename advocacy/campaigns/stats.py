@@ -15,18 +15,22 @@ from advocacy.dates import long_date
 from advocacy.legislators.targets import targets_of
 from advocacy.letters.replies import OUTCOMES
 from advocacy.models import Campaign, IssueArea, Legislator
-from advocacy.models.letters import Stage
+from advocacy.models.letters import Channel, ReplyStatus, Stage
 from advocacy.reportcards.service import featured_framework
 
 # What the organizer reads for the values letters store, in sentence case. The writer's own
 # wording ("I sent it by email") reads oddly in a tally of everyone's letters.
 CHANNEL_NAMES = {
-    "email": "Email",
-    "print": "Printed and posted",
-    "phone": "Phone call",
-    "outbox": "Sent from this site",
+    Channel.EMAIL: "Email",
+    Channel.PRINT: "Printed and posted",
+    Channel.PHONE: "Phone call",
+    Channel.OUTBOX: "Sent from this site",
 }
-REPLY_NAMES = {"yes": "Answered", "not-yet": "Not yet", "no": "No answer expected"}
+REPLY_NAMES = {
+    ReplyStatus.YES: "Answered",
+    ReplyStatus.NOT_YET: "Not yet",
+    ReplyStatus.NO: "No answer expected",
+}
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,7 @@ class CampaignStats:
 
     @property
     def reply_rate(self) -> int | None:
-        answered = self.replies.get("yes", 0)
+        answered = self.replies.get(ReplyStatus.YES, 0)
         told = sum(self.replies.values())
         return round(100 * answered / told) if told else None
 
@@ -162,7 +166,7 @@ def campaign_stats(session: Session, campaign: Campaign) -> CampaignStats:
     stages = tallies.get("stage", {})
     stats.letters = sum(stages.values())
     stats.sent = sum(stages.get(stage, 0) for stage in SENT)
-    stats.stages = StageCounts(dict(stages), tallies.get("reply", {}).get("yes", 0))
+    stats.stages = StageCounts(dict(stages), tallies.get("reply", {}).get(ReplyStatus.YES, 0))
     stats.timeline = _timeline(tallies)
     # Rows for letters with no value ("") are kept in the tallies but are not a figure of their own.
     stats.channels = {key: n for key, n in tallies.get("channel", {}).items() if key}

@@ -37,7 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from advocacy.models.campaigns import CampaignTally
-from advocacy.models.letters import Letter, Stage, letter_stage
+from advocacy.models.letters import Letter, LetterStatus, ReplyStatus, Stage, letter_stage
 
 # The letter columns the tallies count by: a change to any other column moves no figure.
 COUNTED = (
@@ -68,9 +68,9 @@ SENT = (Stage.SENT_REPORTED, Stage.SENT_CONFIRMED)
 def stage_expression() -> ColumnElement[str]:
     """models.letters.letter_stage in SQL, for counting afresh in the database."""
     return case(
-        (Letter.status == "not-delivered", Stage.NOT_DELIVERED.value),
+        (Letter.status == LetterStatus.NOT_DELIVERED, Stage.NOT_DELIVERED.value),
         (
-            Letter.status != "draft",
+            Letter.status != LetterStatus.DRAFT,
             case(
                 (Letter.confirmed_at.is_not(None), Stage.SENT_CONFIRMED.value),
                 else_=Stage.SENT_REPORTED.value,
@@ -104,7 +104,7 @@ def letter_keys(letter: Mapping[str, Any]) -> list[Key]:
     ]
     if stage in SENT:
         keys.append((campaign, "lawmaker-sent", lawmaker))
-    if reply == "yes":
+    if reply == ReplyStatus.YES:
         keys.append((campaign, "lawmaker-answered", lawmaker))
         keys.append((campaign, "day-answered", day))
     return keys
@@ -227,7 +227,7 @@ def tally_query(where: ColumnElement[bool]) -> Select:
     where = Letter.campaign_id.is_not(None) & where
     stage = stage_expression()
     day = cast(func.date(Letter.created_at), String)
-    answered = where & (Letter.reply_status == "yes")
+    answered = where & (Letter.reply_status == ReplyStatus.YES)
     parts = [
         _grouped("status", Letter.status, where),
         _grouped("channel", Letter.channel, where),

@@ -30,6 +30,7 @@ from advocacy.legislators.targets import get_campaign, targets_of
 from advocacy.letters.editing import get_template
 from advocacy.links import site_url
 from advocacy.models import Campaign, State
+from advocacy.models.accounts import Role
 from advocacy.reportcards.service import all_states, choose_report_card, featured_framework, summarize
 from advocacy.spreadsheets import csv_download
 
@@ -127,21 +128,21 @@ def _edit(campaign: Campaign | None) -> tuple[str, int] | Response:
 
 @bp.get("/campaigns/")
 @private_page
-@role_required("organizer", "admin")
+@role_required(Role.ORGANIZER, Role.ADMIN)
 def index() -> str:
     return render_template("campaigns/index.html", campaigns=campaigns_for(db.session, current_user))
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
 @private_page
-@role_required("organizer", "admin")
+@role_required(Role.ORGANIZER, Role.ADMIN)
 def new() -> tuple[str, int] | Response:
     return _edit(None)
 
 
 @bp.route("/campaigns/<slug>/edit", methods=["GET", "POST"])
 @private_page
-@role_required("organizer", "admin")
+@role_required(Role.ORGANIZER, Role.ADMIN)
 def edit(slug: str) -> tuple[str, int] | Response:
     return _edit(_managed_or_403(slug))
 
@@ -167,7 +168,7 @@ FIGURES_KEPT = 120
 
 @bp.get("/campaigns/<slug>/dashboard")
 @private_page
-@role_required("organizer", "admin")
+@role_required(Role.ORGANIZER, Role.ADMIN)
 def dashboard(slug: str) -> str:
     campaign = _managed_or_403(slug)
     order = request.args.get("sort", "letters")
@@ -261,7 +262,7 @@ def api_stats(slug: str) -> Response:
 
 @bp.get("/campaigns/<slug>/lawmakers.csv")
 @private_page
-@role_required("organizer", "admin")
+@role_required(Role.ORGANIZER, Role.ADMIN)
 def lawmakers_csv(slug: str) -> Response:
     campaign = _managed_or_403(slug)
     stats = campaign_stats(db.session, campaign)
@@ -302,7 +303,7 @@ def lawmakers_csv(slug: str) -> Response:
 
 @bp.get("/campaigns/<slug>/letters.csv")
 @private_page
-@role_required("organizer", "admin")
+@role_required(Role.ORGANIZER, Role.ADMIN)
 def letters_csv(slug: str) -> Response:
     campaign = _managed_or_403(slug)
     letters = campaign_letters(db.session, campaign)

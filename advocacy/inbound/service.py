@@ -42,6 +42,7 @@ from advocacy.letters.addresses import (
 from advocacy.letters.outbox import retry_after_soft_bounce
 from advocacy.models import EmailBounce, InboundMessage, Letter
 from advocacy.models.inbound import FAILURES, TAKEN, MailPath, MailResult
+from advocacy.models.letters import Channel, LetterStatus, OutboxStatus, ReplyStatus
 
 log = logging.getLogger("advocacy.inbound")
 
@@ -189,14 +190,14 @@ def _confirm_copy(letter: Letter, copy_text: str, now: datetime) -> Taken:
         return Taken(MailResult.ALREADY_DONE, "its send was already confirmed", letter.id)
     letter.confirmed_at = now
     letter.edited_before_sending = not same_words(copy_text, letter.body)
-    if letter.status == "draft":
-        letter.status = "sent"
-        letter.channel = "email"
+    if letter.status == LetterStatus.DRAFT:
+        letter.status = LetterStatus.SENT
+        letter.channel = Channel.EMAIL
         letter.sent_at = now
     message = letter.outbox_message
-    if message is not None and message.status == "waiting-confirmation":
+    if message is not None and message.status == OutboxStatus.WAITING_CONFIRMATION:
         # The writer sent it themselves: the site must not send it a second time.
-        message.status = "cancelled"
+        message.status = OutboxStatus.CANCELLED
     edited = " (edited before sending)" if letter.edited_before_sending else ""
     return Taken(MailResult.CONFIRMED, f"its copy arrived{edited}", letter.id)
 
@@ -209,11 +210,11 @@ def _bounce(session: Session, letter: Letter, message: EmailMessage, now: dateti
         if is_auto_reply(message):
             return Taken(MailResult.AUTO_REPLY, "an automatic reply to the return path", letter.id)
         return Taken(MailResult.IGNORED, "not a delivery report", letter.id)
-    if letter.status == "not-delivered":
+    if letter.status == LetterStatus.NOT_DELIVERED:
         return Taken(MailResult.ALREADY_DONE, "it was already marked not delivered", letter.id)
     if not failure.permanent and retry_after_soft_bounce(letter, failure.reason, now):
         return Taken(MailResult.RETRYING, failure.reason, letter.id)
-    letter.status = "not-delivered"
+    letter.status = LetterStatus.NOT_DELIVERED
     letter.delivery_problem = failure.reason or "The office's mail server refused the letter."
     if failure.permanent:
         _count_hard_bounce(session, letter, failure, now)
@@ -250,15 +251,15 @@ def _count_hard_bounce(session: Session, letter: Letter, failure: Bounce, now: d
 def _answer(letter: Letter, message: EmailMessage, now: datetime) -> Taken:
     if is_auto_reply(message):
         return Taken(MailResult.AUTO_REPLY, "an automatic reply is not an answer", letter.id)
-    if letter.status == "answered" and letter.reply_status == "yes":
+    if letter.status == LetterStatus.ANSWERED and letter.reply_status == ReplyStatus.YES:
         return Taken(MailResult.ALREADY_DONE, "it was already answered", letter.id)
-    letter.status = "answered"
-    letter.reply_status = "yes"
+    letter.status = LetterStatus.ANSWERED
+    letter.reply_status = ReplyStatus.YES
     letter.replied_at = now
     # An answer shows the letter arrived, whatever the writer reported.
     letter.sent_at = letter.sent_at or now
     letter.confirmed_at = letter.confirmed_at or now
-    letter.channel = letter.channel or "email"
+    letter.channel = letter.channel or Channel.EMAIL
     return Taken(MailResult.ANSWERED, "a forwarded answer", letter.id)
 
 

@@ -9,7 +9,7 @@ from advocacy.audit import record
 from advocacy.clock import utcnow
 from advocacy.errors import NotFound
 from advocacy.models import ContactCorrection, ContactOverride, Legislator, User
-from advocacy.models.legislators import CORRECTABLE_FIELDS
+from advocacy.models.legislators import CORRECTABLE_FIELDS, CorrectionStatus
 
 
 class UnknownCorrection(NotFound):
@@ -38,7 +38,7 @@ def report_correction(
         reported_value=getattr(legislator, field),
         proposed_value=proposed.strip(),
         note=note.strip(),
-        status="pending",
+        status=CorrectionStatus.PENDING,
         created_at=utcnow(),
     )
     session.add(correction)
@@ -50,7 +50,7 @@ def pending_corrections(session: Session) -> list[ContactCorrection]:
     return list(
         session.scalars(
             select(ContactCorrection)
-            .where(ContactCorrection.status == "pending")
+            .where(ContactCorrection.status == CorrectionStatus.PENDING)
             .options(selectinload(ContactCorrection.legislator).selectinload(Legislator.state))
             .order_by(ContactCorrection.created_at)
         )
@@ -78,7 +78,7 @@ def apply_correction(session: Session, correction: ContactCorrection, actor: Use
     if field == "email" and correction.proposed_value.lower() != before.lower():
         legislator.forget_bounces()
     setattr(legislator, field, correction.proposed_value)
-    _close(correction, "applied", actor)
+    _close(correction, CorrectionStatus.APPLIED, actor)
     record(
         session,
         actor,
@@ -92,7 +92,7 @@ def apply_correction(session: Session, correction: ContactCorrection, actor: Use
 
 def dismiss_correction(session: Session, correction: ContactCorrection, actor: User) -> None:
     _check_pending(correction)
-    _close(correction, "dismissed", actor)
+    _close(correction, CorrectionStatus.DISMISSED, actor)
     record(
         session,
         actor,
@@ -100,16 +100,16 @@ def dismiss_correction(session: Session, correction: ContactCorrection, actor: U
         "legislator",
         correction.legislator_id,
         {correction.field: correction.reported_value},
-        {"proposed": correction.proposed_value, "status": "dismissed"},
+        {"proposed": correction.proposed_value, "status": CorrectionStatus.DISMISSED},
     )
 
 
 def _check_pending(correction: ContactCorrection) -> None:
-    if correction.status != "pending":
+    if correction.status != CorrectionStatus.PENDING:
         raise CorrectionAlreadyReviewed(f"This report was already {correction.status}.")
 
 
-def _close(correction: ContactCorrection, status: str, actor: User) -> None:
+def _close(correction: ContactCorrection, status: CorrectionStatus, actor: User) -> None:
     correction.status = status
     correction.reviewed_at = utcnow()
     correction.reviewed_by_id = actor.id

@@ -20,6 +20,7 @@ from advocacy.clients.census import (
 )
 from advocacy.legislators.districts import openstates_districts
 from advocacy.models import Legislator, State
+from advocacy.models.legislators import EmailStatus
 
 # Seats elected by the whole jurisdiction (DC's at-large members and chairman, Puerto Rico's
 # at-large legislators): they represent every address there, and the Census draws no district.
@@ -56,7 +57,7 @@ class Member:
     district_address: str
     links: tuple[str, ...]
     state_abbr: str
-    email_status: str = "ok"  # "bouncing" once this site has stopped sending to the address
+    email_status: str = EmailStatus.OK  # BOUNCING once this site has stopped sending to the address
 
     @property
     def link_list(self) -> list[str]:

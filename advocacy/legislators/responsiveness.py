@@ -8,6 +8,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from advocacy.models import Legislator, Letter, State
+from advocacy.models.letters import ReplyStatus
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,10 @@ class Responsiveness:
 def responsiveness(session: Session, state: State, minimum: int) -> list[Responsiveness]:
     """Reply rates per lawmaker, only where at least `minimum` writers answered: no one is singled out."""
     told = func.count()
-    answered = func.count(case((Letter.reply_status == "yes", 1)))
+    answered = func.count(case((Letter.reply_status == ReplyStatus.YES, 1)))
     rows = session.execute(
         select(Letter.legislator_id, told, answered)
-        .where(Letter.state_abbr == state.abbr, Letter.reply_status.in_(("yes", "no", "not-yet")))
+        .where(Letter.state_abbr == state.abbr, Letter.reply_status.in_(tuple(ReplyStatus)))
         .group_by(Letter.legislator_id)
         .having(told >= minimum)
     ).all()

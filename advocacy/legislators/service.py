@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from advocacy.errors import NotFound
 from advocacy.models import Legislator, Letter, State
 from advocacy.models.legislators import CHAMBERS
+from advocacy.models.letters import LetterStatus
 from advocacy.pagination import InvalidQuery, Page, positive_int
 
 
@@ -128,7 +129,7 @@ def letters_sent_to(session: Session, legislator: Legislator) -> int:
         session.scalar(
             select(func.count())
             .select_from(Letter)
-            .where(Letter.legislator_id == legislator.id, Letter.status != "draft")
+            .where(Letter.legislator_id == legislator.id, Letter.status != LetterStatus.DRAFT)
         )
         or 0
     )

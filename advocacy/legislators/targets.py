@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from advocacy.errors import NotFound
 from advocacy.models import Campaign, Legislator, State
+from advocacy.models.campaigns import CampaignTarget
 
 UPPER_WORDS = {"upper", "senate", "senator", "sd", "council", "legislature"}
 LOWER_WORDS = {"lower", "house", "assembly", "delegates", "hd", "ad"}
@@ -66,11 +67,11 @@ def targets_of(session: Session, campaign: Campaign) -> list[Legislator]:
     query = select(Legislator).where(
         Legislator.state_abbr == campaign.state_abbr, Legislator.retired_at.is_(None)
     )
-    if campaign.target in ("upper", "lower"):
+    if campaign.target in (CampaignTarget.UPPER, CampaignTarget.LOWER):
         query = query.where(Legislator.chamber == campaign.target)
-    elif campaign.target == "lawmakers":
+    elif campaign.target == CampaignTarget.LAWMAKERS:
         query = query.where(Legislator.id.in_(campaign.target_legislators.split()))
-    elif campaign.target == "districts":
+    elif campaign.target == CampaignTarget.DISTRICTS:
         state = session.get(State, campaign.state_abbr)
         pairs, _ = parse_districts(session, state, campaign.target_districts)
         wanted = {f"{chamber}:{district}" for chamber, district in pairs}

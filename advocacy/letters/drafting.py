@@ -28,6 +28,7 @@ from advocacy.letters.service import (
     template_for,
 )
 from advocacy.models import Bill, Campaign, Framework, IssueArea, Legislator, Letter, LetterTemplate, State
+from advocacy.models.campaigns import CampaignTarget
 from advocacy.reportcards.service import (
     CardSummary,
     choose_report_card,
@@ -197,12 +198,12 @@ def _offered_recipients(
     session: Session, state: State, campaign: Campaign | None
 ) -> list[Member | Legislator]:
     """Who the form offers: the campaign's targets (see `targets_of`), read from the kept roster."""
-    if campaign is not None and campaign.target == "districts":
+    if campaign is not None and campaign.target == CampaignTarget.DISTRICTS:
         return list(targets_of(session, campaign))  # its districts are matched against the database
     members = _sitting_members(session, state)
-    if campaign is None or campaign.target == "legislature":
+    if campaign is None or campaign.target == CampaignTarget.LEGISLATURE:
         return list(members)
-    if campaign.target == "lawmakers":
+    if campaign.target == CampaignTarget.LAWMAKERS:
         wanted = set(campaign.target_legislators.split())
         return [p for p in members if p.id in wanted]
     return [p for p in members if p.chamber == campaign.target]

@@ -17,20 +17,20 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from advocacy.letters.drafting import MAX_RECIPIENTS, too_many_recipients
 from advocacy.letters.replies import OUTCOMES, REPLIES
-from advocacy.models.letters import CHANNELS
+from advocacy.models.letters import Channel
 
 CHANNEL_LABELS = {
-    "email": "I sent it by email",
-    "print": "I printed and posted it",
-    "phone": "I called the office",
-    "outbox": "Sent from this site",
+    Channel.EMAIL: "I sent it by email",
+    Channel.PRINT: "I printed and posted it",
+    Channel.PHONE: "I called the office",
+    Channel.OUTBOX: "Sent from this site",
 }
 # How a sent letter went, as the writer's page says it: "Sent by email on 30 November 2026".
 CHANNEL_PHRASES = {
-    "email": "Sent by email",
-    "print": "Posted",
-    "phone": "Called the office",
-    "outbox": "Sent from this site",
+    Channel.EMAIL: "Sent by email",
+    Channel.PRINT: "Posted",
+    Channel.PHONE: "Called the office",
+    Channel.OUTBOX: "Sent from this site",
 }
 
 
@@ -121,7 +121,7 @@ class LetterForm(FlaskForm):
 class MarkSentForm(FlaskForm):
     channel = SelectField(
         "How did you send it?",
-        choices=[SelectChoice(c, CHANNEL_LABELS[c]) for c in CHANNELS if c != "outbox"],
+        choices=[SelectChoice(c, CHANNEL_LABELS[c]) for c in Channel if c is not Channel.OUTBOX],
         validators=[DataRequired(message="Choose how you sent the letter.")],
     )
     # "batch" when marked from the page listing all the letters of one visit.

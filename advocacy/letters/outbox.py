@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -19,7 +20,7 @@ from advocacy.letters.addresses import Purpose, inbound_address
 from advocacy.letters.service import mark_sent
 from advocacy.mail import DeliveryUncertain, MailNotSent, UnsafeHeader, mail_configured, send_mail
 from advocacy.models import Letter, OutboxMessage
-from advocacy.models.letters import OUTBOX_PENDING
+from advocacy.models.letters import OUTBOX_PENDING, Channel, LetterStatus, OutboxStatus
 
 CONFIRM_MAX_AGE = 2 * 24 * 3600  # seconds a confirmation link stays valid
 # Waits after the first, second and third failed attempt; the fourth failure is final.
@@ -74,7 +75,7 @@ def _usable_address(address: str) -> bool:
 def why_not_sendable(letter: Letter) -> str:
     """What stops this letter from being emailed from this site, in the writer's words; "" if nothing."""
     person = letter.legislator
-    if letter.status != "draft":
+    if letter.status != LetterStatus.DRAFT:
         return "This letter is already marked as sent."
     if not letter.sender_email:
         return (
@@ -109,10 +110,14 @@ def request_send(session: Session, letter: Letter, secret: str) -> str:
     if message is None:
         message = OutboxMessage(idempotency_key=uuid.uuid4().hex, letter=letter)
         session.add(message)
-    elif message.status not in ("waiting-confirmation", "failed", "cancelled"):
+    elif message.status not in (
+        OutboxStatus.WAITING_CONFIRMATION,
+        OutboxStatus.FAILED,
+        OutboxStatus.CANCELLED,
+    ):
         raise CannotSendFromSite("This letter is already on its way from this site.")
     message.to_address = letter.legislator.email
-    message.status = "waiting-confirmation"
+    message.status = OutboxStatus.WAITING_CONFIRMATION
     message.created_at = utcnow()  # when the writer last asked: the link's age counts from here
     message.attempts = 0
     message.next_attempt_at = None
@@ -123,7 +128,7 @@ def request_send(session: Session, letter: Letter, secret: str) -> str:
 
 
 def confirmation_expired(message: OutboxMessage, now: datetime) -> bool:
-    return message.status == "waiting-confirmation" and now - message.created_at > timedelta(
+    return message.status == OutboxStatus.WAITING_CONFIRMATION and now - message.created_at > timedelta(
         seconds=CONFIRM_MAX_AGE
     )
 
@@ -145,7 +150,7 @@ def confirm_send(session: Session, secret: str, token: str) -> OutboxMessage:
     message = _message_for(session, data)
     if message is None:
         raise InvalidConfirmation("This link is no longer valid: the letter may have been deleted.")
-    if message.status == "waiting-confirmation":
+    if message.status == OutboxStatus.WAITING_CONFIRMATION:
         # Checked again: the letter may have been marked sent, or purged, since the writer asked.
         problem = why_not_sendable(message.letter)
         if problem:
@@ -155,7 +160,7 @@ def confirm_send(session: Session, secret: str, token: str) -> OutboxMessage:
         message.reply_to = letter.sender_email
         message.subject = letter.subject
         message.body = letter.body
-        message.status = "queued"
+        message.status = OutboxStatus.QUEUED
         message.next_attempt_at = utcnow()
     return message
 
@@ -170,12 +175,20 @@ def _message_for(session: Session, data: object) -> OutboxMessage | None:
 def cancel_send(letter: Letter) -> None:
     """The writer changed their mind before confirming: the link they were sent will send nothing."""
     message = letter.outbox_message
-    if message is None or message.status != "waiting-confirmation":
+    if message is None or message.status != OutboxStatus.WAITING_CONFIRMATION:
         raise CannotSendFromSite(
             "Only a letter waiting for your confirmation can be stopped; this one is not.", letter.token
         )
-    message.status = "cancelled"
+    message.status = OutboxStatus.CANCELLED
     message.last_error = ""
+
+
+class DeliveryOutcome(StrEnum):
+    """What one delivery attempt did with one message."""
+
+    SENT = "sent"
+    RETRYING = "retrying"
+    FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -184,7 +197,7 @@ class Delivery:
 
     message_id: int
     to: str
-    outcome: str  # "sent", "retrying" or "failed"
+    outcome: DeliveryOutcome
     detail: str = ""
 
     def describe(self) -> str:
@@ -195,8 +208,7 @@ class Delivery:
 def summarize(deliveries: list[Delivery]) -> str:
     """sent 2, retrying 1, failed 0"""
     return ", ".join(
-        f"{outcome} {sum(1 for d in deliveries if d.outcome == outcome)}"
-        for outcome in ("sent", "retrying", "failed")
+        f"{outcome} {sum(1 for d in deliveries if d.outcome == outcome)}" for outcome in DeliveryOutcome
     )
 
 
@@ -215,7 +227,7 @@ def deliver_due(session: Session, now: datetime, only: list[int] | None = None) 
     deliveries = _give_up_interrupted(session, now, only)
     session.commit()
     due = select(OutboxMessage.id).where(
-        OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now
+        OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at <= now
     )
     if only is not None:
         due = due.where(OutboxMessage.id.in_(only))
@@ -230,14 +242,14 @@ def deliver_due(session: Session, now: datetime, only: list[int] | None = None) 
 
 def _give_up_interrupted(session: Session, now: datetime, only: list[int] | None) -> list[Delivery]:
     stuck = select(OutboxMessage).where(
-        OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - SENDING_TIMEOUT
+        OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - SENDING_TIMEOUT
     )
     if only is not None:
         stuck = stuck.where(OutboxMessage.id.in_(only))
     deliveries = []
     for message in session.scalars(stuck):
-        _finish(message, "failed", INTERRUPTED)
-        deliveries.append(Delivery(message.id, message.to_address, "failed", INTERRUPTED))
+        _finish(message, OutboxStatus.FAILED, INTERRUPTED)
+        deliveries.append(Delivery(message.id, message.to_address, DeliveryOutcome.FAILED, INTERRUPTED))
     return deliveries
 
 
@@ -247,23 +259,23 @@ def _claim(session: Session, message_id: int, now: datetime) -> bool:
         update(OutboxMessage)
         .where(
             OutboxMessage.id == message_id,
-            OutboxMessage.status == "queued",
+            OutboxMessage.status == OutboxStatus.QUEUED,
             OutboxMessage.next_attempt_at <= now,
         )
-        .values(status="sending", attempts=OutboxMessage.attempts + 1, claimed_at=now)
+        .values(status=OutboxStatus.SENDING.value, attempts=OutboxMessage.attempts + 1, claimed_at=now)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
 
 
 def _attempt(session: Session, message: OutboxMessage, now: datetime) -> Delivery:
-    def outcome(name: str, detail: str = "") -> Delivery:
+    def outcome(name: DeliveryOutcome, detail: str = "") -> Delivery:
         return Delivery(message.id, message.to_address, name, detail)
 
     if message.letter.legislator.email_bouncing_since is not None:
         reason = "The lawmaker's email address has been bouncing, so the letter was not sent."
-        _finish(message, "failed", reason)
-        return outcome("failed", reason)
+        _finish(message, OutboxStatus.FAILED, reason)
+        return outcome(DeliveryOutcome.FAILED, reason)
     try:
         send_mail(
             message.to_address,
@@ -275,29 +287,31 @@ def _attempt(session: Session, message: OutboxMessage, now: datetime) -> Deliver
         )
     except UnsafeHeader as error:
         reason = f"The letter could not be sent: {error}."
-        _finish(message, "failed", reason)
-        return outcome("failed", reason)
+        _finish(message, OutboxStatus.FAILED, reason)
+        return outcome(DeliveryOutcome.FAILED, reason)
     except DeliveryUncertain:
         reason = "The mail server hung up before confirming it had the letter. " + MAY_HAVE_ARRIVED
-        _finish(message, "failed", reason)
-        return outcome("failed", reason)
+        _finish(message, OutboxStatus.FAILED, reason)
+        return outcome(DeliveryOutcome.FAILED, reason)
     except (MailNotSent, ValueError) as error:
         # ValueError: a malformed ADVOCACY_SMTP_URL, which whoever runs the site can still fix.
         permanent = isinstance(error, MailNotSent) and error.permanent
         if permanent or message.attempts >= MAX_ATTEMPTS:
             tries = "" if message.attempts == 1 else f"Tried {message.attempts} times; the last time, "
             reason = _sentence(f"{tries}{error}.")
-            _finish(message, "failed", reason)
-            return outcome("failed", reason)
-        message.status = "queued"
+            _finish(message, OutboxStatus.FAILED, reason)
+            return outcome(DeliveryOutcome.FAILED, reason)
+        message.status = OutboxStatus.QUEUED
         message.last_error = str(error)
         message.next_attempt_at = now + RETRY_DELAYS[message.attempts - 1]
-        return outcome("retrying", f"again after {message.next_attempt_at:%Y-%m-%d %H:%M} UTC: {error}")
-    _finish(message, "sent")
+        return outcome(
+            DeliveryOutcome.RETRYING, f"again after {message.next_attempt_at:%Y-%m-%d %H:%M} UTC: {error}"
+        )
+    _finish(message, OutboxStatus.SENT)
     message.sent_at = now
-    mark_sent(message.letter, "outbox")
+    mark_sent(message.letter, Channel.OUTBOX)
     message.letter.confirmed_at = now  # the mail server took it: observed, not reported
-    return outcome("sent")
+    return outcome(DeliveryOutcome.SENT)
 
 
 def _bounce_address(letter: Letter) -> str:
@@ -312,15 +326,15 @@ def retry_after_soft_bounce(letter: Letter, reason: str, now: datetime) -> bool:
     """A temporary failure reported after the server took the letter: send it again on the usual
     schedule. False when it was not sent from here, or has used up its attempts."""
     message = letter.outbox_message
-    if message is None or message.status != "sent" or message.attempts >= MAX_ATTEMPTS:
+    if message is None or message.status != OutboxStatus.SENT or message.attempts >= MAX_ATTEMPTS:
         return False
-    message.status = "queued"
+    message.status = OutboxStatus.QUEUED
     message.last_error = reason
     message.next_attempt_at = now + RETRY_DELAYS[message.attempts - 1]
     # Sending again needs the writer's words and address, dropped once it was first sent.
     message.body = letter.body
     message.reply_to = letter.sender_email
-    letter.status = "draft"
+    letter.status = LetterStatus.DRAFT
     letter.channel = None
     letter.sent_at = None
     letter.confirmed_at = None
@@ -331,7 +345,7 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _finish(message: OutboxMessage, status: str, reason: str = "") -> None:
+def _finish(message: OutboxMessage, status: OutboxStatus, reason: str = "") -> None:
     message.status = status
     message.last_error = reason
     # The letter keeps its own copy; the outbox needs the writer's words and address no longer.

@@ -27,11 +27,14 @@ from advocacy.letters.service import get_letter
 from advocacy.links import site_url
 from advocacy.mail import MailNotSent, mail_configured, send_mail
 from advocacy.models import Letter, OutboxMessage
+from advocacy.models.letters import LetterStatus, OutboxStatus
 
 NO_MAIL_SERVER = (
     "This site has no mail server set up, so it cannot send letters. "
     "Send your letter from your own email instead."
 )
+# A message in these states leaves the writer free to ask (again): none is on its way.
+RESTARTABLE = (OutboxStatus.WAITING_CONFIRMATION, OutboxStatus.FAILED, OutboxStatus.CANCELLED)
 
 
 class OutboxForm(FlaskForm):
@@ -55,7 +58,7 @@ class OutboxState:
     def offered(self) -> bool:
         """The writer may ask now: the first time, for a new link, or again after a failure."""
         status = self.message.status if self.message else None
-        return not self.problem and status in (None, "waiting-confirmation", "failed", "cancelled")
+        return not self.problem and status in (None, *RESTARTABLE)
 
     @property
     def sent_on(self) -> str:
@@ -71,13 +74,12 @@ def outbox_state(letter: Letter) -> OutboxState | None:
     message = letter.outbox_message
     if not mail_configured():
         return None
-    moot = ("waiting-confirmation", "failed", "cancelled")
-    if letter.status != "draft" and (message is None or message.status in moot):
+    if letter.status != LetterStatus.DRAFT and (message is None or message.status in RESTARTABLE):
         return None  # sent some other way: nothing to offer, and an old request is moot
     now = utcnow()
     return OutboxState(
         message=message,
-        problem=why_not_sendable(letter) if letter.status == "draft" else "",
+        problem=why_not_sendable(letter) if letter.status == LetterStatus.DRAFT else "",
         link_expired=message is not None and confirmation_expired(message, now),
         form=OutboxForm(),
     )
@@ -148,23 +150,23 @@ def confirm(signed: str) -> Response:
         return redirect(url_for("letters.track", token=error.letter_token))
     db.session.commit()
     token = message.letter.token
-    if message.status == "cancelled":
+    if message.status == OutboxStatus.CANCELLED:
         flash(
             "You stopped this letter from being sent from this site, so nothing was sent. "
             "You can still send it yourself, or ask again below."
         )
         return redirect(url_for("letters.track", token=token))
-    if message.status == "queued" and mail_configured():
+    if message.status == OutboxStatus.QUEUED and mail_configured():
         # Without Redis this sends now, within this request; with it, `advocacy worker` does.
         submit(deliver_job, message.id)
         db.session.refresh(message)
     person = message.letter.legislator
-    if message.status == "sent":
+    if message.status == OutboxStatus.SENT:
         flash(
             f"Thank you. Your letter was sent to {person.title} {person.name}. "
             "Replies will come to your email address."
         )
-    elif message.status == "failed":
+    elif message.status == OutboxStatus.FAILED:
         flash(f"There was a problem sending your letter. {message.last_error}", "error")
     else:
         flash("Thank you. Your email address is confirmed and your letter will be sent shortly.")

@@ -14,11 +14,24 @@ from advocacy.clock import utcnow
 from advocacy.links import site_url
 from advocacy.mail import MailNotSent, send_mail
 from advocacy.models import Letter
+from advocacy.models.letters import LetterStatus, ReplyOutcome, ReplyStatus
 
-REPLIES = {"yes": "Yes, they answered", "not-yet": "Not yet", "no": "No, and I do not expect an answer"}
-OUTCOMES = {"supportive": "Supportive", "non-committal": "Non-committal", "opposed": "Opposed"}
+REPLIES = {
+    ReplyStatus.YES: "Yes, they answered",
+    ReplyStatus.NOT_YET: "Not yet",
+    ReplyStatus.NO: "No, and I do not expect an answer",
+}
+OUTCOMES = {
+    ReplyOutcome.SUPPORTIVE: "Supportive",
+    ReplyOutcome.NON_COMMITTAL: "Non-committal",
+    ReplyOutcome.OPPOSED: "Opposed",
+}
 REPLY_LINK_MAX_AGE = 90 * 24 * 3600
-STATUS_FOR_REPLY = {"yes": "answered", "no": "no-answer", "not-yet": "sent"}
+STATUS_FOR_REPLY = {
+    ReplyStatus.YES: LetterStatus.ANSWERED,
+    ReplyStatus.NO: LetterStatus.NO_ANSWER,
+    ReplyStatus.NOT_YET: LetterStatus.SENT,
+}
 
 
 class InvalidReplyLink(ValueError):
@@ -27,7 +40,7 @@ class InvalidReplyLink(ValueError):
 
 def record_reply(letter: Letter, reply_status: str, outcome: str, notes: str) -> None:
     letter.reply_status = reply_status
-    letter.reply_outcome = outcome if reply_status == "yes" else ""
+    letter.reply_outcome = outcome if reply_status == ReplyStatus.YES else ""
     letter.reply_notes = notes.strip()
     letter.status = STATUS_FOR_REPLY[reply_status]
     letter.replied_at = utcnow()
@@ -66,7 +79,7 @@ def send_due_reminders(session: Session, secret: str, after_days: int) -> Remind
     cutoff = utcnow() - timedelta(days=after_days)
     due = session.scalars(
         select(Letter.id).where(
-            Letter.status == "sent",
+            Letter.status == LetterStatus.SENT,
             Letter.reply_status == "",
             Letter.reminded_at.is_(None),
             Letter.sender_email != "",

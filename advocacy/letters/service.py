@@ -42,7 +42,7 @@ from advocacy.models import (
     State,
     TemplateRevision,
 )
-from advocacy.models.letters import OUTBOX_PENDING
+from advocacy.models.letters import OUTBOX_PENDING, Channel, LetterStatus
 from advocacy.reportcards.service import CardSummary, plain_points
 
 
@@ -341,7 +341,7 @@ def save_letters(
             campaign_id=campaign_id,
             bill_id=bill.id if bill is not None else None,
             share_contact=share_contact and campaign_id is not None,
-            status="draft",
+            status=LetterStatus.DRAFT,
             created_at=utcnow(),
         )
         session.add(letter)
@@ -406,19 +406,19 @@ def letters_in_batch(session: Session, batch: str) -> list[Letter]:
     )
 
 
-def mark_sent(letter: Letter, channel: str) -> None:
-    if letter.status == "not-delivered":
+def mark_sent(letter: Letter, channel: Channel) -> None:
+    if letter.status == LetterStatus.NOT_DELIVERED:
         # Sent again another way (a call, the post): what bounced no longer describes it.
         letter.sent_at = letter.confirmed_at = None
         letter.delivery_problem = ""
-    letter.status = "sent"
+    letter.status = LetterStatus.SENT
     letter.channel = channel
     letter.sent_at = letter.sent_at or utcnow()
 
 
 def mark_opened(letter: Letter) -> bool:
     """The writer handed the letter to their email app; False when it was already sent."""
-    if letter.status != "draft":
+    if letter.status != LetterStatus.DRAFT:
         return False
     letter.opened_at = utcnow()
     return True
@@ -426,7 +426,7 @@ def mark_opened(letter: Letter) -> bool:
 
 def mark_not_sent_yet(letter: Letter) -> None:
     """The writer came back without sending: the letter is not sent yet, as before it was opened."""
-    if letter.status == "draft":
+    if letter.status == LetterStatus.DRAFT:
         letter.opened_at = None
 
 
@@ -510,7 +510,7 @@ def forget_anonymous_drafts(session: Session, older_than: datetime) -> int:
         delete(Letter)
         .where(
             Letter.user_id.is_(None),
-            Letter.status == "draft",
+            Letter.status == LetterStatus.DRAFT,
             Letter.created_at < older_than,
             Letter.id.not_in(pending),
         )

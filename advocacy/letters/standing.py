@@ -10,7 +10,7 @@ from advocacy.dates import long_date
 from advocacy.letters.forms import CHANNEL_PHRASES
 from advocacy.letters.outbox import PENDING, confirmation_expired
 from advocacy.models import Letter
-from advocacy.models.letters import Stage
+from advocacy.models.letters import LetterStatus, OutboxStatus, Stage
 
 # Each stage in a few words, as lists of letters show it ("Senator Lee: sent (confirmed)").
 STAGE_WORDS = {
@@ -50,18 +50,18 @@ def letter_standing(letter: Letter, now: datetime | None = None) -> Standing:
     if stage is Stage.NOT_DELIVERED:
         label = f"Not delivered: {letter.delivery_problem}" if letter.delivery_problem else "Not delivered"
         return Standing(label, "not delivered", False, False, False, not_delivered=True)
-    if letter.status == "answered":
+    if letter.status == LetterStatus.ANSWERED:
         on = f" on {long_date(letter.replied_at)}" if letter.replied_at else ""
         sent = _sent_label(letter)
         return Standing(f"Answered{on}. {sent}", "answered", True, False, False)
-    if letter.status != "draft":
+    if letter.status != LetterStatus.DRAFT:
         label = _sent_label(letter)
-        if letter.status == "no-answer":
+        if letter.status == LetterStatus.NO_ANSWER:
             label += ": no answer came"
         return Standing(label, STAGE_WORDS[stage], True, False, False)
     message = letter.outbox_message
     if message is not None and message.status in PENDING and not confirmation_expired(message, now):
-        waiting = message.status == "waiting-confirmation"
+        waiting = message.status == OutboxStatus.WAITING_CONFIRMATION
         label = (
             "Waiting for you to confirm your email address, then it goes from this site"
             if waiting

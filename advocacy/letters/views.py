@@ -56,6 +56,7 @@ from advocacy.letters.standing import Standing, letter_standing
 from advocacy.links import site_url
 from advocacy.mail import MailNotSent, UnsafeHeader, mail_configured, send_mail
 from advocacy.models import Letter
+from advocacy.models.letters import Channel
 
 bp = Blueprint("letters", __name__)
 bp.add_app_template_global(letter_standing)
@@ -449,7 +450,7 @@ def sent(token: str) -> Response:
     if standing.sent:
         flash("This letter is already marked as sent.")
         return redirect(back)
-    mark_sent(letter, form.channel.data)
+    mark_sent(letter, Channel(form.channel.data))
     db.session.commit()
     flash("Thank you! The letter is marked as sent.")
     return redirect(back)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, Text
@@ -11,7 +12,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.extensions import db
 
-ROLES = ("citizen", "organizer", "admin")
+
+class Role(StrEnum):
+    CITIZEN = "citizen"
+    ORGANIZER = "organizer"
+    ADMIN = "admin"
+
+
+ROLES = tuple(Role)
 
 
 class User(UserMixin, db.Model):
@@ -20,7 +28,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16), default="citizen")
+    role: Mapped[str] = mapped_column(String(16), default=Role.CITIZEN.value)
     created_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None]
     # Moved on at every log-out: sessions carry it, so every copy of an ended session stops working.
@@ -38,11 +46,11 @@ class User(UserMixin, db.Model):
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
     @property
     def is_organizer(self) -> bool:
-        return self.role in ("organizer", "admin")
+        return self.role in (Role.ORGANIZER, Role.ADMIN)
 
 
 class AuditEvent(db.Model):

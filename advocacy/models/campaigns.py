@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text
@@ -24,6 +25,16 @@ campaign_focus_areas = Table(
 )
 
 
+class CampaignTarget(StrEnum):
+    """Whom a campaign's letters go to (Campaign.target)."""
+
+    LEGISLATURE = "legislature"
+    UPPER = "upper"
+    LOWER = "lower"
+    DISTRICTS = "districts"  # target_districts lists them, one "chamber district" a line
+    LAWMAKERS = "lawmakers"  # target_legislators lists person ids
+
+
 class Campaign(db.Model):
     __tablename__ = "campaigns"
 
@@ -37,7 +48,7 @@ class Campaign(db.Model):
     bill_id: Mapped[int | None] = mapped_column(ForeignKey("bills.id"))
     # "legislature", "upper", "lower", "districts" (target_districts lists them, one
     # "chamber district" a line) or "lawmakers" (target_legislators lists person ids).
-    target: Mapped[str] = mapped_column(String(16), default="legislature")
+    target: Mapped[str] = mapped_column(String(16), default=CampaignTarget.LEGISLATURE.value)
     target_districts: Mapped[str] = mapped_column(Text, default="")
     target_legislators: Mapped[str] = mapped_column(Text, default="")
     goal: Mapped[int | None]

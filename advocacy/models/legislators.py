@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,21 @@ from advocacy.extensions import db
 from advocacy.models.reportcards import State
 
 CHAMBERS = ("upper", "lower", "legislature")
+
+
+class EmailStatus(StrEnum):
+    """Whether this site still sends to a lawmaker's published address (Legislator.email_status)."""
+
+    OK = "ok"
+    BOUNCING = "bouncing"  # letters sent there bounced for good twice: the site stopped sending
+
+
+class CorrectionStatus(StrEnum):
+    """A contact correction: waiting for an admin's review, or reviewed."""
+
+    PENDING = "pending"
+    APPLIED = "applied"
+    DISMISSED = "dismissed"
 
 
 class Legislator(db.Model):
@@ -47,9 +63,9 @@ class Legislator(db.Model):
         self.email_bounce_reason = ""
 
     @property
-    def email_status(self) -> str:
+    def email_status(self) -> EmailStatus:
         """Either "ok", or "bouncing" while the site has stopped sending to the published address."""
-        return "bouncing" if self.email_bouncing_since is not None else "ok"
+        return EmailStatus.BOUNCING if self.email_bouncing_since is not None else EmailStatus.OK
 
     @property
     def postal_address(self) -> str:
@@ -123,7 +139,7 @@ class ContactCorrection(db.Model):
     reported_value: Mapped[str] = mapped_column(Text)  # what the page showed when reported
     proposed_value: Mapped[str] = mapped_column(Text)
     note: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=CorrectionStatus.PENDING.value, index=True)
     created_at: Mapped[datetime]
     reviewed_at: Mapped[datetime | None]
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

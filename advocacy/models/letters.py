@@ -18,8 +18,41 @@ if TYPE_CHECKING:
     from advocacy.models.bills import Bill
 
 PURPOSES = ("ask", "thank-you", "follow-up", "phone")
-CHANNELS = ("email", "print", "phone", "outbox")
-STATUSES = ("draft", "sent", "not-delivered", "answered", "no-answer")
+
+
+class Channel(StrEnum):
+    """How a letter went: the writer's word for email, post or a call, or this site's outbox."""
+
+    EMAIL = "email"
+    PRINT = "print"
+    PHONE = "phone"
+    OUTBOX = "outbox"
+
+
+class LetterStatus(StrEnum):
+    """A letter's stored status (Letter.status)."""
+
+    DRAFT = "draft"
+    SENT = "sent"
+    NOT_DELIVERED = "not-delivered"
+    ANSWERED = "answered"
+    NO_ANSWER = "no-answer"
+
+
+class ReplyStatus(StrEnum):
+    """What the writer says came back (Letter.reply_status; "" until they say)."""
+
+    YES = "yes"
+    NOT_YET = "not-yet"
+    NO = "no"
+
+
+class ReplyOutcome(StrEnum):
+    """Where an answering lawmaker stands (Letter.reply_outcome; "" unless the reply is yes)."""
+
+    SUPPORTIVE = "supportive"
+    NON_COMMITTAL = "non-committal"
+    OPPOSED = "opposed"
 
 
 class Stage(StrEnum):
@@ -39,9 +72,9 @@ class Stage(StrEnum):
 
 def letter_stage(status: str, opened_at: datetime | None, confirmed_at: datetime | None) -> Stage:
     """A letter's stage from its stored columns; tallies.stage_expression says the same in SQL."""
-    if status == "not-delivered":
+    if status == LetterStatus.NOT_DELIVERED:
         return Stage.NOT_DELIVERED
-    if status != "draft":
+    if status != LetterStatus.DRAFT:
         return Stage.SENT_CONFIRMED if confirmed_at is not None else Stage.SENT_REPORTED
     return Stage.OPENED if opened_at is not None else Stage.DRAFT
 
@@ -129,7 +162,7 @@ class Letter(db.Model):
     # Moves on with every change to the letter or its outbox message: the key of its cached page.
     version: Mapped[int] = mapped_column(default=0)
     channel: Mapped[str | None] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status: Mapped[str] = mapped_column(String(16), default=LetterStatus.DRAFT.value)
     reply_notes: Mapped[str] = mapped_column(Text, default="")
     # What the writer says came back: "yes", "not-yet" or "no"; and if yes, where the lawmaker stands.
     reply_status: Mapped[str] = mapped_column(String(16), default="", index=True)
@@ -164,7 +197,19 @@ class Letter(db.Model):
 
 
 # A site send on its way: the writer asked (and may still confirm), or confirmed and it is being sent.
-OUTBOX_PENDING = ("waiting-confirmation", "queued", "sending")
+class OutboxStatus(StrEnum):
+    """An outbox message's status: waiting-confirmation → queued → sending → sent, or back to queued to
+    retry, or failed; waiting-confirmation → cancelled when the writer stops it before confirming."""
+
+    WAITING_CONFIRMATION = "waiting-confirmation"
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+OUTBOX_PENDING = (OutboxStatus.WAITING_CONFIRMATION, OutboxStatus.QUEUED, OutboxStatus.SENDING)
 
 
 class OutboxMessage(db.Model):
@@ -183,7 +228,9 @@ class OutboxMessage(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     # waiting-confirmation → queued → sending → sent, or back to queued to retry, or failed;
     # waiting-confirmation → cancelled when the writer stops it before confirming
-    status: Mapped[str] = mapped_column(String(24), default="waiting-confirmation", index=True)
+    status: Mapped[str] = mapped_column(
+        String(24), default=OutboxStatus.WAITING_CONFIRMATION.value, index=True
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
     # When the latest attempt began: a message left "sending" long after it was interrupted.
