@@ -33,11 +33,96 @@ MISSOURI_SESSIONS = [
 ]  # fmt: skip
 
 
+# The session that follows, as Missouri's metadata would list it once it is added (pre-filing
+# opens on 1 December; the session starts on the first Wednesday after the first Monday of January).
+MISSOURI_2027 = {"identifier": "2027", "name": "2027 Regular Session", "classification": "primary",
+                 "start_date": "2027-01-06", "end_date": "2027-05-14"}  # fmt: skip
+
 HOUSE = {"id": f"ocd-organization/{uuid.UUID(int=9)}", "name": "House", "classification": "lower"}
+SENATE = {"id": f"ocd-organization/{uuid.UUID(int=8)}", "name": "Senate", "classification": "upper"}
 
 
 def person(n: int) -> str:
     return f"ocd-person/{uuid.UUID(int=n)}"
+
+
+def organization(n: int) -> str:
+    return f"ocd-organization/{uuid.UUID(int=n)}"
+
+
+def committee(n: int, name: str, chamber: dict, members: list[tuple[str, int | None, str]] = ()) -> dict:
+    """A committee as GET /committees returns it with include=memberships and sources."""
+    return {
+        "id": organization(n),
+        "name": name,
+        "classification": "committee",
+        "parent_id": chamber["id"],
+        "extras": {},
+        "memberships": [
+            {
+                "person_name": member_name,
+                "role": role,
+                "person": None
+                if number_ is None
+                else {"id": person(number_), "name": member_name, "party": "Republican",
+                      "current_role": None},
+            }
+            for member_name, number_, role in members
+        ],
+        "sources": [{"url": "https://www.house.mo.gov/Committees.aspx", "note": ""}],
+    }  # fmt: skip
+
+
+# Missouri's real committees (names from missouri-bills.csv: the House Children and Families
+# Committee heard HB 1946; the House General Laws Committee voted HB 224 "Do Pass"); the ids and
+# the memberships are made up.
+CHILDREN_AND_FAMILIES = committee(
+    20,
+    "Children and Families",
+    HOUSE,
+    [("Alex Chair", 21, "Chair"), ("Sam Vice", 22, "Vice Chair"), ("Ed Lewis", 11, "member"),
+     ("Unlisted Member", None, "member")],
+)  # fmt: skip
+GENERAL_LAWS = committee(21, "General Laws", HOUSE, [("Jeff Myers", 12, "member")])
+SENATE_JUDICIARY = committee(
+    22, "Judiciary and Civil and Criminal Jurisprudence", SENATE, [("Pat Senator", 23, "Chair")]
+)
+
+
+def action(
+    day: str,
+    description: str,
+    classification: list[str] = (),
+    committee_: dict | None = None,
+    chamber: dict = HOUSE,
+) -> tuple:
+    """An action for bill(): with a referral's committee as its related entity."""
+    return (day, description, list(classification), committee_, chamber)
+
+
+def _action(
+    number_: int,
+    order: int,
+    day: str,
+    description: str,
+    classification: list[str] = (),
+    committee_: dict | None = None,
+    chamber: dict = HOUSE,
+) -> dict:
+    return {
+        "id": f"{uuid.UUID(int=7000 + number_)}",
+        "organization": chamber,
+        "description": description,
+        "date": day,
+        "classification": list(classification),
+        "order": order,
+        "related_entities": []
+        if committee_ is None
+        else [{"name": committee_["name"], "entity_type": "organization",
+               "organization": {"id": committee_["id"], "name": committee_["name"],
+                                "classification": "committee"},
+               "person": None}],
+    }  # fmt: skip
 
 
 def bill(
@@ -47,7 +132,7 @@ def bill(
     *,
     session: str = "2026",
     sponsors: list[tuple[str, int | None, bool]] = (),  # (name, person number or None, primary)
-    actions: list[tuple[str, str]] = (),  # (date, description), oldest first
+    actions: list[tuple] = (),  # (date, description) or action(...), oldest first
     abstract: str = "",
     updated_at: str = "2026-02-06T10:00:00+00:00",
 ) -> dict:
@@ -89,17 +174,7 @@ def bill(
             }
             for i, (name, number_, primary) in enumerate(sponsors)
         ],
-        "actions": [
-            {
-                "id": f"{uuid.UUID(int=7000 + n * 10 + i)}",
-                "organization": HOUSE,
-                "description": description,
-                "date": day,
-                "classification": [],
-                "order": i + 1,
-            }
-            for i, (day, description) in enumerate(actions)
-        ],
+        "actions": [_action(n * 10 + i, i + 1, *a) for i, a in enumerate(actions)],
         "abstracts": [{"abstract": abstract, "note": ""}] if abstract else [],
         "sources": [
             {"url": page, "note": ""}
@@ -114,7 +189,14 @@ HB_2273 = bill(
     "HB 2273",
     "Modifies provisions relating to the protection of children and vulnerable persons",
     sponsors=[("Ed Lewis", 11, True)],
-    actions=[("2026-01-07", "Introduced and Read First Time (H)"), ("2026-02-05", "Perfected (H)")],
+    actions=[
+        ("2026-01-07", "Introduced and Read First Time (H)"),
+        action(
+            "2026-01-08", "Referred: Children and Families (H)", ["referral-committee"], CHILDREN_AND_FAMILIES
+        ),
+        action("2026-01-27", "Voted Do Pass (H)", ["committee-passage-favorable"]),
+        action("2026-02-05", "Perfected (H)", ["reading-2"]),
+    ],
     abstract=(
         "Lets victims of child sex trafficking bring a civil action for damages up to twenty years after "
         "turning twenty-one; allows expungement of prostitution offenses committed as a trafficking "
@@ -128,6 +210,9 @@ HB_1946 = bill(
     sponsors=[("Jeff Myers", 12, True), ("Unknown Cosponsor", 99, False)],
     actions=[
         ("2026-01-07", "Introduced and Read First Time (H)"),
+        action(
+            "2026-01-08", "Referred: Children and Families (H)", ["referral-committee"], CHILDREN_AND_FAMILIES
+        ),
         ("2026-01-20", "Public Hearing Completed (H)"),
     ],
     abstract=(
@@ -160,12 +245,56 @@ def made_up_bills(count: int, start: int = 100) -> list[dict]:
     ]
 
 
+def event(
+    n: int,
+    starts: str,
+    committee_: dict,
+    bills: list[dict],
+    *,
+    status: str = "confirmed",
+    location: str = "House Hearing Room 4",
+) -> dict:
+    """A committee hearing as GET /events returns it with include=agenda, sources and participants."""
+    return {
+        "id": f"ocd-event/{uuid.UUID(int=9000 + n)}",
+        "name": f"{committee_['name']} Hearing",
+        "jurisdiction": {"id": "ocd-jurisdiction/country:us/state:mo/government", "name": "Missouri",
+                         "classification": "state"},
+        "description": "Public hearing on the bills listed",
+        "classification": "committee-meeting",
+        "start_date": starts,
+        "end_date": "",
+        "all_day": False,
+        "status": status,
+        "upstream_id": f"mo-{n}",
+        "deleted": False,
+        "location": {"name": location, "url": ""},
+        "sources": [{"url": f"https://www.house.mo.gov/HearingsTimeOrder.aspx?n={n}", "note": ""}],
+        "participants": [{"note": "host", "name": committee_["name"], "entity_type": "organization",
+                          "organization": {"id": committee_["id"], "name": committee_["name"],
+                                           "classification": "committee"},
+                          "person": None}],
+        "agenda": [
+            {"description": b["identifier"], "classification": [], "order": i + 1, "subjects": [],
+             "notes": [], "extras": {}, "media": [],
+             "related_entities": [{"note": "", "name": b["identifier"], "entity_type": "bill",
+                                   "bill": {"id": b["id"], "session": b["session"],
+                                            "identifier": b["identifier"], "title": b["title"]}}]}
+            for i, b in enumerate(bills)
+        ],
+    }  # fmt: skip
+
+
 @dataclass
 class StandIn:
     """What the stand-in serves and what it was asked."""
 
     bills: list[dict] = field(default_factory=lambda: [HB_2273, HB_1946, HB_224])
     sessions: list[dict] = field(default_factory=lambda: list(MISSOURI_SESSIONS))
+    committees: list[dict] = field(
+        default_factory=lambda: [CHILDREN_AND_FAMILIES, GENERAL_LAWS, SENATE_JUDICIARY]
+    )
+    events: list[dict] = field(default_factory=list)
     failures: list[tuple[int, str]] = field(default_factory=list)  # answered first, one per request
     asked: list[Request] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
@@ -189,7 +318,23 @@ class StandIn:
             return self._jurisdiction(request)
         if request.path == "/bills":
             return self._bills(request)
+        if request.path == "/committees":
+            chamber = request.args.get("chamber")
+            parents = {"upper": SENATE["id"], "lower": HOUSE["id"]}
+            found = [c for c in self.committees if chamber is None or c["parent_id"] == parents.get(chamber)]
+            return _page(request, found, {"memberships", "sources", "links"})
+        if request.path == "/events":
+            return _page(request, self._events(request), {"agenda", "sources", "participants", "links"})
         return _json({"detail": "Not Found"}, 404)
+
+    def _events(self, request: Request) -> list[dict]:
+        after, before = request.args.get("after", ""), request.args.get("before", "9999")
+        return [
+            e
+            for e in self.events
+            if after <= e["start_date"] < before
+            and (e["agenda"] or request.args.get("require_bills") != "true")
+        ]
 
     def _jurisdiction(self, request: Request) -> Response:
         answer = {
@@ -235,6 +380,25 @@ class StandIn:
         ]
         pagination = {"per_page": per_page, "page": page, "max_page": max_page, "total_items": len(found)}
         return _json({"results": results, "pagination": pagination})
+
+
+def _page(request: Request, found: list[dict], includes: set[str]) -> Response:
+    """A list in the API's envelope (CommitteeList, EventList): 20 at most a page (10 unless
+    asked), includes omitted unless asked for, 404 past the last page."""
+    per_page = int(request.args.get("per_page", "10"))
+    if not 1 <= per_page <= 20:
+        return _json({"detail": "invalid per_page, must be in [1, 20]"}, 400)
+    max_page = max(1, math.ceil(len(found) / per_page))
+    page = int(request.args.get("page", "1"))
+    if not 1 <= page <= max_page:
+        return _json({"detail": f"invalid page, must be in [1, {max_page}]"}, 404)
+    asked = set(request.args.getlist("include"))
+    results = [
+        {k: v for k, v in item.items() if k not in includes or k in asked}
+        for item in found[(page - 1) * per_page : page * per_page]
+    ]
+    pagination = {"per_page": per_page, "page": page, "max_page": max_page, "total_items": len(found)}
+    return _json({"results": results, "pagination": pagination})
 
 
 def _json(body: dict, status: int = 200) -> Response:

@@ -35,7 +35,9 @@ from tests.pages import csrf_token, save_letter, text_of
 def stand_in(app, httpserver: HTTPServer) -> StandIn:
     """The app asks a local stand-in for Open States API v3, with a key it accepts."""
     serving = StandIn()
-    httpserver.expect_request(re.compile(r"^/(jurisdictions|bills)")).respond_with_handler(serving.handle)
+    httpserver.expect_request(re.compile(r"^/(jurisdictions|bills|committees|events)")).respond_with_handler(
+        serving.handle
+    )
     app.config.update(
         OPENSTATES_API_URL=httpserver.url_for("/").rstrip("/"),
         OPENSTATES_API_KEY=KEY,
@@ -75,7 +77,7 @@ def test_a_refresh_keeps_the_current_sessions_bills_with_sponsors_and_areas(runn
 
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "mo: 2 added, 0 updated, 0 unchanged",
+        "mo: 2 added, 0 updated, 0 unchanged; 1 committee, 0 hearings (5 requests)",
         "total: 2 added, 0 updated, 0 unchanged",
     ]
     bills = stored()
@@ -102,7 +104,7 @@ def test_the_refresh_asks_for_the_regular_session_and_sends_the_key_only_in_its_
 ):
     refresh(runner)
 
-    sessions, search = stand_in.asked
+    sessions, search = stand_in.asked[:2]
     assert sessions.path == "/jurisdictions/mo" and sessions.args.getlist("include") == [
         "legislative_sessions"
     ]
@@ -110,7 +112,7 @@ def test_the_refresh_asks_for_the_regular_session_and_sends_the_key_only_in_its_
     assert search.args["jurisdiction"] == "mo" and search.args["per_page"] == "20"
     assert search.args["q"].startswith('"human trafficking" OR "sex trafficking" OR ')
     assert {"sponsorships", "actions", "abstracts"} <= set(search.args.getlist("include"))
-    assert stand_in.keys == [KEY, KEY]
+    assert set(stand_in.keys) == {KEY}
     assert all(KEY not in request.url for request in stand_in.asked)
     assert KEY not in caplog.text
 
@@ -120,7 +122,10 @@ def test_every_page_of_the_search_is_followed(runner, stand_in):
 
     result = refresh(runner)
 
-    assert result.output.splitlines()[0] == "mo: 43 added, 0 updated, 0 unchanged"
+    assert (
+        result.output.splitlines()[0]
+        == "mo: 43 added, 0 updated, 0 unchanged; 1 committee, 0 hearings (7 requests)"
+    )
     assert [r.args["page"] for r in bills_asked(stand_in)] == ["1", "2", "3"]
     assert len(stored()) == 43
 
@@ -134,12 +139,18 @@ def test_a_later_refresh_asks_only_for_bills_updated_since_the_last_good_one(run
 
     result = refresh(runner)
 
-    assert result.output.splitlines()[0] == "mo: 0 added, 1 updated, 1 unchanged"
+    assert (
+        result.output.splitlines()[0]
+        == "mo: 0 added, 1 updated, 1 unchanged; 1 committee, 0 hearings (2 requests)"
+    )
     since = bills_asked(stand_in)[-1].args["updated_since"]
     assert since == first.started_at.replace(microsecond=0).isoformat()
     assert stored()["HB 1946"].latest_action == "Reported Do Pass (H)"
-    # The session list is not asked for again within a week: one request for the second refresh.
-    assert [r.path for r in stand_in.asked] == ["/jurisdictions/mo", "/bills", "/bills"]
+    # The session list and the committees are not asked for again within a week: the second
+    # refresh asks for the changed bills and the hearings.
+    assert [r.path for r in stand_in.asked] == [
+        "/jurisdictions/mo", "/bills", "/committees", "/committees", "/events", "/bills", "/events"
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -176,8 +187,11 @@ def test_a_rate_limit_or_server_error_is_asked_again_and_then_answered(runner, s
 
     result = refresh(runner)
 
-    assert result.output.splitlines()[0] == "mo: 2 added, 0 updated, 0 unchanged"
-    assert len(stand_in.asked) == 4
+    assert (
+        result.output.splitlines()[0]
+        == "mo: 2 added, 0 updated, 0 unchanged; 1 committee, 0 hearings (7 requests)"
+    )
+    assert len(stand_in.asked) == 7  # the two refused, then sessions, bills, committees twice, events
 
 
 def test_an_api_that_does_not_answer_in_time_is_explained(app, runner, httpserver):
@@ -411,7 +425,8 @@ def test_an_admin_refreshes_one_state_now_and_chooses_its_session(admin, stand_i
     assert "Missouri's refresh has started" in text_of(admin.get(refreshed.headers["Location"]))
     background_refreshes_finish()
     assert "session 2025: 1 added, 0 updated, 0 unchanged" in text_of(admin.get("/admin/bills?state=mo"))
-    assert [r.path for r in stand_in.asked] == ["/bills"]  # the admin's session: no need to ask
+    # The admin's session: no need to ask for the sessions; its pending bill's hearings are asked for.
+    assert [r.path for r in stand_in.asked] == ["/bills", "/events"]
     assert set(stored()) == {"HB 224"}
 
 
@@ -427,7 +442,8 @@ def session_(identifier: str, start: str, end: str, classification: str = "prima
     [
         (date(2026, 3, 1), "2026"),  # the regular session running today
         (date(2025, 6, 10), "2025"),  # during a special session: the regular one stays
-        (date(2025, 12, 1), "2025"),  # between sessions: the last regular session
+        (date(2025, 10, 1), "2025"),  # between sessions: the last regular session
+        (date(2025, 12, 1), "2026"),  # pre-filing for the next regular session has opened
         (date(2026, 11, 30), "2026"),
         (date(2024, 1, 1), "2025"),  # nothing started yet: the earliest listed
     ],
@@ -464,7 +480,10 @@ def test_a_bill_without_sponsors_or_actions_is_kept(runner, stand_in):
 
     result = refresh(runner)
 
-    assert result.output.splitlines()[0] == "mo: 1 added, 0 updated, 0 unchanged"
+    assert (
+        result.output.splitlines()[0]
+        == "mo: 1 added, 0 updated, 0 unchanged; 0 committees, 0 hearings (3 requests)"
+    )
     kept = stored()["SB 779"]
     assert kept.sponsors == [] and kept.latest_action == "" and kept.latest_action_date is None
     assert [a.code for a in kept.areas] == ["6"]
@@ -720,7 +739,10 @@ def test_a_bill_added_by_hand_is_taken_over_by_open_states_record_keeping_its_ar
 
     result = refresh(runner)
 
-    assert result.output.splitlines()[0] == "mo: 1 added, 1 updated, 0 unchanged"
+    assert (
+        result.output.splitlines()[0]
+        == "mo: 1 added, 1 updated, 0 unchanged; 1 committee, 0 hearings (5 requests)"
+    )
     kept = stored()
     assert set(kept) == {"HB 2273", "HB 1946"}
     taken = kept["HB 2273"]

@@ -49,7 +49,9 @@ class Upstream:
 @pytest.fixture
 def upstream(app, httpserver: HTTPServer) -> Upstream:
     serving = Upstream(StandIn())
-    httpserver.expect_request(re.compile(r"^/(jurisdictions|bills)")).respond_with_handler(serving.handle)
+    httpserver.expect_request(re.compile(r"^/(jurisdictions|bills|committees|events)")).respond_with_handler(
+        serving.handle
+    )
     app.config.update(
         OPENSTATES_API_URL=httpserver.url_for("/").rstrip("/"),
         OPENSTATES_API_KEY=KEY,
@@ -184,7 +186,7 @@ def test_a_bill_number_longer_than_its_column_fails_that_state_and_the_next_goes
     assert result.exit_code == 1
     assert lines[0].startswith("mo: failed: the identifier of Open States' bill ocd-bill/")
     assert lines[0].endswith("is 63 characters long, more than the 40 this site keeps; nothing was changed")
-    assert lines[1] == "ks: 0 added, 0 updated, 0 unchanged"
+    assert lines[1] == "ks: 0 added, 0 updated, 0 unchanged; 0 committees, 0 hearings (2 requests)"
     assert lines[-1] == "total: 0 added, 0 updated, 0 unchanged (1 failed)"
     assert "/jurisdictions/ks" in [r.path for r in upstream.stand_in.asked]
     assert stored() == {}
@@ -203,7 +205,7 @@ def test_what_the_database_refuses_fails_that_state_alone(runner, upstream):
 
     lines = result.stdout.splitlines()
     assert lines[0] == "mo: failed: the bills could not be kept (IntegrityError); nothing was changed"
-    assert lines[1] == "ks: 0 added, 0 updated, 0 unchanged"
+    assert lines[1] == "ks: 0 added, 0 updated, 0 unchanged; 0 committees, 0 hearings (2 requests)"
     assert stored()["HB 2273"].title == HB_2273["title"]
 
 
@@ -214,7 +216,7 @@ def test_the_worker_records_each_states_failure_and_goes_on(upstream):
 
     assert [o.describe().split(": ")[:2] for o in outcomes] == [
         ["mo", "failed"],
-        ["ks", "0 added, 0 updated, 0 unchanged"],
+        ["ks", "0 added, 0 updated, 0 unchanged; 0 committees, 0 hearings (2 requests)"],
     ]
     assert db.session.scalar(select(func.count()).select_from(BillRefresh)) == 2
 

@@ -8,12 +8,13 @@ as failed while the next state goes on.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import Column, select
 from sqlalchemy.orm import Session
 
+from advocacy.bills.committees import CommitteeCounts, InvalidCommittees, follow_bills
 from advocacy.bills.topics import rubric
 from advocacy.clients.openstates_api import (
     BillRecord,
@@ -90,17 +91,27 @@ class BillCounts:
         )
 
 
+def _counted(number: int, word: str) -> str:
+    return f"{number} {word}" + ("" if number == 1 else "s")
+
+
 @dataclass(frozen=True)
 class RefreshOutcome:
     abbr: str
     session: str
     counts: BillCounts | None  # None when the refresh failed
     error: str = ""
+    where: CommitteeCounts = field(default_factory=CommitteeCounts)
+    requests: int = 0
 
     def describe(self) -> str:
+        """ "mo: 3 added, 1 updated, 0 unchanged; 2 committees, 1 hearing (5 requests)" """
         if self.counts is None:
             return f"{self.abbr}: failed: {self.error}"
-        return f"{self.abbr}: {self.counts.describe()}"
+        return (
+            f"{self.abbr}: {self.counts.describe()}; {_counted(self.where.committees, 'committee')}, "
+            f"{_counted(self.where.hearings, 'hearing')} ({_counted(self.requests, 'request')})"
+        )
 
 
 def chosen_session(session: Session, api: OpenStatesAPI, state: State, today: date) -> BillSession:
@@ -146,20 +157,21 @@ def refresh_state(session: Session, api: OpenStatesAPI, state: State, today: dat
         records = list(api.search_bills(abbr, chosen, rubric().query(), since))
         check_records(records)
         counts = _keep(session, state, bill_session, records)
+        where = follow_bills(session, api, state, chosen, records, today)
         session.flush()  # what the database refuses, it refuses here, for this state alone
-    except (OpenStatesAPIError, InvalidBills) as error:
+    except (OpenStatesAPIError, InvalidBills, InvalidCommittees) as error:
         session.rollback()
         outcome = RefreshOutcome(abbr, chosen, None, str(error))
-        counts = BillCounts()
+        counts, where = BillCounts(), CommitteeCounts()
     except Exception as error:  # whatever went wrong, the next state goes on
         session.rollback()
         log.exception("The refresh of %s's bills failed", abbr)
         outcome = RefreshOutcome(
             abbr, chosen, None, f"the bills could not be kept ({type(error).__name__}); nothing was changed"
         )
-        counts = BillCounts()
+        counts, where = BillCounts(), CommitteeCounts()
     else:
-        outcome = RefreshOutcome(abbr, chosen, counts)
+        outcome = RefreshOutcome(abbr, chosen, counts, where=where, requests=api.requests - asked_before)
     session.add(
         BillRefresh(
             state_abbr=abbr,
@@ -170,6 +182,8 @@ def refresh_state(session: Session, api: OpenStatesAPI, state: State, today: dat
             updated=counts.updated,
             unchanged=counts.unchanged,
             requests=api.requests - asked_before,
+            committees=where.committees,
+            hearings=where.hearings,
             error=outcome.error,
         )
     )

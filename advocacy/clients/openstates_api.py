@@ -18,7 +18,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import requests
 from urllib3.exceptions import HTTPError, MaxRetryError, ReadTimeoutError
@@ -80,6 +80,22 @@ class Sponsor:
     classification: str
 
 
+# A chamber as an Organization's classification names it (OrgClassification in the API's schema).
+CHAMBERS = ("upper", "lower", "legislature", "executive")
+
+
+@dataclass(frozen=True)
+class BillAction:
+    """One action on a bill, as GET /bills?include=actions gives it."""
+
+    id: str
+    date: date | None
+    description: str
+    classification: tuple[str, ...]
+    chamber: str  # the acting organization's classification: upper, lower, legislature, executive or ""
+    committees: tuple[tuple[str, str], ...] = ()  # (name, ocd-organization id or "") it names
+
+
 @dataclass(frozen=True)
 class BillRecord:
     ocd_id: str
@@ -93,20 +109,37 @@ class BillRecord:
     updated_at: datetime | None
     sponsors: tuple[Sponsor, ...] = field(default=())
     status: str = "pending"  # "enacted", "failed" or "pending", from its actions' classification
+    actions: tuple[BillAction, ...] = ()  # oldest first
 
 
 # Special sessions are numbered after their year: "2025S1", "2022s2".
 SPECIAL_SESSION = re.compile(r"\d[sS]\d*$")
 
 
+# Bills for the next regular session are pre-filed weeks before it starts (Missouri's from 1
+# December for a session that starts in early January): once its start is this near, it is the
+# session whose bills are refreshed and shown, and its pre-filed bills are pending.
+PREFILE_WINDOW = timedelta(days=60)
+
+
 def current_session(sessions: list[Session], today: date) -> Session | None:
-    """The session a state's page should show: a regular session running today; else the regular
-    session that started last; else any session that started last. (The API has no "active" flag;
-    special sessions, "2025S1", are classified like regular ones in some states' metadata.)"""
+    """The session a state's page should show: the next regular session once pre-filing could have
+    opened for it (PREFILE_WINDOW); else a regular session running today; else the regular session
+    that started last; else any session that started last. (The API has no "active" flag; special
+    sessions, "2025S1", are classified like regular ones in some states' metadata.)"""
 
     def regular(s: Session) -> bool:
         return s.classification in ("primary", "") and not SPECIAL_SESSION.search(s.identifier)
 
+    prefiling = [
+        s
+        for s in sessions
+        if regular(s)
+        and len(s.start_date) >= 10
+        and today.isoformat() < s.start_date[:10] <= (today + PREFILE_WINDOW).isoformat()
+    ]
+    if prefiling:
+        return min(prefiling, key=lambda s: s.start_date)
     started = [s for s in sessions if s.start_date and s.start_date[:10] <= today.isoformat()]
     running = [s for s in started if regular(s) and (not s.end_date or today.isoformat() <= s.end_date[:10])]
     for candidates in (running, [s for s in started if regular(s)], started):
@@ -264,6 +297,167 @@ def _record(bill: dict, what: str) -> BillRecord:
         updated_at=_datetime(_text(bill.get("updated_at"), f"{what}'s updated_at")),
         sponsors=sponsors,
         status=_status(actions, what),
+        actions=tuple(_action(action, what) for action in actions),
+    )
+
+
+def _action(action: dict, what: str) -> BillAction:
+    organization = action.get("organization")
+    chamber = ""
+    if organization is not None:
+        kind = _text(
+            _object(organization, f"{what}'s action organization").get("classification"),
+            f"{what}'s action organization classification",
+        )
+        chamber = kind if kind in CHAMBERS else ""
+    committees = tuple(
+        (name, _organization_id(entity, f"{what}'s action entity"))
+        for entity in _objects(action.get("related_entities"), f"{what}'s action related_entities")
+        if _text(entity.get("entity_type"), f"{what}'s action entity_type") == "organization"
+        and (name := _text(entity.get("name"), f"{what}'s action entity name").strip())
+    )
+    return BillAction(
+        id=_text(action.get("id"), f"{what}'s action id"),
+        date=_date(_text(action.get("date"), f"{what}'s action date")),
+        description=_text(action.get("description"), f"{what}'s action description").strip(),
+        classification=tuple(_texts(action.get("classification"), f"{what}'s action classification")),
+        chamber=chamber,
+        committees=committees,
+    )
+
+
+def _organization_id(entity: dict, what: str) -> str:
+    """The ocd-organization id of a related entity or participant, "" when it names none."""
+    organization = entity.get("organization")
+    if organization is None:
+        return ""
+    return _text(_object(organization, f"{what}'s organization").get("id"), f"{what}'s organization id")
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    person_name: str
+    role: str
+    person_id: str  # ocd-person/<uuid>, or "" when Open States links no person
+
+
+@dataclass(frozen=True)
+class CommitteeRecord:
+    """A committee from GET /committees. The API's Committee has no chamber: it is the `chamber`
+    the list was asked for (the API filters on the chamber of the committee's parent), and a
+    subcommittee is asked for with its committee's chamber, so it is known, not guessed."""
+
+    ocd_id: str
+    name: str
+    chamber: str
+    classification: str  # "committee" or "subcommittee"
+    parent_id: str  # the chamber's organization, or the committee of a subcommittee
+    url: str
+    members: tuple[MemberRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class HearingRecord:
+    """An event from GET /events with bills on its agenda."""
+
+    ocd_id: str
+    name: str
+    starts_at: datetime  # the legislature's wall-clock time, as the event gives it
+    all_day: bool
+    location: str
+    status: str
+    description: str
+    url: str
+    committee: tuple[str, str] | None  # (name, ocd-organization id or ""), from its participants
+    bills: tuple[tuple[str, str], ...] = ()  # (ocd-bill id or "", identifier) on its agenda
+
+
+def _source_url(item: dict, what: str) -> str:
+    """The first web address among an item's sources, "" when none is one."""
+    for source in _objects(item.get("sources"), f"{what}'s sources"):
+        url = outside_url(_text(source.get("url"), f"{what}'s source url"))
+        if url:
+            return url
+    return ""
+
+
+def _committee(item: dict, chamber: str, what: str) -> CommitteeRecord:
+    ocd_id = _text(item.get("id"), f"{what}'s id", required=True)
+    what = f"committee {ocd_id[:80]}"
+    members = []
+    for membership in _objects(item.get("memberships"), f"{what}'s memberships"):
+        person = membership.get("person")
+        members.append(
+            MemberRecord(
+                person_name=_text(membership.get("person_name"), f"{what}'s member name").strip(),
+                role=_text(membership.get("role"), f"{what}'s member role").strip() or "member",
+                person_id=""
+                if person is None
+                else _text(_object(person, f"{what}'s member person").get("id"), f"{what}'s member id"),
+            )
+        )
+    return CommitteeRecord(
+        ocd_id=ocd_id,
+        name=_text(item.get("name"), f"{what}'s name", required=True).strip(),
+        chamber=chamber,
+        classification=_text(item.get("classification"), f"{what}'s classification") or "committee",
+        parent_id=_text(item.get("parent_id"), f"{what}'s parent_id"),
+        url=_source_url(item, what),
+        members=tuple(m for m in members if m.person_name),
+    )
+
+
+def _starts_at(text: str, what: str) -> tuple[datetime, bool]:
+    """The event's start as the legislature's wall clock, and whether only a day is given."""
+    try:
+        if len(text) == 10:
+            return datetime.fromisoformat(text), True
+        return datetime.fromisoformat(text).replace(tzinfo=None), False
+    except ValueError:
+        raise UnexpectedAnswer(f"{what}'s start_date is not a date") from None
+
+
+def _hearing(item: dict, what: str) -> HearingRecord:
+    ocd_id = _text(item.get("id"), f"{what}'s id", required=True)
+    what = f"event {ocd_id[:80]}"
+    starts_at, day_only = _starts_at(
+        _text(item.get("start_date"), f"{what}'s start_date", required=True), what
+    )
+    all_day = item.get("all_day")
+    if all_day is not None and not isinstance(all_day, bool):
+        raise UnexpectedAnswer(f"{what}'s all_day is {_kind(all_day)}, not true or false")
+    location = item.get("location")
+    committees = [
+        (name, _organization_id(p, f"{what}'s participant"))
+        for p in _objects(item.get("participants"), f"{what}'s participants")
+        if _text(p.get("entity_type"), f"{what}'s participant entity_type") == "organization"
+        and (name := _text(p.get("name"), f"{what}'s participant name").strip())
+    ]
+    bills = []
+    for agenda_item in _objects(item.get("agenda"), f"{what}'s agenda"):
+        for entity in _objects(agenda_item.get("related_entities"), f"{what}'s agenda related_entities"):
+            if _text(entity.get("entity_type"), f"{what}'s agenda entity_type") != "bill":
+                continue
+            bill = entity.get("bill")
+            bill_id = (
+                ""
+                if bill is None
+                else _text(_object(bill, f"{what}'s agenda bill").get("id"), f"{what}'s agenda bill id")
+            )
+            bills.append((bill_id, _text(entity.get("name"), f"{what}'s agenda bill name").strip()))
+    return HearingRecord(
+        ocd_id=ocd_id,
+        name=_text(item.get("name"), f"{what}'s name").strip(),
+        starts_at=starts_at,
+        all_day=bool(all_day) or day_only,
+        location=""
+        if location is None
+        else _text(_object(location, f"{what}'s location").get("name"), f"{what}'s location name").strip(),
+        status=_text(item.get("status"), f"{what}'s status").strip().lower(),
+        description=_text(item.get("description"), f"{what}'s description").strip(),
+        url=_source_url(item, what),
+        committee=committees[0] if committees else None,
+        bills=tuple(b for b in bills if b[0] or b[1]),
     )
 
 
@@ -362,6 +556,59 @@ class OpenStatesAPI:
             if max_page > self.max_pages:
                 raise OpenStatesAPIError(
                     f"Open States lists {max_page} pages of bills, more than the {self.max_pages} a "
+                    "refresh may ask for (OPENSTATES_API_MAX_PAGES); nothing was changed."
+                )
+            page += 1
+
+    def committees(self, abbr: str) -> list[CommitteeRecord]:
+        """The committees of both chambers with their members, every page; joint committees (whose
+        parent is the legislature) are not asked for: bills are referred to a chamber's committees."""
+        found = []
+        for chamber in ("upper", "lower"):
+            params = [
+                ("jurisdiction", abbr),
+                ("chamber", chamber),
+                ("include", "memberships"),
+                ("include", "sources"),
+                ("per_page", str(PER_PAGE)),
+            ]
+            for n, item in enumerate(self._every_page("/committees", params, "committees")):
+                found.append(_committee(item, chamber, f"committee {n + 1} of the {chamber} chamber"))
+        return found
+
+    def events(self, abbr: str, after: date, before: date) -> list[HearingRecord]:
+        """The events with bills on their agenda that start between `after` and `before`."""
+        params = [
+            ("jurisdiction", abbr),
+            ("after", after.isoformat()),
+            ("before", before.isoformat()),
+            ("require_bills", "true"),
+            ("include", "agenda"),
+            ("include", "sources"),
+            ("include", "participants"),
+            ("per_page", str(PER_PAGE)),
+        ]
+        return [
+            _hearing(item, f"event {n + 1}")
+            for n, item in enumerate(self._every_page("/events", params, "events"))
+        ]
+
+    def _every_page(self, path: str, params: list[tuple[str, str]], what: str) -> Iterator[dict]:
+        """The results of every page of a list, at most max_pages of them."""
+        page = 1
+        while True:
+            answer = _object(self._get(path, [*params, ("page", str(page))]), "it")
+            results = _objects(answer.get("results"), "results")
+            if len(results) > PER_PAGE:
+                raise UnexpectedAnswer(f"it sent {len(results)} {what} in a page of {PER_PAGE}")
+            yield from results
+            pagination = _object(answer.get("pagination") or {}, "pagination")
+            max_page = _whole(pagination.get("max_page"), "pagination.max_page", default=1)
+            if page >= max_page:
+                return
+            if max_page > self.max_pages:
+                raise OpenStatesAPIError(
+                    f"Open States lists {max_page} pages of {what}, more than the {self.max_pages} a "
                     "refresh may ask for (OPENSTATES_API_MAX_PAGES); nothing was changed."
                 )
             page += 1

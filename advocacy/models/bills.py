@@ -163,4 +163,8 @@ class BillRefresh(db.Model):
     updated: Mapped[int] = mapped_column(default=0)
     unchanged: Mapped[int] = mapped_column(default=0)
     requests: Mapped[int] = mapped_column(default=0)  # calls to the API, against its daily allowance
+    # After the refresh: the committees holding the session's bills, and the upcoming hearings of
+    # its bills that Open States lists (0 with a good refresh: it lists none for this state).
+    committees: Mapped[int] = mapped_column(default=0)
+    hearings: Mapped[int] = mapped_column(default=0)
     error: Mapped[str] = mapped_column(Text, default="")

@@ -235,8 +235,16 @@ def upgrade() -> None:
             ondelete="SET NULL",
         )
 
+    with op.batch_alter_table("bill_refreshes", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("committees", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.add_column(sa.Column("hearings", sa.Integer(), nullable=False, server_default="0"))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("bill_refreshes", schema=None) as batch_op:
+        batch_op.drop_column("hearings")
+        batch_op.drop_column("committees")
+
     with op.batch_alter_table("bills", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_bills_committee_id_committees"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_bills_committee_id"))
