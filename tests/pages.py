@@ -98,3 +98,36 @@ def save_letter(client: FlaskClient, legislator_id: str, campaign: str = "", **f
     saved = client.post(url, data=form)
     assert saved.status_code == 302, saved.get_data(as_text=True)
     return saved.headers["Location"].split("#")[0]
+
+
+class _Options(HTMLParser):
+    """The visible text of each option of the select named `name`."""
+
+    def __init__(self, body: str, name: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.name, self.options = name, []
+        self._in_select = self._in_option = False
+        self.feed(body)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "select":
+            self._in_select = dict(attrs).get("name") == self.name
+        elif tag == "option" and self._in_select:
+            self._in_option = True
+            self.options.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._in_select = False
+        if tag in ("option", "select"):
+            self._in_option = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_option:
+            self.options[-1] += data
+
+
+def options_of(response: TestResponse, name: str) -> list[str]:
+    """The choices a person sees in the page's select `name`, white space folded."""
+    return [" ".join(text.split()) for text in _Options(response.get_data(as_text=True), name).options]
