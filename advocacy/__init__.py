@@ -72,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     from advocacy.admin import views as admin_views
     from advocacy.api import views as api_views
     from advocacy.auth import views as auth_views
+    from advocacy.bills import views as bill_views
     from advocacy.campaigns import views as campaign_views
     from advocacy.inbound import views as inbound_views
     from advocacy.legislators import views as legislator_views
@@ -82,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
         pages.bp,
         reportcard_views.bp,
         legislator_views.bp,
+        bill_views.bp,
         letter_views.bp,
         api_views.bp,
         auth_views.bp,

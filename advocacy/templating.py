@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
+from advocacy.bills.whereabouts import hearing_time, place_words
 from advocacy.dates import long_date
 from advocacy.letters.render import letter_html
 from advocacy.reportcards.service import plain_points
@@ -26,3 +27,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(letter_html)
     app.add_template_filter(source_line)
+    app.add_template_filter(place_words)
+    app.add_template_filter(hearing_time)

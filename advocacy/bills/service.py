@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from advocacy.bills.sync import RefreshOutcome, last_good_refresh, refresh_state
 from advocacy.clients.openstates_api import OpenStatesAPI
 from advocacy.errors import NotFound
-from advocacy.models import Bill, BillSession, BillSponsor, IssueArea, State
+from advocacy.models import Bill, BillSession, BillSponsor, Hearing, IssueArea, State
 from advocacy.models.bills import BillStatus
 
 
@@ -47,8 +47,12 @@ def refresh_states(
 
 
 def _with_what_pages_show(query: Select) -> Select:
+    """A bill line's areas, sponsors, committee and hearings: a few queries for any number of bills."""
     return query.options(
-        selectinload(Bill.areas), selectinload(Bill.sponsors).selectinload(BillSponsor.legislator)
+        selectinload(Bill.areas),
+        selectinload(Bill.sponsors).selectinload(BillSponsor.legislator),
+        selectinload(Bill.committee),
+        selectinload(Bill.hearings).selectinload(Hearing.committee),
     )
 
 

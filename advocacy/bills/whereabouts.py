@@ -3,6 +3,7 @@ the hearing page, letters, campaigns and alerts all use."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -49,16 +50,20 @@ def next_hearing(bill: Bill, today: date) -> Hearing | None:
     return next((h for h in bill.hearings if is_upcoming(h, today)), None)
 
 
+def _upcoming(state: State, today: date) -> tuple:
+    return (
+        Hearing.state_abbr == state.abbr,
+        Hearing.starts_at >= datetime.combine(today, datetime.min.time()),
+        Hearing.status != HearingStatus.CANCELLED.value,
+    )
+
+
 def upcoming_hearings(session: Session, state: State, today: date) -> list[Hearing]:
     """The state's hearings from today on that are not cancelled, soonest first, with their
     committees, members and agenda bills loaded."""
     query = (
         select(Hearing)
-        .where(
-            Hearing.state_abbr == state.abbr,
-            Hearing.starts_at >= datetime.combine(today, datetime.min.time()),
-            Hearing.status != HearingStatus.CANCELLED.value,
-        )
+        .where(*_upcoming(state, today))
         .options(
             selectinload(Hearing.bills).selectinload(Bill.areas),
             selectinload(Hearing.committee).selectinload(Committee.members),
@@ -66,6 +71,29 @@ def upcoming_hearings(session: Session, state: State, today: date) -> list[Heari
         .order_by(Hearing.starts_at, Hearing.id)
     )
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class HearingOutlook:
+    """What a state's page says of hearings: each bill's next one, and, when the state has none
+    coming, whether that is Open States' answer or no key is set to ask it."""
+
+    state_name: str
+    next_by_bill: dict[int, Hearing]
+    any_upcoming: bool  # the state has a hearing coming, from Open States or added by hand
+    asks_open_states: bool  # an Open States key is set
+
+    def next_for(self, bill: Bill) -> Hearing | None:
+        return self.next_by_bill.get(bill.id)
+
+
+def hearing_outlook(
+    session: Session, state: State, bills: list[Bill], today: date, asks_open_states: bool
+) -> HearingOutlook:
+    """The outlook for `bills`, whose hearings are loaded: one query more, for the whole state."""
+    coming = session.scalar(select(Hearing.id).where(*_upcoming(state, today)).limit(1))
+    found = {bill.id: hearing for bill in bills if (hearing := next_hearing(bill, today)) is not None}
+    return HearingOutlook(state.name, found, coming is not None, asks_open_states)
 
 
 def seats_of(session: Session, legislator_id: str) -> list[CommitteeMember]:
@@ -78,6 +106,26 @@ def seats_of(session: Session, legislator_id: str) -> list[CommitteeMember]:
         .order_by(Committee.chamber.desc(), Committee.name)
     )
     return list(session.scalars(query))
+
+
+def next_committee_hearings(
+    session: Session, seats: list[CommitteeMember], today: date
+) -> dict[int, Hearing]:
+    """Committee id → its next hearing that is not cancelled, for the committees of these seats."""
+    ids = {seat.committee_id for seat in seats}
+    if not ids:
+        return {}
+    query = (
+        select(Hearing)
+        .where(
+            Hearing.committee_id.in_(ids),
+            Hearing.starts_at >= datetime.combine(today, datetime.min.time()),
+            Hearing.status != HearingStatus.CANCELLED.value,
+        )
+        .order_by(Hearing.starts_at.desc(), Hearing.id.desc())
+    )
+    # Latest first, so the soonest of each committee is written last and kept.
+    return {hearing.committee_id: hearing for hearing in session.scalars(query)}
 
 
 def seat_words(member: CommitteeMember) -> str:

@@ -2,6 +2,7 @@
 and /lookup: find my lawmakers by home address."""
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from flask import (
@@ -18,6 +19,7 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from advocacy.bills.service import sponsored_bills
+from advocacy.bills.whereabouts import next_committee_hearings, seats_of
 from advocacy.caching import SHORT, cached_page
 from advocacy.clients.census import GeocoderBusy, GeocoderUnavailable
 from advocacy.clients.photos import PhotoStore
@@ -126,12 +128,15 @@ def export(abbr: str) -> Response:
 def _detail(legislator: Legislator, form: CorrectionForm, status: int = 200) -> tuple[str, int]:
     state: State = legislator.state
     card = choose_report_card(db.session, state)
+    seats = seats_of(db.session, legislator.id)
     return render_template(
         "legislators/detail.html",
         legislator=legislator,
         summary=summarize(db.session, card) if card else None,
         letters_sent=letters_sent_to(db.session, legislator),
         bills=sponsored_bills(db.session, legislator.id),
+        seats=seats,
+        committee_hearings=next_committee_hearings(db.session, seats, date.today()),
         form=form,
     ), status
 

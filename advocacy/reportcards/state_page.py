@@ -4,10 +4,12 @@ areas, the bills that address them, and the grade's history."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.orm import Session
 
 from advocacy.bills.service import Freshness, bills_by_area, freshness, state_bills
+from advocacy.bills.whereabouts import HearingOutlook, hearing_outlook
 from advocacy.models import Bill, Framework, IssueArea, ReportCard, State
 from advocacy.reportcards.charts import Trend, grade_trends
 from advocacy.reportcards.service import (
@@ -37,14 +39,23 @@ class StatePage:
     chosen_area: IssueArea | None  # `?area=`: the address box writes about it
     bills: dict[int, list[Bill]]  # issue-area id → the bills before the legislature that address it
     bill_freshness: Freshness
+    hearings: HearingOutlook  # each bill's next hearing, or why none is shown
     trends: list[Trend]
     sharing: int  # how many states share the card's grade
 
 
-def state_page(session: Session, abbr: str, year: int | None, area_key: str) -> StatePage:
+def state_page(
+    session: Session,
+    abbr: str,
+    year: int | None,
+    area_key: str,
+    today: date | None = None,
+    asks_open_states: bool = False,
+) -> StatePage:
     """The page for `/states/<abbr>?edition=YEAR&area=KEY` (UnknownState, UnknownEdition and
-    UnknownArea say what is wrong)."""
+    UnknownArea say what is wrong); hearings from `today` on count as coming."""
     state = get_state(session, abbr)
+    current = state_bills(session, state)
     cards = report_cards_for_state(session, state)
     card = choose_report_card(session, state, year, cards)
     framework = featured_framework(session)
@@ -55,8 +66,9 @@ def state_page(session: Session, abbr: str, year: int | None, area_key: str) -> 
         summary=summarize(session, card) if card else None,
         framework=framework,
         chosen_area=_chosen_area(framework, area_key),
-        bills=bills_by_area(state_bills(session, state)),
+        bills=bills_by_area(current),
         bill_freshness=freshness(session, state),
+        hearings=hearing_outlook(session, state, current, today or date.today(), asks_open_states),
         trends=grade_trends(editions(session), cards),
         sharing=states_sharing_grade(session, card) if card else 0,
     )

@@ -1,7 +1,8 @@
 """The state page: grade, each issue area as a bar, and the weakest areas to write about."""
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
+from advocacy.bills.service import api_configured
 from advocacy.caching import cached_page, conditional, report_cards_changed_at
 from advocacy.extensions import db
 from advocacy.reportcards.charts import tile_map
@@ -23,7 +24,13 @@ bp = Blueprint("reportcards", __name__)
 def state(abbr: str) -> Response:
     year = parse_edition(request.args.get("edition"))
     try:
-        page = state_page(db.session, abbr, year, request.args.get("area", ""))
+        page = state_page(
+            db.session,
+            abbr,
+            year,
+            request.args.get("area", ""),
+            asks_open_states=api_configured(current_app.config),
+        )
     except UnknownArea as error:
         abort(400, description=str(error))
     html = render_template("reportcards/state.html", **vars(page))

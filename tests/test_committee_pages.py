@@ -1,0 +1,199 @@
+"""Committees and hearings on the pages: where each bill is and its next hearing on the state page,
+a hearing's own page, a state's upcoming hearings, a lawmaker's committees, the API's bill items
+and hearings, and an admin's corrections."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from advocacy.bills.whereabouts import hearing_time
+from advocacy.dates import long_date
+from advocacy.extensions import db
+from advocacy.models import Framework, Hearing, IssueArea
+from tests.builders import make_bill, make_committee, make_hearing, make_legislator
+from tests.pages import link_with_text, text_of
+
+JUSTICE = "Access to Justice for Trafficking Survivors"
+
+
+def featured_area(slug: str) -> IssueArea:
+    return db.session.scalar(
+        select(IssueArea).join(Framework).where(Framework.featured, IssueArea.slug == slug)
+    )
+
+
+def under_weak_area(seen: str, area: str) -> str:
+    """What the state page shows under one weak area: from its name to its "Write about this"."""
+    weakest = seen.split("Where the law is weakest", 1)[1].split("Every issue area", 1)[0]
+    return weakest.split(area, 1)[1].split("Write about this", 1)[0]
+
+
+def soon(days: int, hour: int = 9, minute: int = 30) -> datetime:
+    """A moment `days` from today, in the legislature's own time."""
+    return datetime.combine(date.today() + timedelta(days=days), time(hour, minute))
+
+
+@pytest.fixture
+def held_bill(app):
+    """HB 2273 in the House Committee on Children and Families since February 10, 2026, with a
+    chair and a member, and a hearing in a week."""
+    chair = make_legislator(db.session, n=1, chamber="lower", name="Alex Chair")
+    member = make_legislator(db.session, n=2, chamber="lower", name="Sam Member")
+    committee = make_committee(db.session, members=[(chair, "Chair"), (member, "member")])
+    bill = make_bill(
+        db.session,
+        "HB 2273",
+        areas=[featured_area("access-to-justice")],
+        place="committee",
+        place_chamber="lower",
+        place_since=date(2026, 2, 10),
+        committee_id=committee.id,
+    )
+    hearing = make_hearing(db.session, committee, soon(7), bills=[bill])
+    db.session.commit()
+    return bill, committee, hearing
+
+
+def test_a_bill_line_says_where_the_bill_is_and_links_its_next_hearing_with_the_source(client, held_bill):
+    _bill, _committee, hearing = held_bill
+
+    page = client.get("/states/mo")
+    justice = under_weak_area(text_of(page), JUSTICE)
+
+    assert "In the House Committee on Children and Families since February 10, 2026." in justice
+    assert (
+        f"Next hearing: {hearing_time(hearing)} , House Hearing Room 4, State Capitol, before the House "
+        "Committee on Children and Families. Source: house.mo.gov ." in justice
+    )
+    assert link_with_text(page, hearing_time(hearing)) == f"/hearings/{hearing.id}"
+    assert link_with_text(page, "house.mo.gov") == "https://house.mo.gov/HearingsSchedule.aspx"
+    assert "no upcoming hearings" not in justice
+
+
+def test_a_past_or_cancelled_hearing_is_not_the_next_one_and_the_page_says_none_is_listed(client, app):
+    app.config["OPENSTATES_API_KEY"] = "a-key"
+    committee = make_committee(db.session)
+    bill = make_bill(db.session, "HB 2273", areas=[featured_area("access-to-justice")])
+    make_hearing(db.session, committee, soon(-3), bills=[bill])
+    make_hearing(db.session, committee, soon(3), bills=[bill], status="cancelled")
+    db.session.commit()
+
+    justice = under_weak_area(text_of(client.get("/states/mo")), JUSTICE)
+
+    assert "Next hearing" not in justice
+    assert (
+        "Open States lists no upcoming hearings for Missouri; the legislature's own calendar may." in justice
+    )
+
+
+def test_without_a_key_the_page_says_hearings_come_from_open_states(client, app):
+    app.config["OPENSTATES_API_KEY"] = ""
+    make_bill(db.session, "HB 2273", areas=[featured_area("access-to-justice")])
+    db.session.commit()
+
+    justice = under_weak_area(text_of(client.get("/states/mo")), JUSTICE)
+
+    assert "Hearings come from Open States, and this site has no Open States key to ask it" in justice
+    assert "Open States lists no upcoming hearings" not in justice
+
+
+def test_the_state_page_costs_the_same_queries_for_one_bill_or_many(client, held_bill, count_queries):
+    _bill, committee, _hearing = held_bill
+    with count_queries() as one:
+        assert client.get("/states/mo?area=4").status_code == 200
+    for n in range(8):
+        more = make_bill(
+            db.session,
+            f"SB {100 + n}",
+            areas=[featured_area("access-to-justice")],
+            place="committee",
+            place_chamber="lower",
+            committee_id=make_committee(db.session, f"Committee {n}").id,
+        )
+        make_hearing(db.session, committee, soon(n + 1), bills=[more])
+    db.session.commit()
+
+    with count_queries() as many:
+        assert client.get("/states/mo?area=4").status_code == 200
+
+    assert len(many) == len(one), "\n".join(many)
+
+
+def test_a_hearing_page_lists_its_bills_and_the_committees_members(client, held_bill):
+    bill, committee, hearing = held_bill
+    chair, member = (seat.legislator_id for seat in committee.members)
+
+    page = client.get(f"/hearings/{hearing.id}")
+    seen = text_of(page)
+
+    assert page.status_code == 200
+    assert f"House Committee on Children and Families: hearing on {hearing_time(hearing)}" in seen
+    assert "Where House Hearing Room 4, State Capitol" in seen and "Status Confirmed" in seen
+    assert "HB 2273 : Relating to the protection of children (HB 2273)" in seen
+    assert "In the House Committee on Children and Families since February 10, 2026." in seen
+    assert "Representative Alex Chair , chair" in seen and "Representative Sam Member" in seen
+    assert link_with_text(page, "Alex Chair") == f"/legislators/{chair}"
+    write = urlsplit(link_with_text(page, "Write to the committee"))
+    assert write.path == "/letters/new"
+    assert parse_qs(write.query) == {"state": ["mo"], "to": [chair, member], "bill": [str(bill.id)]}
+
+
+def test_an_unknown_hearing_is_a_clear_404(client):
+    page = client.get("/hearings/999999")
+
+    assert page.status_code == 404
+    assert "There is no hearing number 999999 on this site" in text_of(page)
+
+
+def test_a_states_hearings_page_lists_upcoming_hearings_or_says_none_are_listed(client, held_bill, app):
+    _bill, _committee, hearing = held_bill
+    app.config["OPENSTATES_API_KEY"] = "a-key"
+
+    listed = client.get("/states/mo/hearings")
+    none = client.get("/states/ks/hearings")
+
+    assert f"{hearing_time(hearing)} : House Committee on Children and Families" in text_of(listed)
+    assert "On the agenda: HB 2273" in text_of(listed)
+    assert (
+        "Open States lists no upcoming hearings for Kansas; the legislature's own calendar may."
+        in text_of(none)
+    )
+    assert client.get("/states/zz/hearings").status_code == 404
+
+
+def test_a_lawmakers_page_lists_their_committees_with_the_next_hearing(client, held_bill):
+    _bill, committee, hearing = held_bill
+    chair = committee.members[0].legislator_id
+
+    page = client.get(f"/legislators/{chair}")
+    seen = text_of(page)
+
+    assert (
+        f"Chair of the House Committee on Children and Families: next hearing {hearing_time(hearing)}" in seen
+    )
+    assert link_with_text(page, hearing_time(hearing)) == f"/hearings/{hearing.id}"
+
+
+def test_a_lawmaker_on_no_committee_is_told_so(client, app):
+    person = make_legislator(db.session, n=5)
+    db.session.commit()
+
+    assert "This site knows of no committee seat for Senator Jordan Example5." in text_of(
+        client.get(f"/legislators/{person.id}")
+    )
+
+
+def test_a_write_to_a_hearing_shows_at_the_next_visit(client, held_bill):
+    _bill, _committee, hearing = held_bill
+    before = text_of(client.get(f"/hearings/{hearing.id}"))
+    db.session.get(Hearing, hearing.id).location = "Senate Lounge"
+    db.session.commit()
+
+    after = text_of(client.get(f"/hearings/{hearing.id}"))
+
+    assert "House Hearing Room 4" in before and "Where Senate Lounge" in after
+    assert long_date(hearing.starts_at.date()) in after
