@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from advocacy.extensions import db
-from tests.builders import JURISDICTIONS, make_legislator
+from tests.builders import JURISDICTIONS, make_bill, make_legislator
 
 
 def test_states_lists_each_state_with_its_latest_grade_per_framework(client):
@@ -94,6 +94,7 @@ def test_default_report_card_is_the_newest_and_borrows_weakest_areas_from_the_sa
         ("/api/v1/states/mo/legislators?page=0", 400, "bad_request"),
         ("/api/v1/states/mo/legislators?per_page=501", 400, "bad_request"),
         ("/api/v1/nothing-here", 404, "not_found"),
+        ("/api/v1/states/zz/hearings", 404, "not_found"),
     ],
 )
 def test_errors_are_json_with_the_matching_status(client, url, status, code):
@@ -120,6 +121,17 @@ def test_legislators_filter_by_chamber_district_and_name(client):
     assert lower_7["items"][0]["title"] == "Representative"
     assert (named["total"], named["page"], named["per_page"]) == (2, 2, 1)
     assert [p["name"] for p in named["items"]] == ["Cy Member"]
+
+
+def test_a_bill_nothing_places_has_no_committee_or_hearing_and_a_state_without_hearings_lists_none(client):
+    make_bill(db.session, "HB 1946")
+    db.session.commit()
+
+    (bill,) = client.get("/api/v1/states/mo/bills").get_json()["items"]
+    hearings = client.get("/api/v1/states/mo/hearings").get_json()
+
+    assert (bill["committee"], bill["next_hearing"]) == (None, None)
+    assert hearings == {"items": [], "total": 0, "page": 1, "per_page": 1}
 
 
 def test_healthz(client):

@@ -197,3 +197,54 @@ def test_a_write_to_a_hearing_shows_at_the_next_visit(client, held_bill):
 
     assert "House Hearing Room 4" in before and "Where Senate Lounge" in after
     assert long_date(hearing.starts_at.date()) in after
+
+
+def test_api_bill_items_carry_the_committee_and_the_next_hearing(client, held_bill):
+    _bill, _committee, hearing = held_bill
+
+    items = client.get("/api/v1/states/mo/bills").get_json()["items"]
+    card = client.get("/api/v1/states/mo/report-card").get_json()
+
+    assert items[0]["committee"] == {
+        "name": "House Committee on Children and Families",
+        "chamber": "lower",
+        "since": "2026-02-10",
+    }
+    assert items[0]["next_hearing"] == {
+        "starts_at": hearing.starts_at.strftime("%Y-%m-%dT%H:%M"),
+        "all_day": False,
+        "location": "House Hearing Room 4, State Capitol",
+        "committee": "House Committee on Children and Families",
+    }
+    assert card["bills"] == items
+
+
+def test_api_a_bill_on_the_floor_has_no_committee_and_no_hearing(client, app):
+    make_bill(
+        db.session, "SB 60", areas=[featured_area("access-to-justice")], place="floor", place_chamber="upper"
+    )
+    db.session.commit()
+
+    (item,) = client.get("/api/v1/states/mo/bills").get_json()["items"]
+
+    assert (item["committee"], item["next_hearing"]) == (None, None)
+
+
+def test_api_lists_a_states_upcoming_hearings_with_their_weak_area_bills(client, held_bill):
+    bill, _committee, hearing = held_bill
+    off_topic = make_bill(db.session, "HB 9")  # on the agenda, but addresses no issue area
+    db.session.get(Hearing, hearing.id).bills.append(off_topic)
+    make_hearing(db.session, None, soon(-1), bills=[bill])  # yesterday's
+    db.session.commit()
+
+    answer = client.get("/api/v1/states/mo/hearings").get_json()
+
+    assert answer["total"] == 1 and answer["page"] == 1
+    (item,) = answer["items"]
+    assert item["id"] == hearing.id and item["status"] == "confirmed"
+    assert item["source"] == "https://house.mo.gov/HearingsSchedule.aspx"
+    assert item["committee"] == "House Committee on Children and Families"
+    assert item["bills"] == [
+        {"id": bill.id, "identifier": "HB 2273", "title": bill.title, "areas": ["access-to-justice"]}
+    ]
+    assert client.get("/api/v1/states/zz/hearings").get_json()["error"]["code"] == "not_found"

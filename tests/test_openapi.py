@@ -8,12 +8,15 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from advocacy.extensions import db
-from tests.builders import make_legislator
+from advocacy.models import Framework, IssueArea
+from tests.builders import make_bill, make_committee, make_hearing, make_legislator
 from tests.conftest import serve
 
 CENSUS_ANSWER = Path(__file__).parent / "fixtures" / "census" / "missouri.json"
@@ -32,9 +35,24 @@ def live_api(app, httpserver) -> Iterator[str]:
         make_legislator(
             db.session, n=n, district="19" if n == 1 else str(n), chamber="upper" if n < 3 else "lower"
         )
+    _bill_in_committee_with_a_hearing()
     db.session.commit()
     with serve(app) as url:
         yield url
+
+
+def _bill_in_committee_with_a_hearing() -> None:
+    """So that bill items carry a committee and a next hearing, and the hearings list has one."""
+    area = db.session.scalar(
+        select(IssueArea).join(Framework).where(Framework.featured, IssueArea.number == 4)
+    )
+    committee = make_committee(db.session)
+    bill = make_bill(
+        db.session, areas=[area], place="committee", place_since=date(2026, 2, 10), committee_id=committee.id
+    )
+    make_hearing(
+        db.session, committee, datetime.combine(date.today() + timedelta(days=3), time(9, 30)), bills=[bill]
+    )
 
 
 def test_every_answer_matches_the_published_document(live_api, tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 
 from advocacy.legislators.service import SORTS
+from advocacy.models.committees import HearingStatus
 from advocacy.models.legislators import CHAMBERS
 from advocacy.pagination import MAX_PAGE
 from advocacy.reportcards.loader import DATA_DIR
@@ -49,6 +50,17 @@ def _json(schema: dict, description: str) -> dict:
 def _error(description: str) -> dict:
     return _json(_ref("Error"), description)
 
+
+HEARING_BRIEF = {
+    "starts_at": {
+        "type": "string",
+        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}$",
+        "description": "The legislature's own wall-clock time, with no time zone: 2026-02-24T09:30.",
+    },
+    "all_day": {"type": "boolean", "description": "true: only the day is known; starts_at is at 00:00."},
+    "location": {"type": "string"},
+    "committee": {**STRING_OR_NULL, "description": "The committee that holds it; null when not given."},
+}
 
 NOT_MODIFIED = {
     "description": "Not Modified: the copy named by If-None-Match or If-Modified-Since is current."
@@ -210,6 +222,47 @@ SCHEMAS: dict[str, dict] = {
                 ),
             },
             "added_by_hand": {"type": "boolean"},
+            "committee": {
+                "description": "The committee that holds the bill now; null once out of committee, "
+                "law or failed, or while nothing says.",
+                "oneOf": [_ref("BillCommittee"), {"type": "null"}],
+            },
+            "next_hearing": {
+                "description": "Its next hearing, not cancelled, from today on; null if none is known.",
+                "oneOf": [_ref("HearingBrief"), {"type": "null"}],
+            },
+        }
+    ),
+    "BillCommittee": _object(
+        {
+            "name": {"type": "string", "description": "Such as House Committee on Children and Families."},
+            "chamber": {"type": "string", "enum": list(CHAMBERS)},
+            "since": {**STRING_OR_NULL, "format": "date", "description": "When it was referred there."},
+        }
+    ),
+    "HearingBrief": _object(HEARING_BRIEF),
+    "Hearing": _object(
+        {
+            "id": {"type": "integer"},
+            **HEARING_BRIEF,
+            "status": {"type": "string", "enum": [s.value for s in HearingStatus]},
+            "source": {
+                **STRING_OR_NULL,
+                "description": "Where it can be checked: an http(s) address, or null.",
+            },
+            "added_by_hand": {"type": "boolean"},
+            "bills": {
+                "type": "array",
+                "description": "The weak-area bills on its agenda: those that address an issue area.",
+                "items": _object(
+                    {
+                        "id": {"type": "integer"},
+                        "identifier": {"type": "string"},
+                        "title": {"type": "string"},
+                        "areas": {**STRINGS, "description": "Slugs of the issue areas the bill addresses."},
+                    }
+                ),
+            },
         }
     ),
     "Legislator": _object(
@@ -420,6 +473,13 @@ def _report_card_paths() -> dict:
                     "Only bills on this issue area: its number (1 to 6) or slug.",
                 ),
             ],
+            cached=True,
+        ),
+        "/api/v1/states/{abbr}/hearings": _get(
+            "A state's upcoming committee hearings, soonest first, with the weak-area bills on each agenda.",
+            _json(_listing("Hearing"), "Every hearing from today on that is not cancelled."),
+            (404, "Not Found: no such state."),
+            parameters=[_state()],
             cached=True,
         ),
     }

@@ -4,11 +4,15 @@ against it, so the two cannot drift apart unnoticed."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
+from advocacy.bills.hearings import agenda
+from advocacy.bills.whereabouts import next_hearing
 from advocacy.legislators.lookup import ChamberLookup, MayAlsoRepresent, Member
 from advocacy.links import outside_url
-from advocacy.models import Bill, Edition, Framework, Legislator, ReportCard, State
+from advocacy.models import Bill, Committee, Edition, Framework, Hearing, Legislator, ReportCard, State
+from advocacy.models.bills import BillPlace, BillStatus
 from advocacy.reportcards.service import CardSummary
 
 
@@ -67,7 +71,50 @@ def state(state: State, latest: dict[str, ReportCard]) -> dict:
     }
 
 
-def bill(bill: Bill) -> dict:
+def committee(bill: Bill) -> dict | None:
+    """The committee that holds a pending bill, and since when; null anywhere else."""
+    held = bill.committee
+    if bill.status != BillStatus.PENDING or bill.place != BillPlace.COMMITTEE or held is None:
+        return None
+    return {
+        "name": held.title,
+        "chamber": held.chamber,
+        "since": bill.place_since.isoformat() if bill.place_since else None,
+    }
+
+
+def _committee_title(held: Committee | None) -> str | None:
+    return held.title if held is not None else None
+
+
+def hearing_brief(hearing: Hearing | None) -> dict | None:
+    """A hearing as a bill item names it: when (the legislature's own time, no zone), where, who."""
+    if hearing is None:
+        return None
+    return {
+        "starts_at": hearing.starts_at.isoformat(timespec="minutes"),
+        "all_day": hearing.all_day,
+        "location": hearing.location,
+        "committee": _committee_title(hearing.committee),
+    }
+
+
+def hearing(hearing: Hearing) -> dict:
+    """An upcoming hearing with the weak-area bills on its agenda."""
+    return {
+        "id": hearing.id,
+        **(hearing_brief(hearing) or {}),
+        "status": hearing.status,
+        "source": outside_url(hearing.url) or None,
+        "added_by_hand": hearing.added_by_hand,
+        "bills": [
+            {"id": b.id, "identifier": b.identifier, "title": b.title, "areas": [a.slug for a in b.areas]}
+            for b in agenda(hearing)
+        ],
+    }
+
+
+def bill(bill: Bill, today: date | None = None) -> dict:
     return {
         "id": bill.id,
         "ocd_id": bill.ocd_id,
@@ -83,10 +130,12 @@ def bill(bill: Bill) -> dict:
             {"name": s.name, "legislator_id": s.legislator_id, "primary": s.primary} for s in bill.sponsors
         ],
         "added_by_hand": bill.added_by_hand,
+        "committee": committee(bill),
+        "next_hearing": hearing_brief(next_hearing(bill, today or date.today())),
     }
 
 
-def report_card(summary: CardSummary, bills: list[Bill]) -> dict:
+def report_card(summary: CardSummary, bills: list[Bill], today: date | None = None) -> dict:
     card = summary.card
     return {
         "state": card.state_abbr,
@@ -135,7 +184,7 @@ def report_card(summary: CardSummary, bills: list[Bill]) -> dict:
         ],
         # The bills before the legislature now, whichever card is shown: their areas say which
         # weak area each would fix.
-        "bills": [bill(b) for b in bills],
+        "bills": [bill(b, today) for b in bills],
     }
 
 

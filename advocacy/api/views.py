@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from advocacy.api import serialisers
 from advocacy.api.openapi import document
 from advocacy.bills.service import state_bills
+from advocacy.bills.whereabouts import upcoming_hearings
 from advocacy.caching import cached_page, conditional, report_cards_changed_at
 from advocacy.clients.census import GeocoderBusy, GeocoderUnavailable
 from advocacy.errors import json_error
@@ -160,7 +163,15 @@ def bills(abbr: str) -> Response:
         if area is None or key not in (str(area.number), area.slug):
             abort(400, description=f"area must be an issue area's number (1 to 6) or slug, not {key!r}.")
     found = state_bills(db.session, state, area)
-    return _listing([serialisers.bill(b) for b in found], len(found))
+    return _listing([serialisers.bill(b, date.today()) for b in found], len(found))
+
+
+@bp.get("/states/<abbr>/hearings")
+@cached_page()
+def hearings(abbr: str) -> Response:
+    state = get_state(db.session, abbr)
+    found = upcoming_hearings(db.session, state, date.today())
+    return _listing([serialisers.hearing(h) for h in found], len(found))
 
 
 @bp.get("/openapi.json")

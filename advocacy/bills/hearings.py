@@ -48,8 +48,9 @@ def state_for_hearings(session: Session, abbr: str) -> State:
 
 
 def agenda(hearing: Hearing) -> list[Bill]:
-    """The bills on the hearing's agenda that pages show (not hidden by an admin), by number."""
-    return sorted((b for b in hearing.bills if not b.hidden), key=lambda b: b.identifier)
+    """The weak-area bills on the hearing's agenda: those that address an issue area and that no
+    admin has hidden, by number."""
+    return sorted((b for b in hearing.bills if b.areas and not b.hidden), key=lambda b: b.identifier)
 
 
 def sitting_members(hearing: Hearing) -> list[Legislator]:

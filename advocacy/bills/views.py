@@ -33,9 +33,11 @@ def hearing(hearing_id: int) -> str:
 @cached_page()
 def state_hearings(abbr: str) -> str:
     state = state_for_hearings(db.session, abbr)
+    found = upcoming_hearings(db.session, state, date.today())
     return render_template(
         "bills/state_hearings.html",
         state=state,
-        hearings=upcoming_hearings(db.session, state, date.today()),
+        hearings=found,
+        agendas={h.id: agenda(h) for h in found},
         asks_open_states=api_configured(current_app.config),
     )
