@@ -245,6 +245,25 @@ def made_up_bills(count: int, start: int = 100) -> list[dict]:
     ]
 
 
+def moved(record: dict, *actions_: tuple) -> dict:
+    """The bill after more actions (made with action()): updated now, so the next refresh asks for it."""
+    added = [
+        dict(
+            _action(0, len(record["actions"]) + i + 1, *a),
+            id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{record['id']}/{i}")),
+        )
+        for i, a in enumerate(actions_)
+    ]
+    latest = added[-1] if added else record["actions"][-1]
+    return dict(
+        record,
+        actions=[*record["actions"], *added],
+        latest_action_date=latest["date"],
+        latest_action_description=latest["description"],
+        updated_at="2099-01-01T00:00:00+00:00",
+    )
+
+
 def event(
     n: int,
     starts: str,

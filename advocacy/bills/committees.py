@@ -188,7 +188,10 @@ def place_from_actions(record: BillRecord, committees: StateCommittees) -> Place
             if committee is not None:
                 place = Place(BillPlace.COMMITTEE, committee.chamber, action.date, committee)
         elif kinds & REPORTED_OUT or (
-            place is not None and kinds & {"reading-2", "passage"} and action.chamber in CHAMBERS
+            place is not None
+            and place.place == BillPlace.COMMITTEE
+            and kinds & {"reading-2", "passage"}
+            and action.chamber in CHAMBERS
         ):
             chamber = action.chamber or (place.chamber if place else "")
             place = Place(BillPlace.FLOOR, chamber, action.date, None)
