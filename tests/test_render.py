@@ -158,7 +158,8 @@ def test_the_linter_names_unknown_variables_and_attributes_with_their_lines():
     )
 
     assert problems == [
-        "line 1: recipient has no 'age'; it has chamber_name, district, name, salutation_name, title",
+        "line 1: recipient has no 'age'; it has chamber_name, committee_seat, district, name, "
+        "salutation_name, title",
         "line 3: unknown variable 'mood'",
     ]
     assert lint_template("{% if %}") == ["line 1: Expected an expression, got 'end of statement block'"]

@@ -23,6 +23,7 @@ TARGETS = {
     CampaignTarget.LOWER: "The lower chamber (House, Assembly, House of Delegates)",
     CampaignTarget.DISTRICTS: "Chosen districts",
     CampaignTarget.LAWMAKERS: "Chosen lawmakers",
+    CampaignTarget.COMMITTEE: "The members of the committee that holds the bill",
 }
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -79,6 +80,10 @@ def check_values(session: Session, values: CampaignValues, campaign: Campaign | 
             problems.append("list at least one district, e.g. 'Senate 12'")
     if values.target == CampaignTarget.LAWMAKERS and not values.target_legislators:
         problems.append("choose at least one lawmaker")
+    if values.target == CampaignTarget.COMMITTEE and values.bill is None:
+        problems.append(
+            "choose the bill whose committee the campaign writes to, or choose other lawmakers to write to"
+        )
     if values.starts_on and values.ends_on and values.ends_on < values.starts_on:
         problems.append("the end date is before the start date")
     problems += _template_problems(values)

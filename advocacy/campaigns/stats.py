@@ -97,6 +97,7 @@ class CampaignStats:
     per_day: list[tuple[str, int]] = field(default_factory=list)
     lawmakers: list[LawmakerTally] = field(default_factory=list)
     not_reached: list[Legislator] = field(default_factory=list)
+    targets: int = 0  # the lawmakers the campaign writes to now, reached or not
     districts: dict[str, list[DistrictCell]] = field(default_factory=dict)  # chamber -> cells
 
     @property
@@ -207,6 +208,7 @@ def _count_lawmakers(
     )
     reached = {t.legislator.id for t in stats.lawmakers}
     targets = [p for p in people.values() if p.id not in missing]
+    stats.targets = len(targets)
     stats.not_reached = [p for p in targets if p.id not in reached]
     per_district: dict[tuple[str, str], int] = {}
     for tally in stats.lawmakers:

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from advocacy.auth.access import role_required
 from advocacy.bills.service import get_bill, state_bills
 from advocacy.caching import SHORT, cached_page, kept, private_page
+from advocacy.campaigns import following
 from advocacy.campaigns.forms import CampaignForm
 from advocacy.campaigns.service import (
     CampaignProblem,
@@ -147,17 +148,27 @@ def edit(slug: str) -> tuple[str, int] | Response:
     return _edit(_managed_or_403(slug))
 
 
+def _day(slug: str) -> str:
+    """The public page counts down to its bill's hearing: a kept copy serves only its own day."""
+    return following.today().isoformat()
+
+
 @bp.get("/campaigns/<slug>")
-@cached_page(SHORT)  # the count of letters sent moves with every letter, which does not move the generation
+# Kept briefly: the count of letters sent moves with every letter, which does not move the generation.
+@cached_page(SHORT, version=_day)
 def public(slug: str) -> str:
     campaign = get_campaign(db.session, slug)
     card = choose_report_card(db.session, campaign.state)
+    targets = targets_of(db.session, campaign)
+    bill = campaign.bill if campaign.bill_id else None
     return render_template(
         "campaigns/public.html",
         campaign=campaign,
         summary=summarize(db.session, card) if card else None,
         sent=letters_sent(db.session, campaign),
-        targets=targets_of(db.session, campaign),
+        targets=targets,
+        deadline=following.hearing_deadline(bill, following.today()),
+        whom=following.committee_words(campaign, len(targets)),
     )
 
 
@@ -185,14 +196,21 @@ def dashboard(slug: str) -> str:
             )
         bill = campaign.bill if campaign.bill_id else None
         return render_template(
-            "campaigns/_figures.html", campaign=campaign, stats=stats, order=order, bill=bill
+            "campaigns/_figures.html",
+            campaign=campaign,
+            stats=stats,
+            order=order,
+            bill=bill,
+            moves=following.bill_moves(campaign) if bill else [],
+            whom=following.committee_words(campaign, stats.targets),
         )
 
-    # The figures change only when a letter does: kept until the campaign's totals move. Their
-    # links start with the site's own address, never with the Host a request names.
+    # The figures change only when a letter does, or the campaign's bill moves (which changes whom
+    # it writes to): kept until the campaign's totals or the bill's place move. Their links start
+    # with the site's own address, never with the Host a request names.
     fingerprint = tallies_fingerprint(db.session, campaign.id)
     site = current_app.config["BASE_URL"] + request.script_root
-    key = f"dashboard:{campaign.id}:{order}:{site}:{fingerprint}"
+    key = f"dashboard:{campaign.id}:{order}:{site}:{fingerprint}:{following.bill_fingerprint(campaign)}"
     return render_template(
         "campaigns/dashboard.html", campaign=campaign, figures=Markup(kept(key, FIGURES_KEPT, figures))
     )

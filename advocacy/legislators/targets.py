@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from advocacy.bills.whereabouts import who_decides
 from advocacy.errors import NotFound
 from advocacy.models import Campaign, Legislator, State
 from advocacy.models.campaigns import CampaignTarget
@@ -63,7 +64,8 @@ def parse_districts(session: Session, state: State, text: str) -> tuple[list[tup
 
 
 def targets_of(session: Session, campaign: Campaign) -> list[Legislator]:
-    """The sitting lawmakers a campaign writes to, in table order."""
+    """The sitting lawmakers a campaign writes to, in table order; for a committee campaign, those
+    who decide its bill's next step (none once it is law or has failed)."""
     query = select(Legislator).where(
         Legislator.state_abbr == campaign.state_abbr, Legislator.retired_at.is_(None)
     )
@@ -71,6 +73,10 @@ def targets_of(session: Session, campaign: Campaign) -> list[Legislator]:
         query = query.where(Legislator.chamber == campaign.target)
     elif campaign.target == CampaignTarget.LAWMAKERS:
         query = query.where(Legislator.id.in_(campaign.target_legislators.split()))
+    elif campaign.target == CampaignTarget.COMMITTEE:
+        # Whoever decides the bill's next step now: it changes as the bill moves.
+        deciding = who_decides(session, campaign.bill) if campaign.bill is not None else []
+        query = query.where(Legislator.id.in_([p.id for p in deciding]))
     elif campaign.target == CampaignTarget.DISTRICTS:
         state = session.get(State, campaign.state_abbr)
         pairs, _ = parse_districts(session, state, campaign.target_districts)

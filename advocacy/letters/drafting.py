@@ -8,7 +8,7 @@ from datetime import date
 from functools import cached_property
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from advocacy.bills.service import pending, state_bills
 from advocacy.caching import LONG, kept
@@ -27,7 +27,20 @@ from advocacy.letters.service import (
     save_letters,
     template_for,
 )
-from advocacy.models import Bill, Campaign, Framework, IssueArea, Legislator, Letter, LetterTemplate, State
+from advocacy.models import (
+    Bill,
+    Campaign,
+    Committee,
+    CommitteeMember,
+    Framework,
+    Hearing,
+    IssueArea,
+    Legislator,
+    Letter,
+    LetterTemplate,
+    State,
+)
+from advocacy.models.bills import BillStatus
 from advocacy.models.campaigns import CampaignTarget
 from advocacy.reportcards.service import (
     CardSummary,
@@ -85,9 +98,30 @@ def _offer_in_database(session: Session, abbr: str) -> StateOffer:
     list(framework.issue_areas)  # loaded now: the kept copy has no session to load them later
     card = choose_report_card(session, state)
     bills = pending(state_bills(session, state))
+    _load_whereabouts(session, bills)
     for bill in bills:
         bill.session_over  # noqa: B018 -- loads the bill's session, which a letter naming it reads
     return StateOffer(state, framework, summarize(session, card) if card else None, bills, templates)
+
+
+def _load_whereabouts(session: Session, bills: list[Bill]) -> None:
+    """Loads each bill's committee with its members, and its hearings with theirs: a letter to a
+    committee member names their seat and the hearing, and the kept copy cannot load them later."""
+    if bills:
+        query = (
+            select(Bill)
+            .where(Bill.id.in_([b.id for b in bills]))
+            .options(
+                selectinload(Bill.committee)
+                .selectinload(Committee.members)
+                .joinedload(CommitteeMember.committee),
+                selectinload(Bill.hearings)
+                .selectinload(Hearing.committee)
+                .selectinload(Committee.members)
+                .joinedload(CommitteeMember.committee),
+            )
+        )
+        session.scalars(query).all()
 
 
 @dataclass(frozen=True)
@@ -111,6 +145,25 @@ class LetterSetup:
         """The lawmakers to tick, drawn once per state (or campaign) and kept."""
         campaign = self.campaign.slug if self.campaign is not None else ""
         return pick_list(self.state.abbr, campaign, self.legislators.values())
+
+    @property
+    def nobody_to_ask(self) -> str:
+        """Why a campaign's form offers no lawmaker at all, in words; "" when it offers some."""
+        if self.campaign is None or self.legislators:
+            return ""
+        bill = self.campaign.bill
+        if bill is not None and bill.status in (BillStatus.ENACTED, BillStatus.FAILED):
+            became = "became law" if bill.status == BillStatus.ENACTED else "failed"
+            return (
+                f"{bill.identifier} {became}, so this campaign has no one left to ask about it. "
+                f"You can still write to your own lawmakers about this issue from {self.state.name}'s page."
+            )
+        if bill is not None and self.campaign.target == CampaignTarget.COMMITTEE:
+            return (
+                f"This campaign writes to the committee that holds {bill.identifier}, and who sits on it "
+                "is not known yet. Please come back in a day or two, or write to your own lawmakers now."
+            )
+        return "This campaign has no sitting lawmakers to write to now. You can write to your own lawmakers."
 
     def bills_on(self, area_key: str) -> list[Bill]:
         """The bills a letter about this area may name."""
@@ -198,8 +251,9 @@ def _offered_recipients(
     session: Session, state: State, campaign: Campaign | None
 ) -> list[Member | Legislator]:
     """Who the form offers: the campaign's targets (see `targets_of`), read from the kept roster."""
-    if campaign is not None and campaign.target == CampaignTarget.DISTRICTS:
-        return list(targets_of(session, campaign))  # its districts are matched against the database
+    if campaign is not None and campaign.target in (CampaignTarget.DISTRICTS, CampaignTarget.COMMITTEE):
+        # Districts are matched against the database; a committee's members change as its bill moves.
+        return list(targets_of(session, campaign))
     members = _sitting_members(session, state)
     if campaign is None or campaign.target == CampaignTarget.LEGISLATURE:
         return list(members)

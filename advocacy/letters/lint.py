@@ -34,6 +34,7 @@ VARIABLES: dict[str, frozenset[str] | None] = {
     "card_facts": None,
     "sponsor_thanks": None,
     "closing_ask": None,
+    "committee_seat": None,
 }
 
 

@@ -85,6 +85,9 @@ class RecipientFacts:
     salutation_name: str
     district: str
     chamber_name: str
+    # Their seat on the committee that decides the letter's bill now: "the chair of the House
+    # Committee on Children and Families"; "" when they have none (or the letter names no bill).
+    committee_seat: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,15 @@ class BillFacts:
     recipient_is_sponsor: bool = False
     # Its session has ended without a vote that passed it: ask for it to be filed again.
     session_over: bool = False
+    # The committee that holds it now, "House Committee on Children and Families"; "" when unknown.
+    committee: str = ""
+    # Its next hearing: the day in words ("February 24, 2026"), the day and time ("February 24,
+    # 2026 at 9:30 AM"), where, the committee that holds it, and the source; "" when none is set.
+    hearing_on: str = ""
+    hearing_time: str = ""
+    hearing_location: str = ""
+    hearing_committee: str = ""
+    hearing_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,10 +155,21 @@ class LetterContext:
         }
 
 
+# To a member of the committee that decides the letter's bill: their seat, and its hearing when one
+# is set. A constituent says so too, only when the address lookup found the lawmaker for them.
+COMMITTEE_SEAT = (
+    "{% if bill and recipient.committee_seat %}{% if sender.is_constituent %}As your constituent, I"
+    " am writing to you in particular: as{% else %}As{% endif %} {{ recipient.committee_seat }},"
+    " which {% if bill.hearing_on and bill.hearing_committee == bill.committee %}hears"
+    " {{ bill.identifier }} on {{ bill.hearing_on }}{% else %}holds {{ bill.identifier }} now{% endif %},"
+    " you will help decide whether it moves forward.{% endif %}"
+)
+
 # Passages every letter of a kind says the same way, written once: a template prints them as
 # variables ({{ card_facts }}, {{ sponsor_thanks }}), each rendered from this text with the letter's
 # own facts before the template is.
 SHARED_PASSAGES: dict[str, str] = {
+    "committee_seat": COMMITTEE_SEAT,
     # The state's grade, and the area's score or the published finding that names it weak.
     "card_facts": (
         "{% set has_grade = report_card and report_card.grade %}"
@@ -176,8 +199,10 @@ SHARED_PASSAGES: dict[str, str] = {
         " It did not pass before the session ended; I hope you will file it again.{% else %}"
         " I hope you will keep moving it forward.{% endif %}{% endif %}"
     ),
-    # The last paragraph's question: will they support the bill (or such a bill), or help it pass.
+    # The last paragraph's question: will they support the bill (or such a bill), or help it pass;
+    # to a member of the committee that decides the bill, it starts with their seat (and hearing).
     "closing_ask": (
+        COMMITTEE_SEAT + "{% if bill and recipient.committee_seat %} {% endif %}"
         "Thank you for your time and for your service. {% if bill and bill.recipient_is_sponsor %}"
         "Would you let me know how people in {{ state.name }} can help it pass?{% else %}"
         "Would you let me know whether you will support {% if bill %}{{ bill.identifier }}{% else %}"

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
+from advocacy.bills.whereabouts import hearing_time, next_hearing, seat_words
 from advocacy.clock import utcnow
 from advocacy.dates import long_date
 from advocacy.errors import NotFound
@@ -33,7 +34,9 @@ from advocacy.letters.render import (
 )
 from advocacy.models import (
     Bill,
+    Committee,
     Framework,
+    Hearing,
     IssueArea,
     Legislator,
     Letter,
@@ -42,6 +45,7 @@ from advocacy.models import (
     State,
     TemplateRevision,
 )
+from advocacy.models.bills import BillPlace, BillStatus
 from advocacy.models.letters import OUTBOX_PENDING, Channel, LetterStatus
 from advocacy.reportcards.service import CardSummary, plain_points
 
@@ -181,6 +185,8 @@ def letter_context(
 ) -> LetterContext:
     card_facts = _card_facts(summary) if summary is not None else None
     area_facts = _area_facts(summary, area)
+    hearing = next_hearing(bill, today) if bill is not None else None
+    committee = deciding_committee(bill, hearing) if bill is not None else None
     return LetterContext(
         state=StateFacts(abbr=state.abbr, name=state.name),
         report_card=card_facts,
@@ -191,6 +197,7 @@ def letter_context(
             salutation_name=legislator.salutation_name,
             district=legislator.district,
             chamber_name=legislator.chamber_name,
+            committee_seat=_seat(committee, legislator.id),
         ),
         sender=SenderFacts(
             name=sender.name,
@@ -200,8 +207,26 @@ def letter_context(
         ),
         personal_paragraph=sender.personal_paragraph,
         today=today,
-        bill=bill_facts(bill, legislator) if bill is not None else None,
+        bill=bill_facts(bill, legislator, committee, hearing) if bill is not None else None,
     )
+
+
+def deciding_committee(bill: Bill, hearing: Hearing | None) -> Committee | None:
+    """The committee that decides a pending bill's next step: the one that holds it, else the one
+    that hears it next; None once it is law, has failed or died with its session."""
+    if bill.status != BillStatus.PENDING or bill.session_over:
+        return None
+    if bill.place == BillPlace.COMMITTEE and bill.committee is not None:
+        return bill.committee
+    return hearing.committee if hearing is not None else None
+
+
+def _seat(committee: Committee | None, legislator_id: str) -> str:
+    """ "the chair of the House Committee on …" when the lawmaker sits on it; "" otherwise."""
+    if committee is None:
+        return ""
+    seat = next((m for m in committee.members if m.legislator_id == legislator_id), None)
+    return seat_words(seat) if seat is not None else ""
 
 
 def _card_facts(summary: CardSummary) -> ReportCardFacts:
@@ -238,7 +263,11 @@ def _area_facts(summary: CardSummary | None, area: IssueArea) -> AreaFacts:
     )
 
 
-def bill_facts(bill: Bill, recipient: Legislator) -> BillFacts:
+def bill_facts(
+    bill: Bill, recipient: Legislator, committee: Committee | None = None, hearing: Hearing | None = None
+) -> BillFacts:
+    """What a letter may say of the bill; `committee` decides it now, `hearing` is its next one."""
+    heard_by = hearing.committee if hearing is not None and hearing.committee is not None else committee
     return BillFacts(
         identifier=bill.identifier,
         title=bill.title,
@@ -249,6 +278,12 @@ def bill_facts(bill: Bill, recipient: Legislator) -> BillFacts:
         url=bill.url,
         recipient_is_sponsor=bill.sponsored_by(recipient.id),
         session_over=bill.session_over,
+        committee=committee.title if committee is not None else "",
+        hearing_on=long_date(hearing.starts_at.date()) if hearing is not None else "",
+        hearing_time=hearing_time(hearing) if hearing is not None else "",
+        hearing_location=hearing.location if hearing is not None else "",
+        hearing_committee=heard_by.title if hearing is not None and heard_by is not None else "",
+        hearing_url=hearing.url if hearing is not None else "",
     )
 
 

@@ -33,6 +33,9 @@ class CampaignTarget(StrEnum):
     LOWER = "lower"
     DISTRICTS = "districts"  # target_districts lists them, one "chamber district" a line
     LAWMAKERS = "lawmakers"  # target_legislators lists person ids
+    # The members of the committee that holds the campaign's bill; the whole chamber once it is on
+    # the floor; nobody once it is law or has failed (bills/whereabouts.py: who_decides).
+    COMMITTEE = "committee"
 
 
 class Campaign(db.Model):
@@ -47,7 +50,8 @@ class Campaign(db.Model):
     # A bill the campaign backs: its sponsors are thanked, every other target asked to support it.
     bill_id: Mapped[int | None] = mapped_column(ForeignKey("bills.id"))
     # "legislature", "upper", "lower", "districts" (target_districts lists them, one
-    # "chamber district" a line) or "lawmakers" (target_legislators lists person ids).
+    # "chamber district" a line), "lawmakers" (target_legislators lists person ids) or "committee"
+    # (whoever decides the bill's next step).
     target: Mapped[str] = mapped_column(String(16), default=CampaignTarget.LEGISLATURE.value)
     target_districts: Mapped[str] = mapped_column(Text, default="")
     target_legislators: Mapped[str] = mapped_column(Text, default="")
