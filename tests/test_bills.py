@@ -77,7 +77,7 @@ def test_a_refresh_keeps_the_current_sessions_bills_with_sponsors_and_areas(runn
 
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "mo: 2 added, 0 updated, 0 unchanged; 1 committee, 0 hearings (5 requests)",
+        "mo: 2 added, 0 updated, 0 unchanged; 1 committee, 0 hearings (4 requests)",
         "total: 2 added, 0 updated, 0 unchanged",
     ]
     bills = stored()
@@ -124,7 +124,7 @@ def test_every_page_of_the_search_is_followed(runner, stand_in):
 
     assert (
         result.output.splitlines()[0]
-        == "mo: 43 added, 0 updated, 0 unchanged; 1 committee, 0 hearings (7 requests)"
+        == "mo: 43 added, 0 updated, 0 unchanged; 1 committee, 0 hearings (6 requests)"
     )
     assert [r.args["page"] for r in bills_asked(stand_in)] == ["1", "2", "3"]
     assert len(stored()) == 43
@@ -149,7 +149,7 @@ def test_a_later_refresh_asks_only_for_bills_updated_since_the_last_good_one(run
     # The session list and the committees are not asked for again within a week: the second
     # refresh asks for the changed bills and the hearings.
     assert [r.path for r in stand_in.asked] == [
-        "/jurisdictions/mo", "/bills", "/committees", "/committees", "/events", "/bills", "/events"
+        "/jurisdictions/mo", "/bills", "/committees", "/events", "/bills", "/events"
     ]  # fmt: skip
 
 
@@ -189,9 +189,9 @@ def test_a_rate_limit_or_server_error_is_asked_again_and_then_answered(runner, s
 
     assert (
         result.output.splitlines()[0]
-        == "mo: 2 added, 0 updated, 0 unchanged; 1 committee, 0 hearings (7 requests)"
+        == "mo: 2 added, 0 updated, 0 unchanged; 1 committee, 0 hearings (6 requests)"
     )
-    assert len(stand_in.asked) == 7  # the two refused, then sessions, bills, committees twice, events
+    assert len(stand_in.asked) == 6  # the two refused, then sessions, bills, committees, events
 
 
 def test_an_api_that_does_not_answer_in_time_is_explained(app, runner, httpserver):
@@ -741,7 +741,7 @@ def test_a_bill_added_by_hand_is_taken_over_by_open_states_record_keeping_its_ar
 
     assert (
         result.output.splitlines()[0]
-        == "mo: 1 added, 1 updated, 0 unchanged; 1 committee, 0 hearings (5 requests)"
+        == "mo: 1 added, 1 updated, 0 unchanged; 1 committee, 0 hearings (4 requests)"
     )
     kept = stored()
     assert set(kept) == {"HB 2273", "HB 1946"}

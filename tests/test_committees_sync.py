@@ -10,6 +10,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
 
+from advocacy.bills.committees import committee_day
 from advocacy.bills.service import api_from_config
 from advocacy.bills.sync import RefreshOutcome, refresh_state
 from advocacy.clients.openstates_api import Session, current_session
@@ -275,15 +276,34 @@ def test_requests_a_day_fit_the_free_key(app, stand_in):
     db.session.commit()
     weekly = refresh(app, TODAY + timedelta(days=8))
 
-    assert (first.requests, daily.requests, weekly.requests) == (5, 2, 5)
+    assert (first.requests, daily.requests, weekly.requests) == (4, 2, 4)
     kept = [r.requests for r in db.session.scalars(select(BillRefresh).order_by(BillRefresh.id))]
-    assert kept == [5, 2, 5]
+    assert kept == [4, 2, 4]
     asked = [r.path for r in stand_in.asked]
-    assert asked[:5] == ["/jurisdictions/mo", "/bills", "/committees", "/committees", "/events"]
-    assert {r.args["chamber"] for r in stand_in.asked if r.path == "/committees"} == {"upper", "lower"}
+    assert asked[:4] == ["/jurisdictions/mo", "/bills", "/committees", "/events"]
+    # Only the chamber whose committee holds a bill: the House's.
+    assert {r.args["chamber"] for r in stand_in.asked if r.path == "/committees"} == {"lower"}
     events = [r for r in stand_in.asked if r.path == "/events"]
     assert (events[0].args["after"], events[0].args["before"]) == ("2026-12-08", "2027-02-06")
     assert events[0].args["require_bills"] == "true"
+
+
+def test_a_states_committees_are_asked_for_once_a_week_on_its_own_day(app, stand_in):
+    refresh(app)
+    asked_on = []
+    for day in range(1, 15):
+        for committee in db.session.scalars(
+            select(Committee).where(Committee.members_refreshed_at.is_not(None))
+        ):
+            committee.members_refreshed_at -= timedelta(days=1)  # a day passes
+        db.session.commit()
+        before = len(stand_in.asked)
+        refresh(app, TODAY + timedelta(days=day))
+        if "/committees" in [r.path for r in stand_in.asked[before:]]:
+            asked_on.append(TODAY + timedelta(days=day))
+
+    assert len(asked_on) == 2 and asked_on[1] - asked_on[0] == timedelta(days=7)
+    assert {day.toordinal() % 7 for day in asked_on} == {committee_day("mo")}
 
 
 def test_a_state_without_a_bill_before_a_committee_asks_for_no_committees(app, stand_in):
@@ -346,8 +366,8 @@ def test_sync_bills_reports_committees_hearings_and_requests(runner, stand_in):
 
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "mo: 2 added, 0 updated, 0 unchanged; 1 committee, 1 hearing (5 requests)",
+        "mo: 2 added, 0 updated, 0 unchanged; 1 committee, 1 hearing (4 requests)",
         "total: 2 added, 0 updated, 0 unchanged",
     ]
     kept = db.session.scalar(select(BillRefresh))
-    assert (kept.committees, kept.hearings, kept.requests) == (1, 1, 5)
+    assert (kept.committees, kept.hearings, kept.requests) == (1, 1, 4)

@@ -29,8 +29,9 @@ from advocacy.models import Bill, BillEvent, Committee, CommitteeMember, Hearing
 from advocacy.models.bills import BillPlace, BillStatus
 from advocacy.models.committees import BillEventKind, HearingStatus
 
-# A state's committees and their members are asked for again after this long (they change at the
-# start of a session, seldom within one): the free key's 250 requests a day are shared by 52 states.
+# A state's committees and their members are asked for again once a week, on the state's own day
+# of the week (they change at the start of a session, seldom within one): so 52 states' lists are
+# spread over the week and the free key's 250 requests a day hold (docs/data.md has the figures).
 COMMITTEE_CHECK_AGE = timedelta(days=7)
 # Hearings are asked for from today to this far ahead (legislatures post them a week or two before).
 HEARING_HORIZON = timedelta(days=60)
@@ -118,9 +119,14 @@ class StateCommittees:
         match = REFERRED_TO.match(action.description)
         return self.named(match["name"], "", chamber) if match and name_key(match["name"]) else None
 
-    def stale(self, now: datetime) -> bool:
+    def due(self, now: datetime, today: date) -> bool:
+        """Never asked for; or on the state's day of the week; or its day was missed."""
         times = [r.members_refreshed_at for r in self.rows if r.members_refreshed_at is not None]
-        return not times or now - max(times) >= COMMITTEE_CHECK_AGE
+        if not times:
+            return True
+        age = now - max(times)
+        on_its_day = today.toordinal() % 7 == committee_day(self.state.abbr)
+        return age > COMMITTEE_CHECK_AGE or (on_its_day and age >= timedelta(days=1))
 
     def refresh(self, records: list[CommitteeRecord], now: datetime) -> None:
         """Keep each listed committee and its members; never change or delete one added by hand."""
@@ -150,6 +156,11 @@ class StateCommittees:
             child, parent = by_ocd.get(record.ocd_id), by_ocd.get(record.parent_id)
             if child is not None and not child.added_by_hand and parent is not None:
                 child.parent = parent
+
+
+def committee_day(abbr: str) -> int:
+    """The day of the week (as date.toordinal() % 7) a state's committees are asked for."""
+    return sum(map(ord, abbr.lower())) % 7
 
 
 def action_kind(action: BillAction) -> BillEventKind | None:
@@ -369,8 +380,11 @@ def follow_bills(
             note_actions(bill, record, committees, moves)
     followed = [b for b in bills if b.areas and b.status == BillStatus.PENDING and not b.hidden]
     now = utcnow()
-    if any(b.place == BillPlace.COMMITTEE for b in followed) and committees.stale(now):
-        committees.refresh(api.committees(state.abbr), now)
+    chambers = sorted(
+        {b.place_chamber for b in followed if b.place == BillPlace.COMMITTEE} & {"upper", "lower"}
+    )
+    if chambers and committees.due(now, today):
+        committees.refresh(api.committees(state.abbr, chambers), now)
     hearings = 0
     if followed:
         hearings = keep_hearings(

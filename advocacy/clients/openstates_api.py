@@ -16,7 +16,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -560,11 +560,11 @@ class OpenStatesAPI:
                 )
             page += 1
 
-    def committees(self, abbr: str) -> list[CommitteeRecord]:
-        """The committees of both chambers with their members, every page; joint committees (whose
+    def committees(self, abbr: str, chambers: Sequence[str] = ("upper", "lower")) -> list[CommitteeRecord]:
+        """The committees of these chambers with their members, every page; joint committees (whose
         parent is the legislature) are not asked for: bills are referred to a chamber's committees."""
         found = []
-        for chamber in ("upper", "lower"):
+        for chamber in chambers:
             params = [
                 ("jurisdiction", abbr),
                 ("chamber", chamber),
