@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -19,7 +21,7 @@ from advocacy.jobs import in_app
 from advocacy.letters.addresses import Purpose, inbound_address
 from advocacy.letters.service import mark_sent
 from advocacy.mail import DeliveryUncertain, MailNotSent, UnsafeHeader, mail_configured, send_mail
-from advocacy.models import Letter, OutboxMessage
+from advocacy.models import AlertMessage, Letter, OutboxMessage
 from advocacy.models.letters import OUTBOX_PENDING, Channel, LetterStatus, OutboxStatus
 
 CONFIRM_MAX_AGE = 2 * 24 * 3600  # seconds a confirmation link stays valid
@@ -38,6 +40,8 @@ INTERRUPTED = "Sending was interrupted before the mail server confirmed it. " + 
 
 
 PENDING = OUTBOX_PENDING
+# A model delivered as the outbox is: status, attempts, next_attempt_at, claimed_at, last_error.
+Queued = TypeVar("Queued", OutboxMessage, AlertMessage)
 
 
 class CannotSendFromSite(ValueError):
@@ -213,105 +217,122 @@ def summarize(deliveries: list[Delivery]) -> str:
 
 
 def deliver_due(session: Session, now: datetime, only: list[int] | None = None) -> list[Delivery]:
-    """Send every queued message that is due (or only those in `only`), each at most once.
+    """Send every queued letter that is due (or only those in `only`), each at most once."""
+    if not mail_configured():
+        raise OutboxUnavailable("no mail server is set up: set ADVOCACY_SMTP_URL to send the outbox")
+    return deliver_queued(session, OutboxMessage, now, only, _attempt, _give_up)
+
+
+def deliver_queued(
+    session: Session,
+    model: type[Queued],
+    now: datetime,
+    only: list[int] | None,
+    attempt: Callable[[Session, Queued, datetime], Delivery],
+    give_up: Callable[[Queued], Delivery],
+) -> list[Delivery]:
+    """Send every queued message of `model` (the outbox's letters, the alerts) that is due.
 
     Unlike other services this commits, after every step, as the lawmaker sync does: a message is
     marked "sending" and that is stored before the SMTP conversation starts, so a crash at any
     point leaves a trace, and no transaction stays open while a mail server answers. A message
-    found still "sending" after SENDING_TIMEOUT may have been delivered before the crash; it is
-    marked failed, never sent again. Refusals and connections lost before the server had the
-    whole message are retried after RETRY_DELAYS, up to MAX_ATTEMPTS.
+    found still "sending" after SENDING_TIMEOUT may have been delivered before the crash; `give_up`
+    marks it failed, never to be sent again. Refusals and connections lost before the server had
+    the whole message are retried after RETRY_DELAYS, up to MAX_ATTEMPTS.
     """
-    if not mail_configured():
-        raise OutboxUnavailable("no mail server is set up: set ADVOCACY_SMTP_URL to send the outbox")
-    deliveries = _give_up_interrupted(session, now, only)
-    session.commit()
-    due = select(OutboxMessage.id).where(
-        OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at <= now
+    stuck = select(model).where(
+        model.status == OutboxStatus.SENDING, model.claimed_at < now - SENDING_TIMEOUT
     )
     if only is not None:
-        due = due.where(OutboxMessage.id.in_(only))
-    for message_id in list(session.scalars(due.order_by(OutboxMessage.next_attempt_at))):
-        claimed = _claim(session, message_id, now)
+        stuck = stuck.where(model.id.in_(only))
+    deliveries = [give_up(message) for message in session.scalars(stuck)]
+    session.commit()
+    due = select(model.id).where(model.status == OutboxStatus.QUEUED, model.next_attempt_at <= now)
+    if only is not None:
+        due = due.where(model.id.in_(only))
+    for message_id in list(session.scalars(due.order_by(model.next_attempt_at))):
+        claimed = claim(session, model, message_id, now)
         session.commit()
         if claimed:
-            deliveries.append(_attempt(session, session.get(OutboxMessage, message_id), now))
+            deliveries.append(attempt(session, session.get(model, message_id), now))
             session.commit()
     return deliveries
 
 
-def _give_up_interrupted(session: Session, now: datetime, only: list[int] | None) -> list[Delivery]:
-    stuck = select(OutboxMessage).where(
-        OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - SENDING_TIMEOUT
-    )
-    if only is not None:
-        stuck = stuck.where(OutboxMessage.id.in_(only))
-    deliveries = []
-    for message in session.scalars(stuck):
-        _finish(message, OutboxStatus.FAILED, INTERRUPTED)
-        deliveries.append(Delivery(message.id, message.to_address, DeliveryOutcome.FAILED, INTERRUPTED))
-    return deliveries
+def _give_up(message: OutboxMessage) -> Delivery:
+    _finish(message, OutboxStatus.FAILED, INTERRUPTED)
+    return Delivery(message.id, message.to_address, DeliveryOutcome.FAILED, INTERRUPTED)
 
 
-def _claim(session: Session, message_id: int, now: datetime) -> bool:
+def claim(session: Session, model: type[Queued], message_id: int, now: datetime) -> bool:
     """Move one message from queued to sending; False when another run (or click) got there first."""
     result = session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.status == OutboxStatus.QUEUED,
-            OutboxMessage.next_attempt_at <= now,
-        )
-        .values(status=OutboxStatus.SENDING.value, attempts=OutboxMessage.attempts + 1, claimed_at=now)
+        update(model)
+        .where(model.id == message_id, model.status == OutboxStatus.QUEUED, model.next_attempt_at <= now)
+        .values(status=OutboxStatus.SENDING.value, attempts=model.attempts + 1, claimed_at=now)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
 
 
-def _attempt(session: Session, message: OutboxMessage, now: datetime) -> Delivery:
-    def outcome(name: DeliveryOutcome, detail: str = "") -> Delivery:
-        return Delivery(message.id, message.to_address, name, detail)
+def try_sending(
+    message: Queued, now: datetime, send: Callable[[], object], what: str, uncertain: str
+) -> Delivery:
+    """One claimed attempt at `send`: SENT; RETRYING, the message queued again after its wait; or
+    FAILED for good, with the reason (`uncertain` when the server may have kept it), which the
+    caller records. The Delivery's `to` is left for the caller."""
+    try:
+        send()
+    except UnsafeHeader as error:
+        return Delivery(message.id, "", DeliveryOutcome.FAILED, f"The {what} could not be sent: {error}.")
+    except DeliveryUncertain:
+        return Delivery(message.id, "", DeliveryOutcome.FAILED, uncertain)
+    except (MailNotSent, ValueError) as error:
+        # ValueError: a malformed ADVOCACY_SMTP_URL, which whoever runs the site can still fix.
+        permanent = isinstance(error, MailNotSent) and error.permanent
+        if permanent or message.attempts >= MAX_ATTEMPTS:
+            tries = "" if message.attempts == 1 else f"Tried {message.attempts} times; the last time, "
+            return Delivery(message.id, "", DeliveryOutcome.FAILED, _sentence(f"{tries}{error}."))
+        message.status = OutboxStatus.QUEUED
+        message.last_error = str(error)
+        message.next_attempt_at = now + RETRY_DELAYS[message.attempts - 1]
+        return Delivery(
+            message.id,
+            "",
+            DeliveryOutcome.RETRYING,
+            f"again after {message.next_attempt_at:%Y-%m-%d %H:%M} UTC: {error}",
+        )
+    return Delivery(message.id, "", DeliveryOutcome.SENT)
 
+
+def _attempt(session: Session, message: OutboxMessage, now: datetime) -> Delivery:
     if message.letter.legislator.email_bouncing_since is not None:
         reason = "The lawmaker's email address has been bouncing, so the letter was not sent."
         _finish(message, OutboxStatus.FAILED, reason)
-        return outcome(DeliveryOutcome.FAILED, reason)
-    try:
-        send_mail(
+        return Delivery(message.id, message.to_address, DeliveryOutcome.FAILED, reason)
+    tried = try_sending(
+        message,
+        now,
+        lambda: send_mail(
             message.to_address,
             message.subject,
             message.body,
             reply_to=message.reply_to,
             message_id=message.message_id,
             return_path=_bounce_address(message.letter),
-        )
-    except UnsafeHeader as error:
-        reason = f"The letter could not be sent: {error}."
-        _finish(message, OutboxStatus.FAILED, reason)
-        return outcome(DeliveryOutcome.FAILED, reason)
-    except DeliveryUncertain:
-        reason = "The mail server hung up before confirming it had the letter. " + MAY_HAVE_ARRIVED
-        _finish(message, OutboxStatus.FAILED, reason)
-        return outcome(DeliveryOutcome.FAILED, reason)
-    except (MailNotSent, ValueError) as error:
-        # ValueError: a malformed ADVOCACY_SMTP_URL, which whoever runs the site can still fix.
-        permanent = isinstance(error, MailNotSent) and error.permanent
-        if permanent or message.attempts >= MAX_ATTEMPTS:
-            tries = "" if message.attempts == 1 else f"Tried {message.attempts} times; the last time, "
-            reason = _sentence(f"{tries}{error}.")
-            _finish(message, OutboxStatus.FAILED, reason)
-            return outcome(DeliveryOutcome.FAILED, reason)
-        message.status = OutboxStatus.QUEUED
-        message.last_error = str(error)
-        message.next_attempt_at = now + RETRY_DELAYS[message.attempts - 1]
-        return outcome(
-            DeliveryOutcome.RETRYING, f"again after {message.next_attempt_at:%Y-%m-%d %H:%M} UTC: {error}"
-        )
-    _finish(message, OutboxStatus.SENT)
-    message.sent_at = now
-    mark_sent(message.letter, Channel.OUTBOX)
-    message.letter.confirmed_at = now  # the mail server took it: observed, not reported
-    return outcome(DeliveryOutcome.SENT)
+        ),
+        what="letter",
+        uncertain="The mail server hung up before confirming it had the letter. " + MAY_HAVE_ARRIVED,
+    )
+    delivery = Delivery(message.id, message.to_address, tried.outcome, tried.detail)
+    if tried.outcome is DeliveryOutcome.FAILED:
+        _finish(message, OutboxStatus.FAILED, tried.detail)
+    elif tried.outcome is DeliveryOutcome.SENT:
+        _finish(message, OutboxStatus.SENT)
+        message.sent_at = now
+        mark_sent(message.letter, Channel.OUTBOX)
+        message.letter.confirmed_at = now  # the mail server took it: observed, not reported
+    return delivery
 
 
 def _bounce_address(letter: Letter) -> str:
