@@ -70,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from advocacy import metrics, pages
     from advocacy.account import views as account_views
     from advocacy.admin import views as admin_views
+    from advocacy.alerts import views as alert_views
     from advocacy.api import views as api_views
     from advocacy.auth import views as auth_views
     from advocacy.bills import views as bill_views
@@ -91,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_views.bp,
         campaign_views.bp,
         inbound_views.bp,
+        alert_views.bp,
         metrics.bp,
     ):
         app.register_blueprint(blueprint)

@@ -15,6 +15,8 @@ from rq import Worker
 from sqlalchemy import select
 
 from advocacy import folders
+from advocacy.alerts.sending import send_alerts
+from advocacy.alerts.service import UNCONFIRMED_DAYS, clear_sent_alerts, forget_unconfirmed_followers
 from advocacy.audit import record
 from advocacy.auth.service import EmailTaken, WeakPassword, create_user
 from advocacy.bills.service import api_configured, refresh_states
@@ -232,6 +234,9 @@ def purge_command(days: int | None) -> None:
     keep = days if days is not None else int(current_app.config["LETTER_RETENTION_DAYS"])
     cutoff = utcnow() - timedelta(days=keep)
     purged = purge_personal_details(db.session, cutoff)
+    cleared = clear_sent_alerts(db.session, cutoff)
+    follow_cutoff = utcnow() - timedelta(days=UNCONFIRMED_DAYS)
+    unconfirmed = forget_unconfirmed_followers(db.session, follow_cutoff)
     draft_cutoff = utcnow() - timedelta(days=int(current_app.config["ANONYMOUS_DRAFT_DAYS"]))
     forgotten = forget_anonymous_drafts(db.session, draft_cutoff)
     mail_cutoff = utcnow() - timedelta(days=int(current_app.config["INBOUND_LOG_DAYS"]))
@@ -239,6 +244,8 @@ def purge_command(days: int | None) -> None:
     expired = forget_expired_limits(db.session)
     db.session.commit()
     click.echo(f"removed personal details from {purged} letter(s) written before {cutoff:%Y-%m-%d}")
+    click.echo(f"cleared the text of {cleared} bill alert(s) made before {cutoff:%Y-%m-%d}")
+    click.echo(f"deleted {unconfirmed} request(s) to follow bills not confirmed by {follow_cutoff:%Y-%m-%d}")
     click.echo(f"deleted {forgotten} unsent draft(s) saved without an account before {draft_cutoff:%Y-%m-%d}")
     click.echo(f"forgot {dropped} inbound message outcome(s) received before {mail_cutoff:%Y-%m-%d}")
     click.echo(f"forgot {expired} rate-limit count(s) whose window is over")
@@ -286,6 +293,19 @@ def send_outbox_command() -> None:
     click.echo(summarize(deliveries))
 
 
+@click.command("send-alerts")
+def send_alerts_command() -> None:
+    """Email each follower whose bills moved (at most once a day), and retry alerts that are due.
+
+    For cron on a site without Redis; with Redis the worker does it every day. Safe to run often:
+    a follower gets one alert a day at most, and each alert goes once.
+    """
+    run = send_alerts(db.session, utcnow().date(), utcnow())
+    for delivery in run.deliveries:
+        click.echo(delivery.describe())
+    click.echo(run.describe())
+
+
 @click.command("create-user")
 @click.argument("email")
 @click.option(
@@ -330,6 +350,7 @@ def register(app: Flask) -> None:
         worker_command,
         send_reminders_command,
         send_outbox_command,
+        send_alerts_command,
         recount_campaigns_command,
         clear_cache_command,
         doctor_command,

@@ -1,5 +1,6 @@
 """The app's background jobs: lawmaker syncs and photos, bill refreshes, the daily reminders and
-retention. Each runs through advocacy.jobs: inline, in a thread, or on `advocacy worker`."""
+retention, the daily bill alerts. Each runs through advocacy.jobs: inline, in a thread, or on
+`advocacy worker`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from flask import current_app
 from redis import RedisError
 from rq import Queue, get_current_job
 
+from advocacy.alerts.sending import deliver_alerts, send_alerts
+from advocacy.alerts.service import UNCONFIRMED_DAYS, clear_sent_alerts, forget_unconfirmed_followers
 from advocacy.bills.service import api_configured, refresh_states
 from advocacy.bills.sync import RefreshOutcome
 from advocacy.clients.openstates import BulkSource
@@ -19,9 +22,10 @@ from advocacy.inbound.health import forget_inbound_log
 from advocacy.jobs import QUEUE_NAME, in_app, queue
 from advocacy.legislators.photos import fetch_state_photos
 from advocacy.legislators.sync import StateOutcome, run_sync
+from advocacy.letters.outbox import Delivery, DeliveryOutcome
 from advocacy.letters.replies import send_due_reminders
 from advocacy.letters.service import forget_anonymous_drafts, purge_personal_details
-from advocacy.models import State
+from advocacy.models import AlertMessage, State
 from advocacy.rate_limits import forget_expired_limits
 from advocacy.reportcards.service import all_states
 
@@ -64,6 +68,8 @@ def reminders_job() -> str:
         db.session.commit()
         # The retention period, kept every day without a cron job.
         purge_personal_details(db.session, utcnow() - timedelta(days=int(config["LETTER_RETENTION_DAYS"])))
+        clear_sent_alerts(db.session, utcnow() - timedelta(days=int(config["LETTER_RETENTION_DAYS"])))
+        forget_unconfirmed_followers(db.session, utcnow() - timedelta(days=UNCONFIRMED_DAYS))
         forget_anonymous_drafts(db.session, utcnow() - timedelta(days=int(config["ANONYMOUS_DRAFT_DAYS"])))
         forget_inbound_log(db.session, utcnow() - timedelta(days=int(config["INBOUND_LOG_DAYS"])))
         forget_expired_limits(db.session)
@@ -115,9 +121,52 @@ def bills_day_job() -> str:
     return in_app(work)
 
 
+ALERTS_JOB_ID = "daily-alerts"
+
+
+def alerts_job() -> str:
+    """Make and send the day's bill alerts, then book tomorrow's run (only with Redis: a worker
+    runs it; without, `advocacy send-alerts` from cron)."""
+
+    def work() -> str:
+        run = send_alerts(db.session, utcnow().date(), utcnow())
+        jobs = queue()
+        if jobs is not None:
+            _book_retries(jobs, run.deliveries)
+            jobs.enqueue_in(DAY, alerts_job, job_id=ALERTS_JOB_ID)
+        return run.describe()
+
+    return in_app(work)
+
+
+def alert_retry_job(message_id: int) -> str:
+    """Try one alert again once its wait is over (booked after a temporary failure)."""
+
+    def work() -> str:
+        with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+            deliveries = deliver_alerts(db.session, utcnow(), only=[message_id])
+        jobs = queue()
+        if jobs is not None:
+            _book_retries(jobs, deliveries)
+        return "; ".join(d.describe() for d in deliveries)
+
+    return in_app(work)
+
+
+def _book_retries(jobs: Queue, deliveries: list[Delivery]) -> None:
+    for delivery in deliveries:
+        if delivery.outcome == DeliveryOutcome.RETRYING:
+            message = db.session.get(AlertMessage, delivery.message_id)
+            jobs.enqueue_in(
+                max(message.next_attempt_at - utcnow(), timedelta(0)), alert_retry_job, message.id
+            )
+
+
 def schedule_daily_jobs(jobs: Queue) -> None:
-    """Start the daily reminders and bill refreshes unless a run of each is already waiting."""
+    """Start the daily reminders, bill refreshes and alerts unless a run of each is already waiting."""
     if jobs.fetch_job(REMINDERS_JOB_ID) is None:
         jobs.enqueue(reminders_job, job_id=REMINDERS_JOB_ID)
+    if jobs.fetch_job(ALERTS_JOB_ID) is None:
+        jobs.enqueue(alerts_job, job_id=ALERTS_JOB_ID)
     if jobs.fetch_job(BILLS_DAY_JOB_ID) is None:
         jobs.enqueue(bills_day_job, job_id=BILLS_DAY_JOB_ID)

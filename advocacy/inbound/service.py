@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from advocacy.alerts.sending import AlertBounce, alert_bounced
 from advocacy.clock import utcnow
 from advocacy.extensions import db
 from advocacy.inbound.notices import tell_writer_not_delivered
@@ -133,6 +134,8 @@ def _take(
     fingerprint = hashlib.sha256(f"{message_id}|{address}".encode()).hexdigest()
     if _seen(session, fingerprint):
         return Taken(MailResult.DUPLICATE, "this message was taken before", key.letter_id), fingerprint
+    if key.purpose is Purpose.ALERT:
+        return _alert_bounce(session, key.letter_id, message, now), fingerprint
     letter = session.get(Letter, key.letter_id)
     if letter is None:
         return Taken(MailResult.UNKNOWN_LETTER, f"no letter {key.letter_id}: it was deleted"), fingerprint
@@ -219,6 +222,30 @@ def _bounce(session: Session, letter: Letter, message: EmailMessage, now: dateti
     if failure.permanent:
         _count_hard_bounce(session, letter, failure, now)
     return Taken(MailResult.BOUNCED, failure.reason, letter.id)
+
+
+# What a bounce of an alert did, as the inbound log records it.
+ALERT_RESULTS = {
+    AlertBounce.STOPPED: MailResult.BOUNCED,
+    AlertBounce.RETRYING: MailResult.RETRYING,
+    AlertBounce.ALREADY_STOPPED: MailResult.ALREADY_DONE,
+    AlertBounce.NOT_RETRIED: MailResult.ALREADY_DONE,
+    AlertBounce.NO_FOLLOWER: MailResult.UNKNOWN_LETTER,
+}
+
+
+def _alert_bounce(session: Session, follower_id: int, message: EmailMessage, now: datetime) -> Taken:
+    """A bounce at a follower's return path: a permanent one stops their alerts, a temporary one
+    sends the alert again. The follower is named by id only: the log keeps no address."""
+    failure = delivery_failure(message)
+    if failure is None:
+        if is_delay_warning(message):
+            return Taken(MailResult.DELAYED, f"follower {follower_id}'s mail server is still trying")
+        if is_auto_reply(message):
+            return Taken(MailResult.AUTO_REPLY, f"an automatic reply to follower {follower_id}'s alert")
+        return Taken(MailResult.IGNORED, "not a delivery report")
+    outcome = alert_bounced(session, follower_id, failure.permanent, failure.reason, now)
+    return Taken(ALERT_RESULTS[outcome], f"alerts to follower {follower_id}: {outcome}: {failure.reason}")
 
 
 def _count_hard_bounce(session: Session, letter: Letter, failure: Bounce, now: datetime) -> None:

@@ -1,4 +1,5 @@
-"""The inbound addresses of one letter: its copy address, its bounce (VERP) address, its answer address.
+"""The inbound addresses of one letter: its copy address, its bounce (VERP) address, its answer address;
+and the bounce address of one follower's alerts.
 
 The local part names the purpose and the letter and carries a signature, so nobody can make an
 address for a letter that is not theirs: `answer-2s-kq3v7m2x5d4ab@in.example.org`. It is all
@@ -15,13 +16,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 SIGNATURE_LENGTH = 13  # base32 characters: 65 bits
-ADDRESS = re.compile(r"^(copy|bounce|answer)-([0-9a-z]{1,12})-([a-z2-7]{13})$")
+ADDRESS = re.compile(r"^(copy|bounce|answer|alert)-([0-9a-z]{1,12})-([a-z2-7]{13})$")
 
 
 class Purpose(StrEnum):
     COPY = "copy"  # in Bcc of every email hand-off: its arrival confirms the send
     BOUNCE = "bounce"  # the return path of letters the outbox sends
     ANSWER = "answer"  # where the writer forwards the lawmaker's answer
+    ALERT = "alert"  # the return path of a follower's alerts: keyed by the follower's id, not a letter's
 
 
 class NotAnInboundAddress(ValueError):
@@ -35,7 +37,7 @@ class ForgedAddress(ValueError):
 @dataclass(frozen=True)
 class InboundKey:
     purpose: Purpose
-    letter_id: int
+    letter_id: int  # with Purpose.ALERT, the follower's id
 
 
 def _base36(number: int) -> str:
@@ -66,7 +68,7 @@ def read_inbound_address(secret: str, domain: str, address: str) -> InboundKey:
         raise NotAnInboundAddress(f"{address[:100]!r} is not at the inbound domain")
     match = ADDRESS.match(local)
     if match is None:
-        raise NotAnInboundAddress(f"{address[:100]!r} is not a copy, bounce or answer address")
+        raise NotAnInboundAddress(f"{address[:100]!r} is not a copy, bounce, answer or alert address")
     purpose, letter_id = Purpose(match[1]), int(match[2], 36)
     if not hmac.compare_digest(match[3], _signature(secret, purpose, letter_id)):
         raise ForgedAddress(f"the signature of {address[:100]!r} does not match")
