@@ -101,8 +101,10 @@ DAY = timedelta(days=1)
 def bills_day_job() -> str:
     """Book a refresh of every state, spread evenly over the next day, then tomorrow's booking.
 
-    The free Open States key allows 250 requests a day and 10 a minute: a state costs one or two
-    requests a day (a third once a week for its list of sessions), so 52 states fit, 28 minutes apart.
+    The free Open States key allows 250 requests a day and 10 a minute: a state costs two requests a
+    day (its changed bills, its upcoming hearings), once a week one more for its list of sessions and,
+    on the state's own day of the week, its committees' pages (at most 5 for Missouri): at most 196
+    a day for 52 states, 28 minutes apart (docs/letters-and-campaigns.md has the figures).
     """
 
     def work() -> str:
