@@ -20,6 +20,7 @@ from advocacy.models import Bill, BillEvent, BillRefresh, BillSession, Committee
 from tests.builders import make_legislator, person_id
 from tests.openstates_api import (
     CHILDREN_AND_FAMILIES,
+    GENERAL_LAWS,
     HB_1946,
     HB_2273,
     KEY,
@@ -252,6 +253,33 @@ def test_an_event_of_the_wrong_shape_fails_the_refresh_and_changes_nothing(app, 
     assert bills()["HB 1946"].title == "Relating to anti-trafficking efforts"
     assert [(b.identifier, b.place, b.committee_id, len(b.events)) for b in bills().values()] == before
     assert db.session.scalar(select(func.count()).select_from(Hearing)) == 0
+
+
+def test_an_action_of_the_wrong_shape_fails_the_refresh_and_keeps_no_bill(app, stand_in):
+    hostile = moved(HB_1946, action("2026-12-07", "Referred: General Laws (H)", ["referral-committee"]))
+    hostile["actions"][-1]["related_entities"] = {"name": "General Laws", "entity_type": "organization"}
+    stand_in.bills = [hostile]
+
+    outcome = refresh(app)
+
+    assert outcome.counts is None and "action related_entities is an object, not a list" in outcome.error
+    assert bills() == {} and db.session.scalar(select(func.count()).select_from(BillEvent)) == 0
+
+
+def test_a_referral_without_a_related_committee_is_read_from_its_words(app, stand_in):
+    stand_in.bills = [
+        moved(HB_1946, action("2026-12-07", "Referred: General Laws (H)", ["referral-committee"]))
+    ]
+
+    refresh(app)
+
+    hb_1946 = bills()["HB 1946"]
+    assert (hb_1946.committee.name, hb_1946.committee.ocd_id, hb_1946.place_since) == (
+        "General Laws",
+        GENERAL_LAWS["id"],  # the week's list of the House's committees names it too
+        date(2026, 12, 7),
+    )
+    assert moves("HB 1946")[-1] == ("referred", "Referred to the House Committee on General Laws")
 
 
 def test_a_committee_of_the_wrong_shape_fails_the_refresh_and_keeps_no_bill(app, stand_in):
