@@ -3,6 +3,7 @@ one-click stop (RFC 8058), links straight to the letter, bounces, organizers, an
 
 from __future__ import annotations
 
+import re
 import smtplib
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -13,14 +14,17 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from advocacy.alerts.sending import make_alerts, send_alerts
+from advocacy.bills.service import api_from_config
+from advocacy.bills.sync import refresh_state
 from advocacy.clock import utcnow
 from advocacy.extensions import db
 from advocacy.inbound.smtp import inbound_smtp_server
 from advocacy.letters.addresses import Purpose, inbound_address
 from advocacy.letters.outbox import claim
-from advocacy.models import AlertMessage, BillEvent, Campaign, Follower, Framework, IssueArea
+from advocacy.models import AlertMessage, Bill, BillEvent, Campaign, Follower, Framework, IssueArea, State
 from tests.builders import create_campaign, make_bill, make_committee, make_hearing, make_legislator
 from tests.conftest import ReceivedMail, free_port
+from tests.openstates_api import CHILDREN_AND_FAMILIES, HB_1946, KEY, StandIn, event
 from tests.pages import csrf_token, link_with_text, text_of
 
 DOMAIN = "in.example.org"
@@ -420,3 +424,53 @@ def test_the_privacy_page_says_what_is_kept_of_a_follower(client):
 
     assert "we keep your email address and what you follow, nothing else" in shown
     assert "one click deletes your address and what it followed at once" in shown
+
+
+# --- end to end: Open States' stand-in, two refreshes, one alert each ------------------------
+
+
+@pytest.fixture
+def open_states(app, httpserver):
+    """The local stand-in for Open States API v3, with Missouri's real bills and committees."""
+    serving = StandIn()
+    httpserver.expect_request(re.compile(r"^/(jurisdictions|bills|committees|events)")).respond_with_handler(
+        serving.handle
+    )
+    app.config.update(
+        OPENSTATES_API_URL=httpserver.url_for("/").rstrip("/"),
+        OPENSTATES_API_KEY=KEY,
+        OPENSTATES_API_PER_MINUTE=0,
+        OPENSTATES_API_BACKOFF=0.01,
+    )
+    return serving
+
+
+def refresh_missouri(app, today: date) -> None:
+    with api_from_config(app.config) as api:
+        outcome = refresh_state(db.session, api, db.session.get(State, "mo"), today)
+    assert outcome.counts is not None, outcome.error
+    db.session.expire_all()
+
+
+def test_a_hearing_the_refresh_finds_reaches_each_follower_once(app, client, smtp, open_states):
+    today, noon = date(2026, 12, 8), datetime(2026, 12, 8, 12, 0)
+    refresh_missouri(app, today)
+    hb_1946 = db.session.scalar(select(Bill).where(Bill.identifier == "HB 1946"))
+    follow(client, smtp, "state=mo", "sam@example.org")
+    follow(client, smtp, f"bill={hb_1946.id}", "kim@example.org")
+    assert run(today, noon).made == 0  # the referral came before they followed
+
+    open_states.events = [event(1, "2026-12-15T12:00:00-06:00", CHILDREN_AND_FAMILIES, [HB_1946])]
+    refresh_missouri(app, today)
+    refresh_missouri(app, today)
+    run(today, noon)
+    run(today + timedelta(days=1), noon + timedelta(days=1))
+
+    sent = alerts(smtp)
+    assert sorted(m.recipients[0] for m in sent) == ["kim@example.org", "sam@example.org"]
+    for mail in sent:
+        assert (
+            "Hearing of the House Committee on Children and Families on 15 Dec 2026 at 12:00, "
+            "House Hearing Room 4. Source: https://www.house.mo.gov/HearingsTimeOrder.aspx?n=1" in mail.body
+        )
+        assert "Next hearing: December 15, 2026 at 12:00 PM, House Hearing Room 4." in mail.body
