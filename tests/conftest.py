@@ -50,14 +50,18 @@ from advocacy.models import (
     AreaScore,
     AuditEvent,
     Bill,
+    BillEvent,
     BillRefresh,
     BillSession,
     BillSponsor,
     Campaign,
     CampaignTally,
+    Committee,
+    CommitteeMember,
     ContactCorrection,
     ContactOverride,
     EmailBounce,
+    Hearing,
     InboundMessage,
     Legislator,
     Letter,
@@ -70,6 +74,7 @@ from advocacy.models import (
 )
 from advocacy.models.bills import bill_areas
 from advocacy.models.campaigns import campaign_focus_areas
+from advocacy.models.committees import hearing_bills
 from advocacy.reportcards.loader import load_report_cards
 from advocacy.reportcards.service import featured_framework
 from tests.builders import make_legislator
@@ -89,9 +94,14 @@ VOLATILE = (
     campaign_focus_areas,
     CampaignTally,
     Campaign,
+    BillEvent,
+    hearing_bills,
+    Hearing,
     bill_areas,
     BillSponsor,
     Bill,
+    CommitteeMember,
+    Committee,
     BillRefresh,
     BillSession,
     AuditEvent,

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from advocacy.bills.whereabouts import hearing_time
 from advocacy.dates import long_date
 from advocacy.extensions import db
-from advocacy.models import Framework, Hearing, IssueArea
+from advocacy.models import AuditEvent, Bill, BillEvent, Framework, Hearing, IssueArea
 from tests.builders import make_bill, make_committee, make_hearing, make_legislator
-from tests.pages import link_with_text, text_of
+from tests.pages import csrf_token, link_with_text, text_of
 
 JUSTICE = "Access to Justice for Trafficking Survivors"
 
@@ -248,3 +248,202 @@ def test_api_lists_a_states_upcoming_hearings_with_their_weak_area_bills(client,
         {"id": bill.id, "identifier": "HB 2273", "title": bill.title, "areas": ["access-to-justice"]}
     ]
     assert client.get("/api/v1/states/zz/hearings").get_json()["error"]["code"] == "not_found"
+
+
+# --- admins' corrections ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin(client, auth):
+    auth.create("admin@example.org", role="admin")
+    auth.login("admin@example.org")
+    return client
+
+
+def changes() -> tuple[list[str], list[tuple[str, str]]]:
+    """The audit log's actions, and the bills' noted moves (kind, key), as stored now."""
+    db.session.expire_all()
+    actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+    moves = [(e.kind, e.key) for e in db.session.scalars(select(BillEvent).order_by(BillEvent.id))]
+    return actions, moves
+
+
+def place(admin, bill: Bill, **fields: str):
+    page = admin.get("/admin/bills/mo/places")
+    data = {"csrf_token": csrf_token(page), "place-bill": str(bill.id), "place-where": "committee"}
+    data.update({f"place-{name}": value for name, value in fields.items()})
+    return admin.post("/admin/bills/mo/place", data=data)
+
+
+def test_an_admin_moves_a_bill_to_the_floor_and_the_state_page_and_its_history_say_so(admin, held_bill):
+    bill, _committee, _hearing = held_bill
+
+    moved = place(admin, bill, where="floor", chamber="lower", since="2026-03-02")
+
+    assert moved.status_code == 302
+    stored = db.session.get(Bill, bill.id)
+    db.session.refresh(stored)
+    assert (stored.place, stored.place_chamber, stored.committee_id, stored.place_by_admin) == (
+        "floor",
+        "lower",
+        None,
+        True,
+    )
+    justice = under_weak_area(text_of(admin.get("/states/mo")), JUSTICE)
+    assert "On the House floor since March 2, 2026." in justice
+    actions, moves = changes()
+    assert actions[-1] == "bill.place"
+    assert [kind for kind, _key in moves] == ["committee-vote"] and moves[0][1].startswith("admin:place:")
+
+
+def test_an_admin_names_a_new_committee_and_clears_the_correction(admin, held_bill):
+    bill, _committee, _hearing = held_bill
+
+    place(admin, bill, new_committee="  Emerging  Issues ", chamber="upper", since="2026-02-20")
+    stored = db.session.get(Bill, bill.id)
+    db.session.refresh(stored)
+    assert stored.committee.title == "Senate Committee on Emerging Issues" and stored.committee.added_by_hand
+    page = admin.get("/admin/bills/mo/places")
+    cleared = admin.post(f"/admin/bills/{bill.id}/place/clear", data={"csrf_token": csrf_token(page)})
+
+    assert cleared.status_code == 302
+    db.session.refresh(stored)
+    assert stored.place_by_admin is False
+    assert stored.committee.title == "Senate Committee on Emerging Issues"  # until a refresh decides
+    actions, moves = changes()
+    assert actions[-2:] == ["bill.place", "bill.place.clear"] and [k for k, _ in moves] == ["referred"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"committee": "999999"}, "choose one of Missouri's committees from the list"),
+        (
+            {"new_committee": "   ", "chamber": "lower"},
+            "choose the committee from the list, or type its name",
+        ),
+        (
+            {"new_committee": "Rules", "chamber": "moon"},
+            "choose the chamber of the new committee (Senate or House)",
+        ),
+        ({"where": "floor", "chamber": ""}, "choose the chamber whose floor it is on"),
+        (
+            {"where": "floor", "chamber": "upper", "since": "10/02/2026"},
+            "give the date it got there as year-month-day",
+        ),
+    ],
+)
+def test_a_bad_place_says_what_to_fix_and_changes_nothing(admin, held_bill, fields, message):
+    bill, committee, _hearing = held_bill
+    before = changes()
+
+    answer = place(admin, bill, **fields)
+
+    assert answer.status_code == 400
+    assert message in text_of(answer) and "Nothing was saved" in text_of(answer)
+    stored = db.session.get(Bill, bill.id)
+    db.session.refresh(stored)
+    assert (stored.place, stored.committee_id, stored.place_by_admin) == ("committee", committee.id, False)
+    assert changes() == before
+
+
+def test_a_bill_of_another_state_cannot_be_placed(admin, held_bill):
+    kansas = make_bill(db.session, "HB 5", state_abbr="ks")
+    db.session.commit()
+
+    answer = place(admin, kansas, where="floor", chamber="lower")
+
+    assert answer.status_code == 400
+    assert "Nothing was saved: choose one of Missouri's bills from the list." in text_of(answer)
+
+
+def add_hearing_form(admin, **fields: object):
+    page = admin.get("/admin/bills/mo/places")
+    data = {"csrf_token": csrf_token(page)}
+    data.update({f"hearing-{name}": value for name, value in fields.items()})
+    return admin.post("/admin/bills/mo/hearings/new", data=data)
+
+
+def test_an_admin_adds_a_hearing_that_the_pages_show_and_followers_hear_of_then_removes_it(admin, held_bill):
+    bill, committee, _hearing = held_bill
+    day = date.today() + timedelta(days=2)
+
+    added = add_hearing_form(
+        admin,
+        committee=str(committee.id),
+        day=day.isoformat(),
+        clock="14:00",
+        location="Senate Lounge",
+        source="https://house.mo.gov/hearing/42",
+        bills=[str(bill.id)],
+    )
+
+    assert added.status_code == 302
+    hand = db.session.scalar(select(Hearing).where(Hearing.added_by_hand))
+    assert (hand.starts_at, hand.location, [b.id for b in hand.bills]) == (
+        datetime.combine(day, time(14, 0)),
+        "Senate Lounge",
+        [bill.id],
+    )
+    hearings_page = text_of(admin.get("/states/mo/hearings"))
+    assert f"{long_date(day)} at 2:00 PM" in hearings_page
+    actions, moves = changes()
+    assert actions[-1] == "hearing.add" and moves == [("hearing", f"admin:hearing:{hand.id}")]
+
+    page = admin.get("/admin/bills/mo/places")
+    removed = admin.post(f"/admin/hearings/{hand.id}/remove", data={"csrf_token": csrf_token(page)})
+
+    assert removed.status_code == 302
+    assert db.session.scalar(select(Hearing).where(Hearing.added_by_hand)) is None
+    actions, moves = changes()
+    assert actions[-1] == "hearing.remove" and moves == []
+
+
+def test_a_hearing_from_open_states_cannot_be_removed(admin, held_bill):
+    _bill, _committee, hearing = held_bill
+    page = admin.get("/admin/bills/mo/places")
+
+    admin.post(f"/admin/hearings/{hearing.id}/remove", data={"csrf_token": csrf_token(page)})
+
+    assert "Only a hearing added by hand can be removed." in text_of(admin.get("/admin/bills/mo/places"))
+    assert db.session.get(Hearing, hearing.id) is not None
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"committee": "999999"}, "choose one of Missouri's committees from the list"),
+        ({"day": "", "clock": "14:00"}, "give the hearing's date as well as its time"),
+        ({"day": "tomorrow"}, "give the hearing's date as year-month-day"),
+        ({"clock": "2pm"}, "give the time on a 24-hour clock"),
+        ({"clock": ""}, "give the hearing's time, or tick 'All day'"),
+        ({"source": "javascript:alert(1)"}, "give the source as a web address"),
+        ({"bills": []}, "tick at least one bill on the hearing's agenda"),
+        ({"bills": ["KANSAS"]}, "the agenda may hold only Missouri's bills from the list"),
+    ],
+)
+def test_a_bad_hearing_says_what_to_fix_and_adds_nothing(admin, held_bill, fields, message):
+    bill, committee, _hearing = held_bill
+    kansas = make_bill(db.session, "HB 5", state_abbr="ks")
+    db.session.commit()
+    entry = {
+        "committee": str(committee.id),
+        "day": (date.today() + timedelta(days=2)).isoformat(),
+        "clock": "09:30",
+        "bills": [str(bill.id)],
+    }
+    entry.update(fields)
+    if entry["bills"] == ["KANSAS"]:
+        entry["bills"] = [str(kansas.id)]
+    before = changes()
+
+    answer = add_hearing_form(admin, **entry)
+
+    assert answer.status_code == 400
+    assert message in text_of(answer) and "Nothing was saved" in text_of(answer)
+    assert db.session.scalar(select(Hearing).where(Hearing.added_by_hand)) is None
+    assert changes() == before
+
+
+def test_the_corrections_page_is_for_admins_only(client, held_bill):
+    assert client.get("/admin/bills/mo/places").status_code in (302, 403)

@@ -12,7 +12,7 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from advocacy.admin import bills, legislators, mail, reportcards, templates
+from advocacy.admin import bills, committees, legislators, mail, reportcards, templates
 from advocacy.audit import audit_actions, search_audit
 from advocacy.auth.access import require_role
 from advocacy.auth.service import change_role, count_users, get_user, search_users
@@ -99,6 +99,11 @@ ROUTES: list[tuple[str, Callable[..., object], list[str]]] = [
     ("/bills/<int:bill_id>/areas", bills.bill_areas, ["POST"]),
     ("/bills/<int:bill_id>/hide", bills.hide_bill, ["POST"]),
     ("/bills/<abbr>/session", bills.bill_session, ["POST"]),
+    ("/bills/<abbr>/places", committees.bill_places, ["GET"]),
+    ("/bills/<abbr>/place", committees.place_bill, ["POST"]),
+    ("/bills/<int:bill_id>/place/clear", committees.clear_bill_place, ["POST"]),
+    ("/bills/<abbr>/hearings/new", committees.new_hearing, ["POST"]),
+    ("/hearings/<int:hearing_id>/remove", committees.drop_hearing, ["POST"]),
     ("/legislators", legislators.legislators, ["GET"]),
     ("/legislators/sync", legislators.run_legislator_sync, ["POST"]),
     ("/legislators/upload", legislators.upload_legislators, ["POST"]),
