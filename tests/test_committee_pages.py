@@ -13,7 +13,7 @@ from sqlalchemy import select
 from advocacy.bills.whereabouts import hearing_time
 from advocacy.dates import long_date
 from advocacy.extensions import db
-from advocacy.models import AuditEvent, Bill, BillEvent, Framework, Hearing, IssueArea
+from advocacy.models import AuditEvent, Bill, BillEvent, BillRefresh, Framework, Hearing, IssueArea
 from tests.builders import make_bill, make_committee, make_hearing, make_legislator
 from tests.pages import csrf_token, link_with_text, text_of
 
@@ -81,6 +81,11 @@ def test_a_past_or_cancelled_hearing_is_not_the_next_one_and_the_page_says_none_
     make_hearing(db.session, committee, soon(-3), bills=[bill])
     make_hearing(db.session, committee, soon(3), bills=[bill], status="cancelled")
     db.session.commit()
+    before_any_refresh = under_weak_area(text_of(client.get("/states/mo")), JUSTICE)
+    db.session.add(
+        BillRefresh(state_abbr="mo", session="2026", started_at=soon(-1), finished_at=soon(-1), hearings=0)
+    )
+    db.session.commit()
 
     justice = under_weak_area(text_of(client.get("/states/mo")), JUSTICE)
 
@@ -88,6 +93,7 @@ def test_a_past_or_cancelled_hearing_is_not_the_next_one_and_the_page_says_none_
     assert (
         "Open States lists no upcoming hearings for Missouri; the legislature's own calendar may." in justice
     )
+    assert "Hearings are read from Open States with the next refresh of the bills" in before_any_refresh
 
 
 def test_without_a_key_the_page_says_hearings_come_from_open_states(client, app):

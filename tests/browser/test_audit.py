@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from urllib.parse import quote_plus
 
 import pytest
@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from advocacy import create_app
 from advocacy.auth.service import create_user
 from advocacy.extensions import db
-from advocacy.models import Bill, BillSponsor, Campaign, IssueArea
+from advocacy.models import Bill, BillSponsor, Campaign, Committee, CommitteeMember, Hearing, IssueArea
 from advocacy.reportcards.service import featured_framework
 from tests.browser.conftest import ADDRESS, census_url, make_home_lawmakers, serve
 from tests.browser.harness import audit, log_in
@@ -48,6 +48,8 @@ PAGES = [
     ("lawmakers", "/states/mo/legislators", None, 200),
     ("responsiveness", "/states/mo/responsiveness", None, 200),
     ("lawmaker", "/legislators/{lawmaker}", None, 200),
+    ("hearing", "/hearings/{hearing}", None, 200),
+    ("state-hearings", "/states/mo/hearings", None, 200),
     ("lookup", "/lookup", None, 200),
     ("lookup-answer", f"/lookup?address={quote_plus(ADDRESS)}", None, 200),
     ("letter-form", "/letters/new?state=mo&to={lawmaker}", None, 200),
@@ -78,11 +80,40 @@ PAGES = [
     ("admin-report-card", "/admin/report-cards/mo/2023", "admin", 200),
     ("admin-lawmakers", "/admin/legislators", "admin", 200),
     ("admin-bills", "/admin/bills?state=mo", "admin", 200),
+    ("admin-bill-places", "/admin/bills/mo/places", "admin", 200),
     ("admin-users", "/admin/users", "admin", 200),
     ("admin-audit", "/admin/audit", "admin", 200),
     ("privacy", "/privacy", None, 200),
     ("not-found", "/no-such-page", None, 404),
 ]
+
+
+def _in_committee_with_a_hearing(bill: Bill, member_id: str, member_name: str) -> Hearing:
+    """The bill in the Senate Judiciary Committee, the senator its chair, and a hearing next week:
+    on the state page, the hearing's pages and the senator's page."""
+    committee = Committee(
+        state_abbr="mo", chamber="upper", name="Judiciary and Civil and Criminal Jurisprudence"
+    )
+    committee.members = [CommitteeMember(name=member_name, legislator_id=member_id, role="Chair")]
+    bill.place, bill.place_chamber, bill.place_since, bill.committee = (
+        "committee",
+        "upper",
+        date(2026, 1, 15),
+        committee,
+    )
+    hearing = Hearing(
+        state_abbr="mo",
+        committee=committee,
+        name="Senate Judiciary hearing",
+        starts_at=datetime.combine(date.today() + timedelta(days=7), time(9, 30)),
+        location="Senate Lounge, State Capitol",
+        url="https://www.senate.mo.gov/hearingsschedule/hrings.htm",
+        first_seen_at=datetime(2026, 11, 1),
+        bills=[bill],
+    )
+    db.session.add(hearing)
+    db.session.flush()
+    return hearing
 
 
 @pytest.fixture(scope="module")
@@ -106,21 +137,21 @@ def site(database_url: str, tmp_path_factory, census_server: HTTPServer, browser
         )
         # A bill on the campaign's area, sponsored by the senator: on the state page, the senator's
         # page, the letter form and the admin's bills page.
-        db.session.add(
-            Bill(
-                state_abbr="mo",
-                session="2026",
-                session_name="2026 Regular Session",
-                identifier="SB 1",
-                title="Modifies provisions relating to the protection of children and vulnerable persons",
-                url="https://www.senate.mo.gov/26info/BTS_Web/Bill.aspx?SessionType=R&BillID=1",
-                latest_action="Second Read and Referred S Judiciary Committee",
-                latest_action_date=date(2026, 1, 15),
-                first_seen_at=datetime(2026, 11, 1),
-                areas=[area],
-                sponsors=[BillSponsor(name=senator.name, legislator_id=senator.id, primary=True)],
-            )
+        bill = Bill(
+            state_abbr="mo",
+            session="2026",
+            session_name="2026 Regular Session",
+            identifier="SB 1",
+            title="Modifies provisions relating to the protection of children and vulnerable persons",
+            url="https://www.senate.mo.gov/26info/BTS_Web/Bill.aspx?SessionType=R&BillID=1",
+            latest_action="Second Read and Referred S Judiciary Committee",
+            latest_action_date=date(2026, 1, 15),
+            first_seen_at=datetime(2026, 11, 1),
+            areas=[area],
+            sponsors=[BillSponsor(name=senator.name, legislator_id=senator.id, primary=True)],
         )
+        db.session.add(bill)
+        hearing = _in_committee_with_a_hearing(bill, senator.id, senator.name)
         db.session.add(
             Campaign(
                 slug=CAMPAIGN,
@@ -137,7 +168,12 @@ def site(database_url: str, tmp_path_factory, census_server: HTTPServer, browser
             )
         )
         db.session.commit()
-        names = {"lawmaker": senator.id, "campaign": CAMPAIGN, "template": TEMPLATE}
+        names = {
+            "lawmaker": senator.id,
+            "campaign": CAMPAIGN,
+            "template": TEMPLATE,
+            "hearing": str(hearing.id),
+        }
         both = [senator.id, representative.id]
     names["letter"] = save_letter(
         app.test_client(), names["lawmaker"], campaign=CAMPAIGN, area="identification-and-response"
