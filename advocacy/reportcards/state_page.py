@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from advocacy.bills.history import PastBill, past_bills_by_area
 from advocacy.bills.service import Freshness, bills_by_area, freshness, state_bills
 from advocacy.bills.whereabouts import HearingOutlook, hearing_outlook
 from advocacy.models import Bill, Framework, IssueArea, ReportCard, State
@@ -40,6 +41,9 @@ class StatePage:
     bills: dict[int, list[Bill]]  # issue-area id → the bills before the legislature that address it
     bill_freshness: Freshness
     hearings: HearingOutlook  # each bill's next hearing, or why none is shown
+    # issue-area code of the featured framework → the bills of past sessions that addressed it, from
+    # the shipped file (no query); never pending, never in `bills`
+    past_bills: dict[str, list[PastBill]]
     trends: list[Trend]
     sharing: int  # how many states share the card's grade
 
@@ -69,6 +73,7 @@ def state_page(
         bills=bills_by_area(current),
         bill_freshness=freshness(session, state),
         hearings=hearing_outlook(session, state, current, today or date.today(), asks_open_states),
+        past_bills=past_bills_by_area(state.abbr, framework.key, current) if framework else {},
         trends=grade_trends(editions(session), cards),
         sharing=states_sharing_grade(session, card) if card else 0,
     )
