@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, selectinload
 
 from advocacy.errors import NotFound
-from advocacy.models import Bill, BillSponsor, Committee, CommitteeMember, Hearing, Legislator, State
+from advocacy.models import Bill, Committee, CommitteeMember, Hearing, Legislator, State
 
 
 class UnknownHearing(NotFound):
@@ -28,8 +28,6 @@ def get_hearing(session: Session, hearing_id: int) -> Hearing:
             .selectinload(CommitteeMember.legislator),
             selectinload(Hearing.bills).selectinload(Bill.committee),
             selectinload(Hearing.bills).selectinload(Bill.areas),
-            selectinload(Hearing.bills).selectinload(Bill.sponsors).selectinload(BillSponsor.legislator),
-            selectinload(Hearing.bills).selectinload(Bill.hearings),
         ],
     )
     if hearing is None:
