@@ -169,6 +169,14 @@ def test_the_state_page_links_to_following_its_weak_area_bills(client):
     assert "Keep my lawmakers" not in text_of(followed)  # only after an address lookup
 
 
+def test_each_pending_bill_line_links_to_following_that_bill(client, bill_in_committee):
+    page = client.get("/states/mo")
+    link = link_with_text(page, "Follow this bill by email")
+
+    assert link == f"/follow?bill={bill_in_committee.id}"
+    assert "Follow HB 1946 in Missouri by email" in text_of(client.get(link))
+
+
 # --- the alerts ------------------------------------------------------------------------------
 
 
@@ -474,3 +482,18 @@ def test_a_hearing_the_refresh_finds_reaches_each_follower_once(app, client, smt
             "House Hearing Room 4. Source: https://www.house.mo.gov/HearingsTimeOrder.aspx?n=1" in mail.body
         )
         assert "Next hearing: December 15, 2026 at 12:00 PM, House Hearing Room 4." in mail.body
+
+
+def test_a_committee_too_large_for_one_letter_lets_the_writer_pick_its_members(client, smtp):
+    members = [(make_legislator(db.session, n=30 + n, chamber="lower"), "member") for n in range(11)]
+    committee = make_committee(db.session, "Judiciary", members=members)
+    bill = make_bill(db.session, "HB 7", areas=[weak_area()], place="committee", place_chamber="lower")
+    bill.committee = committee
+    db.session.commit()
+    follow(client, smtp, f"bill={bill.id}")
+    move(bill, "a7", "referred", date(2027, 1, 14), "Referred to House Judiciary")
+    run()
+
+    [mail] = alerts(smtp)
+    assert "Write to members of the House Committee on Judiciary (up to 10):" in mail.body
+    assert letter_link(mail) == {"state": ["mo"], "bill": [str(bill.id)]}

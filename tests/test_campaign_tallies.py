@@ -173,7 +173,8 @@ def test_the_dashboard_costs_the_same_few_queries_for_any_number_of_letters(
     assert counts["mo-big"][0] <= 11, counts
     with count_queries() as again:
         assert "100 of 10 letters sent" in text_of(organizer.get("/campaigns/mo-big/dashboard"))
-    assert len(again) == 3  # the user, the campaign and its totals: the figures are kept
+    # The user, the campaign and its totals (the figures are kept), and whether it is followed by email.
+    assert len(again) == 4
 
 
 def test_letters_inserted_or_deleted_in_bulk_are_counted_and_a_recount_repairs(

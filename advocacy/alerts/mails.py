@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from advocacy.alerts.service import UNCONFIRMED_DAYS, FollowTarget, follower_words
 from advocacy.bills.whereabouts import hearing_time, next_hearing, place_words, who_decides
 from advocacy.dates import long_date
+from advocacy.letters.drafting import MAX_RECIPIENTS
 from advocacy.links import outside_url, site_url
 from advocacy.mail import OutgoingMail
 from advocacy.models import Bill, BillEvent, Follower
@@ -99,6 +100,9 @@ def _letter_line(session: Session, follower: Follower, bill: Bill) -> str:
     if not deciders:
         return ""  # law, failed, or nobody knows where it is: no one to ask
     if bill.place == BillPlace.COMMITTEE and bill.committee is not None:
+        if len(deciders) > MAX_RECIPIENTS:  # more than one letter may go to: the writer picks
+            link = site_url("letters.new", state=abbr, bill=bill.id)
+            return f"Write to members of the {bill.committee.title} (up to {MAX_RECIPIENTS}): {link}"
         link = site_url("letters.new", state=abbr, bill=bill.id, to=[person.id for person in deciders])
         return f"Write to the members of the {bill.committee.title}: {link}"
     # On the floor every member of the chamber votes: the writer picks their own lawmakers.
