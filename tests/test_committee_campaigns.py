@@ -13,7 +13,7 @@ from advocacy.dates import long_date
 from advocacy.extensions import db
 from advocacy.legislators.constituency import NOBODY, FoundLawmakers
 from advocacy.letters.service import Sender, draft_letters, template_for
-from advocacy.models import Bill, BillEvent, Campaign, Committee, Legislator
+from advocacy.models import Bill, BillEvent, Campaign, Committee, CommitteeMember, Legislator
 from advocacy.models.bills import BillPlace, BillStatus
 from advocacy.models.committees import BillEventKind
 from advocacy.reportcards.service import (
@@ -290,3 +290,25 @@ def test_a_letter_naming_a_bill_outside_any_campaign_names_the_seat_too(client, 
 
     assert f"As {SEAT}, which hears HB 1946 on {long_date(hearing_day)}, you will help decide" in shown
     assert "As your constituent" not in shown  # no address lookup: no claim
+
+
+def test_the_public_page_of_a_committee_campaign_costs_the_same_queries_however_many_members(
+    organizer, app, lawmakers, bill, count_queries, monkeypatch
+):
+    committee = db.session.get(Committee, bill.committee_id)
+    make_hearing(db.session, committee, datetime(2026, 2, 24, 9, 30), bills=[bill])
+    db.session.commit()
+    create_committee_campaign(organizer, bill)
+    monkeypatch.setattr(following, "today", lambda: date(2026, 2, 19))
+    counts = []
+    for extra in (None, lawmakers[3]):
+        if extra is not None:
+            committee.members.append(CommitteeMember(position=1, name=extra.name, legislator_id=extra.id))
+            db.session.commit()
+        with count_queries() as statements:
+            page = app.test_client().get(f"/campaigns/{SLUG}")
+        assert "The hearing is in 5 days" in text_of(page)
+        counts.append(len(statements))
+
+    assert targets_on_public_page(app) == ["Cy Member", "Di Member"]
+    assert counts[0] == counts[1], counts
