@@ -77,6 +77,19 @@ def test_an_address_shows_my_senator_and_representative_and_a_link_to_write(clie
     assert 'value="Springtown"' in letter_form.get_data(as_text=True)  # the town the Census matched
 
 
+def test_the_lawmakers_found_can_be_kept_for_alerts_about_the_states_bills(client, census):
+    missouri_lawmakers()
+    census("missouri")
+
+    follow = link_with_text(lookup(client), "Get an email when Missouri's bills on its weakest issues move")
+    path, ids = unsigned(follow)
+
+    assert (path, ids) == ("/follow?state=mo", {person_id(1), person_id(2)})
+    form = client.get(follow)
+    assert form.status_code == 200
+    assert "Keep my lawmakers so alerts can link to a letter to them" in text_of(form)
+
+
 def test_the_real_recorded_answer_with_a_failed_layer_is_reported_not_a_crash(client, census, httpserver):
     recorded = shared_data("census") / "geocoder_samples" / "censusgeocode_onelineaddress_2017.response.json"
     httpserver.expect_request(GEOCODER).respond_with_data(

@@ -114,6 +114,8 @@ class WritingPlan:
     target_ids: frozenset[str]  # the campaign's targets, to mark them; empty without a campaign
     others_url: str | None  # in a campaign: the writer's own lawmakers it does not write to
     targets: tuple[Legislator, ...]  # offered when none of the writer's own lawmakers is a target
+    # Following the state's bills by email, able to keep these lawmakers for the alerts' letters.
+    follow_url: str | None = None
 
 
 def _write_url(
@@ -129,12 +131,20 @@ def _write_url(
     )
 
 
+def _follow_url(result: LookupResult) -> str | None:
+    if not result.legislators:
+        return None
+    return url_for(
+        "alerts.follow", state=result.state.abbr, found=sign_found(current_app.config["SECRET_KEY"], result)
+    )
+
+
 def writing_plan(result: LookupResult, intent: Intent) -> WritingPlan:
     found = list(result.legislators)
     campaign = intent.campaign
     if campaign is None or campaign.state_abbr != result.state.abbr:
         url = _write_url(result, found, None, intent) if found else None
-        return WritingPlan(url, frozenset(), None, ())
+        return WritingPlan(url, frozenset(), None, (), _follow_url(result))
     targets = targets_of(db.session, campaign)
     ids = frozenset(p.id for p in targets)
     theirs = [p for p in found if p.id in ids]
@@ -144,4 +154,5 @@ def writing_plan(result: LookupResult, intent: Intent) -> WritingPlan:
         target_ids=ids,
         others_url=_write_url(result, others, None, intent) if others else None,
         targets=() if theirs else tuple(targets),
+        follow_url=_follow_url(result),
     )
