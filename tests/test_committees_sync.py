@@ -10,13 +10,17 @@ import pytest
 from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
 
+from advocacy.auth.service import create_user
 from advocacy.bills.committees import committee_day
 from advocacy.bills.service import api_from_config
 from advocacy.bills.sync import RefreshOutcome, refresh_state
 from advocacy.clients.openstates_api import Session, current_session
 from advocacy.clock import utcnow
 from advocacy.extensions import db
-from advocacy.models import Bill, BillEvent, BillRefresh, BillSession, Committee, Hearing, State
+from advocacy.legislators.targets import targets_of
+from advocacy.models import Bill, BillEvent, BillRefresh, BillSession, Campaign, Committee, Hearing, State
+from advocacy.models.accounts import Role
+from advocacy.models.campaigns import CampaignTarget
 from tests.builders import make_legislator, person_id
 from tests.openstates_api import (
     CHILDREN_AND_FAMILIES,
@@ -132,6 +136,35 @@ def test_a_bill_that_moves_from_committee_to_floor_is_noted_once(app, stand_in):
         ("referred", "Referred to the House Committee on Children and Families"),
         ("committee-vote", "Voted Do Pass (H)"),
     ]
+
+
+def test_a_campaign_to_the_committee_follows_its_bill_from_committee_to_floor(app, stand_in):
+    make_legislator(db.session, n=21, name="Alex Chair", chamber="lower", district="1")
+    make_legislator(db.session, n=40, name="Blair Floor", chamber="lower", district="40")
+    make_legislator(db.session, n=41, name="Casey Senate", chamber="upper", district="41")
+    owner = create_user(db.session, "organizer@example.org", "a long and careful passphrase", Role.ORGANIZER)
+    db.session.commit()
+    refresh(app)
+    campaign = Campaign(
+        slug="pass-hb-1946",
+        title="Pass HB 1946",
+        state_abbr="mo",
+        target=CampaignTarget.COMMITTEE.value,
+        bill=bills()["HB 1946"],
+        owner=owner,
+        created_at=utcnow(),
+    )
+    db.session.add(campaign)
+    db.session.commit()
+    assert [p.name for p in targets_of(db.session, campaign)] == ["Alex Chair"]
+
+    serve(
+        stand_in, moved(HB_1946, action("2026-12-07", "Voted Do Pass (H)", ["committee-passage-favorable"]))
+    )
+    refresh(app)
+
+    campaign = db.session.get(Campaign, campaign.id)
+    assert [p.name for p in targets_of(db.session, campaign)] == ["Alex Chair", "Blair Floor"]
 
 
 def test_a_second_refresh_with_nothing_new_notes_no_move(app, stand_in):
