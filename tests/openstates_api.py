@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import Flask
+from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Request, Response
 
 KEY = "test-key-0123456789"
@@ -422,3 +426,16 @@ def _page(request: Request, found: list[dict], includes: set[str]) -> Response:
 
 def _json(body: dict, status: int = 200) -> Response:
     return Response(json.dumps(body), status=status, content_type="application/json")
+
+
+def serve_open_states(app: Flask, httpserver: HTTPServer, handler: Callable[[Request], Response]) -> None:
+    """Point the app at `handler` on the local server, as Open States API v3 with a key it accepts."""
+    httpserver.expect_request(re.compile(r"^/(jurisdictions|bills|committees|events)")).respond_with_handler(
+        handler
+    )
+    app.config.update(
+        OPENSTATES_API_URL=httpserver.url_for("/").rstrip("/"),
+        OPENSTATES_API_KEY=KEY,
+        OPENSTATES_API_PER_MINUTE=0,  # no spacing between requests in tests
+        OPENSTATES_API_BACKOFF=0.01,
+    )

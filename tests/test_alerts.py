@@ -3,7 +3,6 @@ one-click stop (RFC 8058), links straight to the letter, bounces, organizers, an
 
 from __future__ import annotations
 
-import re
 import smtplib
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -24,7 +23,7 @@ from advocacy.letters.outbox import claim
 from advocacy.models import AlertMessage, Bill, BillEvent, Campaign, Follower, Framework, IssueArea, State
 from tests.builders import create_campaign, make_bill, make_committee, make_hearing, make_legislator
 from tests.conftest import ReceivedMail, free_port
-from tests.openstates_api import CHILDREN_AND_FAMILIES, HB_1946, KEY, StandIn, event
+from tests.openstates_api import CHILDREN_AND_FAMILIES, HB_1946, StandIn, event, serve_open_states
 from tests.pages import csrf_token, link_with_text, text_of
 
 DOMAIN = "in.example.org"
@@ -441,15 +440,7 @@ def test_the_privacy_page_says_what_is_kept_of_a_follower(client):
 def open_states(app, httpserver):
     """The local stand-in for Open States API v3, with Missouri's real bills and committees."""
     serving = StandIn()
-    httpserver.expect_request(re.compile(r"^/(jurisdictions|bills|committees|events)")).respond_with_handler(
-        serving.handle
-    )
-    app.config.update(
-        OPENSTATES_API_URL=httpserver.url_for("/").rstrip("/"),
-        OPENSTATES_API_KEY=KEY,
-        OPENSTATES_API_PER_MINUTE=0,
-        OPENSTATES_API_BACKOFF=0.01,
-    )
+    serve_open_states(app, httpserver, serving.handle)
     return serving
 
 

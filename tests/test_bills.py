@@ -27,7 +27,7 @@ from advocacy.reportcards.service import all_states
 from advocacy.tasks import bills_day_job
 from tests.builders import make_legislator, person_id
 from tests.conftest import shared_data
-from tests.openstates_api import HB_1946, HB_2273, KEY, StandIn, bill, made_up_bills
+from tests.openstates_api import HB_1946, HB_2273, KEY, StandIn, bill, made_up_bills, serve_open_states
 from tests.pages import csrf_token, save_letter, text_of
 
 
@@ -35,15 +35,7 @@ from tests.pages import csrf_token, save_letter, text_of
 def stand_in(app, httpserver: HTTPServer) -> StandIn:
     """The app asks a local stand-in for Open States API v3, with a key it accepts."""
     serving = StandIn()
-    httpserver.expect_request(re.compile(r"^/(jurisdictions|bills|committees|events)")).respond_with_handler(
-        serving.handle
-    )
-    app.config.update(
-        OPENSTATES_API_URL=httpserver.url_for("/").rstrip("/"),
-        OPENSTATES_API_KEY=KEY,
-        OPENSTATES_API_PER_MINUTE=0,  # no spacing between requests in tests
-        OPENSTATES_API_BACKOFF=0.01,
-    )
+    serve_open_states(app, httpserver, serving.handle)
     return serving
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -27,7 +26,6 @@ from tests.openstates_api import (
     GENERAL_LAWS,
     HB_1946,
     HB_2273,
-    KEY,
     MISSOURI_2027,
     MISSOURI_SESSIONS,
     StandIn,
@@ -35,6 +33,7 @@ from tests.openstates_api import (
     bill,
     event,
     moved,
+    serve_open_states,
 )
 
 TODAY = date(2026, 12, 8)
@@ -43,14 +42,7 @@ TODAY = date(2026, 12, 8)
 @pytest.fixture
 def stand_in(app, httpserver: HTTPServer) -> StandIn:
     serving = StandIn()
-    paths = re.compile(r"^/(jurisdictions|bills|committees|events)")
-    httpserver.expect_request(paths).respond_with_handler(serving.handle)
-    app.config.update(
-        OPENSTATES_API_URL=httpserver.url_for("/").rstrip("/"),
-        OPENSTATES_API_KEY=KEY,
-        OPENSTATES_API_PER_MINUTE=0,  # no spacing between requests in tests
-        OPENSTATES_API_BACKOFF=0.01,
-    )
+    serve_open_states(app, httpserver, serving.handle)
     return serving
 
 

@@ -25,7 +25,7 @@ from advocacy.models import Bill, BillRefresh, Legislator
 from advocacy.reportcards.service import featured_framework
 from advocacy.tasks import bills_job
 from tests.builders import bulk_csv, bulk_row, make_legislator, person_id
-from tests.openstates_api import HB_2273, KEY, StandIn, bill, made_up_bills
+from tests.openstates_api import HB_2273, StandIn, bill, made_up_bills, serve_open_states
 from tests.pages import csrf_token, text_of
 
 JAVASCRIPT = "javascript:alert(document.domain)"
@@ -49,15 +49,7 @@ class Upstream:
 @pytest.fixture
 def upstream(app, httpserver: HTTPServer) -> Upstream:
     serving = Upstream(StandIn())
-    httpserver.expect_request(re.compile(r"^/(jurisdictions|bills|committees|events)")).respond_with_handler(
-        serving.handle
-    )
-    app.config.update(
-        OPENSTATES_API_URL=httpserver.url_for("/").rstrip("/"),
-        OPENSTATES_API_KEY=KEY,
-        OPENSTATES_API_PER_MINUTE=0,  # no spacing between requests in tests
-        OPENSTATES_API_BACKOFF=0.01,
-    )
+    serve_open_states(app, httpserver, serving.handle)
     return serving
 
 

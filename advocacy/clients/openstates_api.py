@@ -541,24 +541,8 @@ class OpenStatesAPI:
         ]
         if updated_since is not None:
             params.append(("updated_since", updated_since.replace(microsecond=0).isoformat()))
-        page = 1
-        while True:
-            answer = _object(self._get("/bills", [*params, ("page", str(page))]), "it")
-            results = _objects(answer.get("results"), "results")
-            if len(results) > PER_PAGE:
-                raise UnexpectedAnswer(f"it sent {len(results)} bills in a page of {PER_PAGE}")
-            records = [_record(bill, f"bill {n + 1} of page {page}") for n, bill in enumerate(results)]
-            yield from records
-            pagination = _object(answer.get("pagination") or {}, "pagination")
-            max_page = _whole(pagination.get("max_page"), "pagination.max_page", default=1)
-            if page >= max_page:
-                return
-            if max_page > self.max_pages:
-                raise OpenStatesAPIError(
-                    f"Open States lists {max_page} pages of bills, more than the {self.max_pages} a "
-                    "refresh may ask for (OPENSTATES_API_MAX_PAGES); nothing was changed."
-                )
-            page += 1
+        for n, item in enumerate(self._every_page("/bills", params, "bills")):
+            yield _record(item, f"bill {n + 1}")
 
     def committees(self, abbr: str, chambers: Sequence[str] = ("upper", "lower")) -> list[CommitteeRecord]:
         """The committees of these chambers with their members, every page; joint committees (whose
