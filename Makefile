@@ -85,8 +85,11 @@ test: lint
 
 # The quick loop while working, on SQLite: the tests that run in this process, each inside a
 # transaction; not the browser tests, the wheel install, or those with servers and workers.
+# Python keeps its compiled modules (git ignores __pycache__) even where PYTHONDONTWRITEBYTECODE is
+# set: without them pytest rewrites every test module again each run, and every command a test
+# starts compiles the app again.
 unit: install-test
-	env -u ADVOCACY_TEST_DATABASE_URL $(BIN)/pytest -m "not browser and not package and not committed"
+	env -u ADVOCACY_TEST_DATABASE_URL -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -m "not browser and not package and not committed"
 
 format: install-test
 	$(BIN)/ruff check --fix .

@@ -217,6 +217,35 @@ def _builder_compiled_once(rule: Rule, append_unknown: bool = True) -> Callable[
 
 Rule._compile_builder = _builder_compiled_once
 
+# Parsing a route into its parts and converters is most of what is left of making an app: it too
+# depends only on the rule's own text and settings and its map's converters, so each route is
+# parsed once per run. Converters keep nothing of their map but a reference to it.
+_compile_rule = Rule.compile
+_PARSED: dict[tuple[object, ...], tuple[list[object], list[tuple[bool, str]], dict[str, object]]] = {}
+
+
+def _rule_parsed_once(rule: Rule) -> None:
+    url_map = rule.map
+    key = (
+        rule.rule,
+        rule.host if url_map.host_matching else rule.subdomain,
+        rule.merge_slashes,
+        url_map.host_matching,
+        tuple(url_map.converters.items()),
+    )
+    if key not in _PARSED:
+        _compile_rule(rule)
+        _PARSED[key] = (list(rule._parts), list(rule._trace), dict(rule._converters))
+        return
+    parts, trace, converters = _PARSED[key]
+    rule._parts, rule._trace, rule._converters = list(parts), list(trace), dict(converters)
+    rule.arguments.update(converters)
+    rule._build = rule._compile_builder(False).__get__(rule, None)
+    rule._build_unknown = rule._compile_builder(True).__get__(rule, None)
+
+
+Rule.compile = _rule_parsed_once
+
 
 class RequestContextClient(FlaskClient):
     """Runs each request in a context of its own, as a server would: its own application context,
