@@ -36,7 +36,7 @@ def _shown(name: str) -> str:
     return repr(CONTROL_CHARACTER.sub("?", name)[:60])
 
 
-_warned_of_proxy: set[int] = set()
+WARNED_OF_PROXY = "advocacy.warned_of_proxy"  # in app.extensions once said
 
 
 def notice_an_unconfigured_proxy() -> None:
@@ -46,9 +46,13 @@ def notice_an_unconfigured_proxy() -> None:
     visitor's mistakes can lock out everyone. The header is not trusted either way.
     """
     app = current_app._get_current_object()
-    if app.config["PROXY_COUNT"] or "X-Forwarded-For" not in request.headers or id(app) in _warned_of_proxy:
+    if (
+        app.config["PROXY_COUNT"]
+        or "X-Forwarded-For" not in request.headers
+        or WARNED_OF_PROXY in app.extensions
+    ):
         return
-    _warned_of_proxy.add(id(app))
+    app.extensions[WARNED_OF_PROXY] = True
     app.logger.warning(
         "Requests arrive with X-Forwarded-For, but ADVOCACY_PROXY_COUNT is 0: every visitor counts as "
         "the proxy at %s, and shares its rate limits. Set ADVOCACY_PROXY_COUNT to the number of proxies "
