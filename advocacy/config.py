@@ -29,6 +29,7 @@ def defaults(instance_path: str) -> dict[str, object]:
         "OPENSTATES_API_URL": "https://v3.openstates.org",
         "OPENSTATES_API_KEY": "",
         "OPENSTATES_API_PER_MINUTE": 10,
+        "OPENSTATES_API_PER_DAY": 250,
         # After a 429 or 5xx without Retry-After: asked again at the next paced request, then after
         # twice, then four times this many seconds.
         "OPENSTATES_API_BACKOFF": 5.0,

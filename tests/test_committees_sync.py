@@ -359,6 +359,23 @@ def test_a_states_committees_are_asked_for_once_a_week_on_its_own_day(app, stand
     assert {day.toordinal() % 7 for day in asked_on} == {committee_day("mo")}
 
 
+def test_committees_wait_for_another_day_when_the_days_allowance_is_spoken_for(app, stand_in):
+    # Refreshes earlier today spent 150 of the key's 250: what is left is every other state's daily
+    # refresh, so Missouri's committees wait, though its bills, places and hearings do not.
+    db.session.add(
+        BillRefresh(state_abbr="ks", session="2026", started_at=utcnow(), finished_at=utcnow(), requests=150)
+    )
+    db.session.commit()
+
+    outcome = refresh(app)
+
+    assert outcome.counts is not None, outcome.error
+    assert "/committees" not in [r.path for r in stand_in.asked]
+    hb_1946 = bills()["HB 1946"]
+    assert hb_1946.committee.title == "House Committee on Children and Families"  # from its referral
+    assert hb_1946.committee.members == []
+
+
 def test_a_state_without_a_bill_before_a_committee_asks_for_no_committees(app, stand_in):
     stand_in.bills = [moved(HB_1946, action("2026-05-15", "Signed by Governor", ["executive-signature"]))]
 

@@ -25,7 +25,16 @@ from advocacy.clients.openstates_api import (
     OpenStatesAPI,
 )
 from advocacy.clock import utcnow
-from advocacy.models import Bill, BillEvent, Committee, CommitteeMember, Hearing, Legislator, State
+from advocacy.models import (
+    Bill,
+    BillEvent,
+    BillRefresh,
+    Committee,
+    CommitteeMember,
+    Hearing,
+    Legislator,
+    State,
+)
 from advocacy.models.bills import BillPlace, BillStatus
 from advocacy.models.committees import BillEventKind, HearingStatus
 
@@ -35,6 +44,11 @@ from advocacy.models.committees import BillEventKind, HearingStatus
 COMMITTEE_CHECK_AGE = timedelta(days=7)
 # Hearings are asked for from today to this far ahead (legislatures post them a week or two before).
 HEARING_HORIZON = timedelta(days=60)
+# The budget of one UTC day: a state's daily refresh costs about DAILY_REQUESTS (its changed
+# bills, its hearings); asking for its committees at most COMMITTEE_REQUESTS more (two chambers,
+# up to three pages of 20 each: Missouri's House has about 45).
+DAILY_REQUESTS = 2
+COMMITTEE_REQUESTS = 6
 
 # Open States' action classifications (openstates-core's vocabulary).
 REFERRAL = "referral-committee"
@@ -156,6 +170,21 @@ class StateCommittees:
             child, parent = by_ocd.get(record.ocd_id), by_ocd.get(record.parent_id)
             if child is not None and not child.added_by_hand and parent is not None:
                 child.parent = parent
+
+
+def committees_affordable(session: Session, api: OpenStatesAPI, state: State, now: datetime) -> bool:
+    """Whether the key's daily allowance still has room for this state's committees once every
+    state not yet refreshed today (UTC, as the API counts) has its daily refresh. A new install
+    refreshing every state on its first day asks for committees until the day's room runs out;
+    the others are asked on a later day (they stay due), and no state goes without its bills."""
+    midnight = datetime.combine(now.date(), datetime.min.time())
+    today = select(BillRefresh).where(BillRefresh.started_at >= midnight).subquery()
+    spent = session.scalar(select(func.coalesce(func.sum(today.c.requests), 0))) + api.requests
+    refreshed = select(today.c.state_abbr)
+    waiting = session.scalar(
+        select(func.count()).select_from(State).where(State.abbr != state.abbr, State.abbr.not_in(refreshed))
+    )
+    return spent + COMMITTEE_REQUESTS + DAILY_REQUESTS * waiting <= api.per_day
 
 
 def committee_day(abbr: str) -> int:
@@ -383,7 +412,7 @@ def follow_bills(
     chambers = sorted(
         {b.place_chamber for b in followed if b.place == BillPlace.COMMITTEE} & {"upper", "lower"}
     )
-    if chambers and committees.due(now, today):
+    if chambers and committees.due(now, today) and committees_affordable(session, api, state, now):
         committees.refresh(api.committees(state.abbr, chambers), now)
     hearings = 0
     if followed:

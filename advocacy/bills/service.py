@@ -32,6 +32,7 @@ def api_from_config(config: Mapping) -> OpenStatesAPI:
         config["OPENSTATES_API_KEY"],
         timeout=float(config["HTTP_TIMEOUT"]),
         per_minute=int(config["OPENSTATES_API_PER_MINUTE"]),
+        per_day=int(config["OPENSTATES_API_PER_DAY"]),
         backoff=float(config["OPENSTATES_API_BACKOFF"]),
         max_seconds=float(config["OPENSTATES_API_MAX_SECONDS"]),
         max_bytes=int(config["OPENSTATES_API_MAX_BYTES"]),

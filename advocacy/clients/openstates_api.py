@@ -471,6 +471,7 @@ class OpenStatesAPI:
         *,
         timeout: float = 10.0,
         per_minute: int = 10,
+        per_day: int = 250,
         retries: int = 3,
         backoff: float = 5.0,
         max_seconds: float = MAX_SECONDS,
@@ -483,6 +484,7 @@ class OpenStatesAPI:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.interval = 60.0 / per_minute if per_minute > 0 else 0.0
+        self.per_day = per_day  # the key's daily allowance, which refreshes share out (bills.committees)
         self._retry = retry_policy(retries=retries, backoff=backoff, longest_wait=LONGEST_WAIT)
         self.max_seconds = max_seconds
         self.max_bytes = max_bytes
