@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -84,6 +84,7 @@ def cached_page(
     form_token: bool = False,
     version: Callable[..., object] | None = None,
     params: tuple[str, ...] = (),
+    day: Callable[[], date] | None = None,
 ) -> Callable[[View], View]:
     """Keep this view's answers for anonymous visitors; `ttl` bounds how long a page may be served.
 
@@ -92,7 +93,9 @@ def cached_page(
     cannot fill the cache. With `form_token`, the page holds a form: it is kept with its CSRF
     token cut out, and each visitor's own token is put back in as it is served. `version`,
     called with the view's arguments, names the state of what the page shows (a letter's number
-    of changes, say): the page is kept per version, and not at all when it returns None.
+    of changes, say): the page is kept per version, and not at all when it returns None. `day`
+    names today for a page that changes with the date (a countdown): a kept copy, here or in the
+    layer in front of Flask, serves only the day it was made on.
     """
 
     def mark(view: View) -> View:
@@ -100,6 +103,7 @@ def cached_page(
         view.page_form_token = form_token  # type: ignore[attr-defined]
         view.page_version = version  # type: ignore[attr-defined]
         view.page_params = tuple(params)  # type: ignore[attr-defined]
+        view.page_day = day  # type: ignore[attr-defined]
         return view
 
     return mark
@@ -359,6 +363,8 @@ def _serve_cached() -> Response | None:
     version = version_of(**(asked.view_args or {})) if version_of else ""
     if version is None:
         return None
+    if view.page_day is not None:
+        version = f"{version}@{view.page_day().isoformat()}"
     try:
         key = _page_key(app, asked, view.page_params, version)
         kept = local_pages.get(key) or cache.get(key)
@@ -426,7 +432,10 @@ def _may_be_ready(view: Callable[..., object], ttl: int) -> None:
         if not token:
             return
         rest = tuple((name, value) for name, value in session.items() if name != "csrf_token")
-    request.environ[READY_KEY] = ReadyPlan(generation(), ttl, request.url_rule.rule, token, rest)
+    day = view.page_day
+    request.environ[READY_KEY] = ReadyPlan(
+        generation(), ttl, request.url_rule.rule, token, rest, day, day() if day is not None else None
+    )
 
 
 def _forbid_storing_private_pages(response: Response) -> Response:

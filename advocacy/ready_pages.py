@@ -23,6 +23,7 @@ import secrets
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from time import monotonic, perf_counter
 from typing import TYPE_CHECKING
 
@@ -65,6 +66,8 @@ class ReadyPlan:
     route: str  # the URL rule, for /metrics
     form_token: str = ""  # the visitor's token in the page, when it holds a form
     session: tuple[tuple[str, object], ...] = ()  # the rest of a new visitor's session, with the token
+    day: Callable[[], date] | None = None  # today, for a page that changes with the date
+    kept_on: date | None = None  # the day it was made on: it serves no other
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,11 @@ class ReadyPage:
     body: bytes  # empty for a form page, which has its parts
     parts: tuple[bytes, ...] = ()  # a form page: the body around its token
     session: tuple[tuple[str, object], ...] = ()
+    day: Callable[[], date] | None = None
+    kept_on: date | None = None
+
+    def of_today(self) -> bool:
+        return self.day is None or self.day() == self.kept_on
 
 
 class FormTokens:
@@ -156,7 +164,7 @@ class ReadyPages:
                 current = self.generation()
             except RedisError:
                 current = None  # no generation to trust: Flask makes the page afresh
-            if page.generation == current:
+            if page.generation == current and page.of_today():
                 return self._serve(page, environ, start_response, started)
         return self._answer_and_note(key, environ, start_response)
 
@@ -243,6 +251,8 @@ class ReadyPages:
             b"" if parts else body,  # a form page is kept only as the parts around its token
             parts,
             plan.session,
+            plan.day,
+            plan.kept_on,
         )
         self._keep(key, page)
         return [body]

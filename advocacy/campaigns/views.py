@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -148,14 +150,14 @@ def edit(slug: str) -> tuple[str, int] | Response:
     return _edit(_managed_or_403(slug))
 
 
-def _day(slug: str) -> str:
+def _today() -> date:
     """The public page counts down to its bill's hearing: a kept copy serves only its own day."""
-    return following.today().isoformat()
+    return following.today()
 
 
 @bp.get("/campaigns/<slug>")
 # Kept briefly: the count of letters sent moves with every letter, which does not move the generation.
-@cached_page(SHORT, version=_day)
+@cached_page(SHORT, day=_today)
 def public(slug: str) -> str:
     campaign = get_campaign(db.session, slug)
     card = choose_report_card(db.session, campaign.state)
