@@ -250,6 +250,7 @@ def test_the_letter_form_is_short_on_a_phone(live_server, page, census, home_law
     own_words = page.get_by_label("In your own words (optional)")
     town = page.get_by_label("Your town or city")  # the last required field
     preview = page.get_by_role("button", name="Preview the letter")
+    expect(name).to_be_visible()  # the letter form has loaded: a busy machine may take a while
     # The writer's own words come right after their name.
     after_name = page.evaluate(
         "() => [...document.querySelectorAll('form.letter-form input, form.letter-form textarea')]"
