@@ -469,7 +469,7 @@ def test_a_hearing_the_refresh_finds_reaches_each_follower_once(app, client, smt
     assert sorted(m.recipients[0] for m in sent) == ["kim@example.org", "sam@example.org"]
     for mail in sent:
         assert (
-            "Hearing of the House Committee on Children and Families on 15 Dec 2026 at 12:00, "
+            "Hearing of the House Committee on Children and Families on December 15, 2026 at 12:00 PM, "
             "House Hearing Room 4. Source: https://www.house.mo.gov/HearingsTimeOrder.aspx?n=1" in mail.body
         )
         assert "Next hearing: December 15, 2026 at 12:00 PM, House Hearing Room 4." in mail.body

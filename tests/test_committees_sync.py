@@ -184,7 +184,7 @@ def test_a_hearing_added_between_two_refreshes_is_noted_once_per_bill(app, stand
         hearings = [e for e in bills()[identifier].events if e.kind == "hearing"]
         assert [(e.description, e.happened_on, e.source) for e in hearings] == [
             (
-                "Hearing of the House Committee on Children and Families on 15 Dec 2026 at 12:00, "
+                "Hearing of the House Committee on Children and Families on December 15, 2026 at 12:00 PM, "
                 "House Hearing Room 4",
                 date(2026, 12, 15),
                 "https://www.house.mo.gov/HearingsTimeOrder.aspx?n=1",

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Column, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from advocacy.bills.whereabouts import hearing_time
 from advocacy.clients.openstates_api import (
     ENACTED,
     BillAction,
@@ -287,11 +288,10 @@ def _set_place(bill: Bill, record: BillRecord, committees: StateCommittees) -> N
 
 
 def hearing_words(hearing: Hearing) -> str:
-    """ "Hearing of the House Committee on Children and Families on 20 Jan 2026 at 12:00, House
-    Hearing Room 4" """
+    """ "Hearing of the House Committee on Children and Families on January 20, 2026 at 12:00 PM,
+    House Hearing Room 4" """
     words = f"Hearing of the {hearing.committee.title}" if hearing.committee else "Hearing"
-    day = hearing.starts_at
-    words += f" on {day.day} {day:%b %Y}" + ("" if hearing.all_day else f" at {day:%H:%M}")
+    words += f" on {hearing_time(hearing)}"
     return words + (f", {hearing.location}" if hearing.location else "")
 
 
