@@ -305,6 +305,13 @@ def test_links_go_to_the_followers_own_lawmakers_when_kept_else_to_the_committee
     kept = db.session.scalar(select(Follower).where(Follower.email == "kept@example.org"))
     assert kept.lawmaker_ids == own[0]
     assert db.session.scalar(select(Follower).where(Follower.email == "plain@example.org")).lawmaker_ids == ""
+    # Each footer says what is kept: the lawmakers too only where the follower chose it.
+    kept_words = (
+        "We keep only this address and what it follows, and, as you chose, which lawmakers are yours."
+    )
+    said = {m.recipients[0]: " ".join(m.body.split()) for m in alerts(smtp)}
+    assert kept_words in said["kept@example.org"]
+    assert "We keep only this address and what it follows." in said["plain@example.org"]
 
 
 def test_a_lookup_too_old_to_read_is_said_and_follows_nothing(app, client, smtp, bill_in_committee):

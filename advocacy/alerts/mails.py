@@ -109,11 +109,14 @@ def _letter_line(session: Session, follower: Follower, bill: Bill) -> str:
     return f"Write to your lawmakers about it: {site_url('letters.new', state=abbr, bill=bill.id)}"
 
 
+KEPT_LAWMAKERS = ", and, as you chose, which lawmakers are yours"
+
+
 def _footer(follower: Follower) -> str:
     stop = site_url("alerts.stop", token=follower.token)
     return (
         f"--\nYou get this email because this address follows {follower_words(follower)} on "
         "Advocacy. We send at most one email a day, only when a bill moves. We keep only this "
-        "address and what it follows.\n"
+        f"address and what it follows{KEPT_LAWMAKERS if follower.lawmaker_ids else ''}.\n"
         f"To stop, open this link: {stop}"
     )
