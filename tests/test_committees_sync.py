@@ -196,16 +196,46 @@ def test_a_hearing_added_between_two_refreshes_is_noted_once_per_bill(app, stand
     assert hearing.committee.name == "Children and Families"
 
 
-def test_a_cancelled_hearing_keeps_its_row_and_tells_no_one(app, stand_in):
-    stand_in.events = [hearing_of_hb_1946()]
-    refresh(app)
+def test_a_hearing_first_seen_cancelled_keeps_its_row_and_tells_no_one(app, stand_in):
     stand_in.events = [hearing_of_hb_1946(status="cancelled")]
 
     outcome = refresh(app)
 
     assert db.session.scalar(select(Hearing)).status == "cancelled"
     assert outcome.where.hearings == 0
-    assert [kind for kind, _ in moves("HB 1946")] == ["referred", "hearing"]
+    assert [kind for kind, _ in moves("HB 1946")] == ["referred"]
+
+
+def test_a_hearing_called_off_or_moved_after_it_was_noted_is_noted_once_each(app, stand_in):
+    stand_in.events = [hearing_of_hb_1946()]
+    refresh(app)
+    stand_in.events = [hearing_of_hb_1946("2026-12-17T09:30:00-06:00")]
+    refresh(app)
+    refresh(app)
+    stand_in.events = [hearing_of_hb_1946("2026-12-17T09:30:00-06:00", status="cancelled")]
+
+    outcome = refresh(app)
+    refresh(app)
+
+    assert db.session.scalar(select(Hearing)).status == "cancelled"
+    assert outcome.where.hearings == 0
+    assert moves("HB 1946")[1:] == [
+        (
+            "hearing",
+            "Hearing of the House Committee on Children and Families on December 15, 2026 at 12:00 PM, "
+            "House Hearing Room 4",
+        ),
+        (
+            "hearing",
+            "Moved to a new time: hearing of the House Committee on Children and Families on "
+            "December 17, 2026 at 9:30 AM, House Hearing Room 4",
+        ),
+        (
+            "hearing",
+            "Called off: hearing of the House Committee on Children and Families on December 17, 2026 "
+            "at 9:30 AM, House Hearing Room 4",
+        ),
+    ]
 
 
 def test_an_admins_place_holds_over_later_refreshes(app, stand_in):

@@ -248,6 +248,9 @@ class Moves:
         query = select(BillEvent.bill_id, BillEvent.key).where(BillEvent.bill_id.in_(ids))
         self.keys = {(row[0], row[1]) for row in session.execute(query)} if ids else set()
 
+    def noted(self, bill: Bill, key: str) -> bool:
+        return (bill.id, key[:120]) in self.keys
+
     def note(self, bill: Bill, key: str, kind: BillEventKind, **fields: object) -> bool:
         key = key[:120]
         if (bill.id, key) in self.keys:
@@ -341,6 +344,50 @@ def _keep_hearing(session: Session, state: State, record: HearingRecord, kept: d
     return hearing
 
 
+def _place_by_hearing(bill: Bill, committee: Committee | None) -> None:
+    """A hearing's committee holds a bill whose actions name none."""
+    if committee is not None and not bill.place_by_admin and bill.place == BillPlace.UNKNOWN:
+        bill.place, bill.place_chamber, bill.committee = (
+            BillPlace.COMMITTEE.value,
+            committee.chamber,
+            committee,
+        )
+
+
+def _note_hearing(moves: Moves, bill: Bill, hearing: Hearing, before: datetime | None) -> None:
+    """The bill's hearing, noted once; and, for followers already told of it, that it was called
+    off or moved to another time (each change of time noted once)."""
+    key = f"hearing:{hearing.ocd_id}"
+    told = moves.noted(bill, key)
+    if hearing.status == HearingStatus.CANCELLED:
+        if told:
+            moves.note(
+                bill,
+                f"{key}:cancelled",
+                BillEventKind.HEARING,
+                **_hearing_fields(hearing, bill, "Called off: "),
+            )
+        return
+    if not told:
+        moves.note(bill, key, BillEventKind.HEARING, **_hearing_fields(hearing, bill))
+    elif before is not None and before != hearing.starts_at:
+        moved = f"{key}:{hearing.starts_at.isoformat()}"
+        moves.note(
+            bill, moved, BillEventKind.HEARING, **_hearing_fields(hearing, bill, "Moved to a new time: ")
+        )
+
+
+def _hearing_fields(hearing: Hearing, bill: Bill, lead: str = "") -> dict[str, object]:
+    words = hearing_words(hearing)
+    return {
+        "happened_on": hearing.starts_at.date(),
+        "description": lead + (words[0].lower() + words[1:] if lead else words),
+        "source": hearing.url or bill.url,
+        "hearing": hearing,
+        "committee": hearing.committee,
+    }
+
+
 def keep_hearings(
     session: Session,
     state: State,
@@ -360,29 +407,16 @@ def keep_hearings(
         if not agenda:
             continue  # no bill this site keeps
         committee = _hearing_committee(record, agenda, committees)
+        before = kept[record.ocd_id].starts_at if record.ocd_id in kept else None
         hearing = _keep_hearing(session, state, record, kept)
         hearing.committee = committee
         hearing.bills = agenda
-        if hearing.status == HearingStatus.CANCELLED:
-            continue
-        upcoming += 1
+        if hearing.status != HearingStatus.CANCELLED:
+            upcoming += 1
         for bill in agenda:
-            if committee is not None and not bill.place_by_admin and bill.place == BillPlace.UNKNOWN:
-                bill.place, bill.place_chamber, bill.committee = (
-                    BillPlace.COMMITTEE.value,
-                    committee.chamber,
-                    committee,
-                )
-            moves.note(
-                bill,
-                f"hearing:{record.ocd_id}",
-                BillEventKind.HEARING,
-                happened_on=record.starts_at.date(),
-                description=hearing_words(hearing),
-                source=record.url or bill.url,
-                hearing=hearing,
-                committee=committee,
-            )
+            if hearing.status != HearingStatus.CANCELLED:
+                _place_by_hearing(bill, committee)
+            _note_hearing(moves, bill, hearing, before)
     return upcoming
 
 
