@@ -50,12 +50,16 @@ def next_hearing(bill: Bill, today: date) -> Hearing | None:
     return next((h for h in bill.hearings if is_upcoming(h, today)), None)
 
 
-def _upcoming(state: State, today: date) -> tuple:
+def _coming(today: date) -> tuple:
+    """Hearings from today on that are not cancelled (is_upcoming, in SQL)."""
     return (
-        Hearing.state_abbr == state.abbr,
         Hearing.starts_at >= datetime.combine(today, datetime.min.time()),
         Hearing.status != HearingStatus.CANCELLED.value,
     )
+
+
+def _upcoming(state: State, today: date) -> tuple:
+    return (Hearing.state_abbr == state.abbr, *_coming(today))
 
 
 def upcoming_hearings(session: Session, state: State, today: date) -> list[Hearing]:
@@ -117,11 +121,7 @@ def next_committee_hearings(
         return {}
     query = (
         select(Hearing)
-        .where(
-            Hearing.committee_id.in_(ids),
-            Hearing.starts_at >= datetime.combine(today, datetime.min.time()),
-            Hearing.status != HearingStatus.CANCELLED.value,
-        )
+        .where(Hearing.committee_id.in_(ids), *_coming(today))
         .order_by(Hearing.starts_at.desc(), Hearing.id.desc())
     )
     # Latest first, so the soonest of each committee is written last and kept.
