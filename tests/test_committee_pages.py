@@ -107,6 +107,18 @@ def test_without_a_key_the_page_says_hearings_come_from_open_states(client, app)
     assert "Open States lists no upcoming hearings" not in justice
 
 
+def test_the_state_page_says_once_that_no_hearing_is_listed_however_many_areas_have_bills(client, app):
+    app.config["OPENSTATES_API_KEY"] = ""
+    make_bill(db.session, "HB 2273", areas=[featured_area("access-to-justice")])
+    make_bill(db.session, "HB 1946", areas=[featured_area("prevention-and-training")])
+    db.session.commit()
+
+    seen = text_of(client.get("/states/mo"))
+
+    assert "HB 2273" in seen and "HB 1946" in seen
+    assert seen.count("Hearings come from Open States, and this site has no Open States key to ask it") == 1
+
+
 def test_the_state_page_costs_the_same_queries_for_one_bill_or_many(client, held_bill, count_queries):
     _bill, committee, _hearing = held_bill
     with count_queries() as one:
