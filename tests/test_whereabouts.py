@@ -35,7 +35,7 @@ def test_a_bill_on_the_floor_law_or_failed_says_so_and_an_unknown_place_says_not
     unknown = make_bill(db.session, "HB 3")
 
     assert place_words(floor) == "On the Senate floor since March 3, 2026"
-    assert (place_words(law), place_words(failed), place_words(unknown)) == ("Became law", "Failed", "")
+    assert (place_words(law), place_words(failed), place_words(unknown)) == ("Became law", "Did not pass", "")
 
 
 def test_a_committee_named_with_its_chamber_is_not_named_twice(app):

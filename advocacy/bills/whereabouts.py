@@ -17,12 +17,12 @@ from advocacy.models.committees import CHAMBER_WORDS, HearingStatus
 
 def place_words(bill: Bill) -> str:
     """Where the bill is, as a sentence: "In the House Committee on Children and Families since
-    February 10, 2026", "On the Senate floor since March 3, 2026", "Signed into law"; "" when
+    February 10, 2026", "On the Senate floor since March 3, 2026", "Became law", "Did not pass"; "" when
     nothing says."""
     if bill.status == BillStatus.ENACTED:
         return "Became law"
     if bill.status == BillStatus.FAILED:
-        return "Failed"
+        return "Did not pass"
     since = f" since {long_date(bill.place_since)}" if bill.place_since else ""
     if bill.place == BillPlace.COMMITTEE and bill.committee is not None:
         return f"In the {bill.committee.title}{since}"
