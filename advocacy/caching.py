@@ -53,7 +53,7 @@ Kept = TypeVar("Kept")
 cache = Cache()
 
 # Committed changes to these tables leave every cached page as it was: what they hold is private
-# or shown only with a short lifetime (letters, through counts).
+# or shown only with a short lifetime (letters, through counts); no page shows followers or alerts.
 QUIET_TABLES = frozenset(
     {
         "letters",
@@ -65,6 +65,8 @@ QUIET_TABLES = frozenset(
         "campaign_tallies",
         "inbound_messages",
         "email_bounces",
+        "followers",
+        "alert_messages",
     }
 )
 GENERATION_KEY = "advocacy:generation"

@@ -13,6 +13,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from advocacy.alerts.sending import make_alerts, send_alerts
+from advocacy.caching import generation
 from advocacy.bills.service import api_from_config
 from advocacy.bills.sync import refresh_state
 from advocacy.clock import utcnow
@@ -127,6 +128,24 @@ def test_nothing_is_sent_before_the_link_and_a_second_request_adds_no_follower(
     assert run().made == 0  # told only of moves after confirming
     move(bill_in_committee, "h1", "hearing", date(2027, 2, 9), "Hearing set for February 17, 2027")
     assert run().made == 1 and len(alerts(smtp)) == 1
+
+
+def test_following_and_alerts_leave_the_kept_pages_alone(app, client, smtp, bill_in_committee):
+    with app.app_context():
+        before = generation()
+
+    follow(client, smtp, "state=mo", "kept-pages@example.org")
+    with app.app_context():
+        followed = generation()
+    move(bill_in_committee, "a1", "referred", date(2027, 1, 14), "Referred to House Children and Families")
+    with app.app_context():
+        moved = generation()  # a bill's move is on its pages: it moves the generation on
+    run()
+
+    assert len(alerts(smtp)) == 1
+    with app.app_context():
+        assert followed == before and moved != followed
+        assert generation() == moved  # no page shows followers or their alerts
 
 
 def test_asking_again_once_confirmed_says_the_same_and_mails_only_the_owner(client, smtp, bill_in_committee):
