@@ -13,9 +13,9 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from advocacy.alerts.sending import make_alerts, send_alerts
-from advocacy.caching import generation
 from advocacy.bills.service import api_from_config
 from advocacy.bills.sync import refresh_state
+from advocacy.caching import generation
 from advocacy.clock import utcnow
 from advocacy.extensions import db
 from advocacy.inbound.smtp import inbound_smtp_server
